@@ -1,0 +1,90 @@
+"""Home, dashboard, activity log, job progress and error pages."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from covenant.core import selectors
+from covenant.core.apiutils import problem
+from covenant.core.decorators import org_required
+from covenant.core.middleware import ACTIVE_ORG_SESSION_KEY
+from covenant.core.web import actor_of
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    return redirect("account_login")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@org_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    context = selectors.dashboard(actor)
+    return render(request, f"core/dashboard_{actor.kind}.html", context)
+
+
+@org_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    action = request.GET.get("action", "").strip()
+    events = selectors.audit_events(actor, action=action or None)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})
+
+
+@org_required
+def job_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = selectors.get_job(request.actor, job_id)  # type: ignore[attr-defined]
+    refresh = request.GET.get("refresh") == "1"
+    response = render(request, "core/_job.html", {"job": job, "refresh": refresh})
+    if refresh and job.is_finished:
+        # The page around the progress bar shows the job's results: reload it.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@org_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    from covenant.orgs.selectors import memberships_of
+
+    wanted = request.POST.get("org", "")
+    org_id = int(wanted) if wanted.isdigit() else 0
+    if memberships_of(request.user).filter(org_id=org_id).exists():  # type: ignore[arg-type]
+        request.session[ACTIVE_ORG_SESSION_KEY] = org_id
+    return redirect("core:dashboard")
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return problem(404, "Not found", "There is nothing here that you may see.")
+    return render(request, "404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return problem(403, "Forbidden", "You may not do this.")
+    return render(request, "403.html", status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return problem(500, "Server error", "Something went wrong on our side; it has been logged.")
+    return render(request, "500.html", status=500)

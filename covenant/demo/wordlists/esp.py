@@ -1,0 +1,145 @@
+"""Spain: strawberries in Huelva, greenhouse vegetables in Almería, citrus in Valencia,
+olive oil in Jaén, canned fish in Galicia, shoes in Elche, cosmetics near Barcelona."""
+
+from covenant.demo.wordlists._types import City, Country, Kind
+
+CITIES = (
+    City(
+        "Moguer",
+        "Huelva",
+        "ES-H",
+        37.27,
+        -6.84,
+        "21800",
+        ("fruit_berries",),
+        ("Ctra. de Mazagón", "Paraje Los Cabezudos"),
+        weight=2,
+    ),
+    City("Lepe", "Huelva", "ES-H", 37.25, -7.20, "21440", ("fruit_berries",), ("Ctra. de La Antilla",)),
+    City(
+        "El Ejido",
+        "Almería",
+        "ES-AL",
+        36.78,
+        -2.81,
+        "04700",
+        ("fruit",),
+        ("Paraje Las Norias", "Santa María del Águila"),
+        weight=2,
+    ),
+    City("Níjar", "Almería", "ES-AL", 36.97, -2.21, "04100", ("fruit",), ("Campohermoso", "San Isidro")),
+    City(
+        "Alzira",
+        "Valencia",
+        "ES-V",
+        39.15,
+        -0.43,
+        "46600",
+        ("fruit_citrus", "beverage"),
+        ("Polígono Industrial Tisneres",),
+    ),
+    City(
+        "Murcia",
+        "Murcia",
+        "ES-MU",
+        37.99,
+        -1.13,
+        "30###",
+        ("fruit", "beverage", "food"),
+        ("Polígono Industrial Oeste", "Alcantarilla"),
+    ),
+    City("Jaén", "Jaén", "ES-J", 37.77, -3.79, "23###", ("food",), ("Polígono Los Olivares",)),
+    City("Vigo", "Pontevedra", "ES-PO", 42.24, -8.72, "36###", ("seafood",), ("Polígono de Balaídos", "Bouzas")),
+    City("Elche", "Alicante", "ES-A", 38.27, -0.70, "032##", ("footwear",), ("Polígono Industrial Carrús",)),
+    City(
+        "Rubí",
+        "Barcelona",
+        "ES-B",
+        41.49,
+        2.03,
+        "08191",
+        ("personal_care", "household", "packaging"),
+        ("Polígono Industrial Can Jardí",),
+    ),
+)
+
+_FARM = (
+    ("Finca {trade}, {area}, {postcode} {city} ({region})", "Finca {trade}, {area}, {postcode} {city} ({region})"),
+    ("{area}, km {km}, {postcode} {city} ({region})", "{area}, km {km}, {postcode} {city} ({region})"),
+)
+_AGRO = ("S.L.", "S.A.T.", "S. Coop.")
+
+KINDS = (
+    Kind(
+        "fruit_berries",
+        5,
+        ("Frutas", "Berries", "S.A.T."),
+        base="fruit",
+        items=("Fresh strawberries", "Fresh raspberries", "Fresh blueberries"),
+        address_fmt=_FARM,
+        legal=_AGRO,
+    ),
+    Kind(
+        "fruit",
+        6,
+        ("Hortofrutícola", "Agrícola", "Horticultura"),
+        items=("Vine tomatoes", "Bell peppers", "Cucumbers (mini)", "Courgettes", "Iceberg lettuce"),
+        address_fmt=_FARM,
+        legal=_AGRO,
+    ),
+    Kind(
+        "fruit_citrus",
+        3,
+        ("Cítricos", "Naranjas"),
+        base="fruit",
+        items=("Oranges", "Clementines", "Lemons"),
+        legal=_AGRO,
+    ),
+    Kind("beverage", 2, ("Zumos", "Bebidas"), items=("Orange juice", "Juice concentrate")),
+    Kind(
+        "food",
+        3,
+        ("Aceites", "Conservas Vegetales", "Alimentación"),
+        items=("Extra virgin olive oil", "Canned artichokes", "Tomato sauce"),
+    ),
+    Kind("seafood", 2, ("Conservas", "Congelados"), items=("Canned tuna", "Canned mussels")),
+    Kind("footwear", 3, ("Calzados",)),
+    Kind("personal_care", 2, ("Cosmética", "Laboratorios")),
+    Kind("household", 1, ("Detergentes", "Productos de Limpieza")),
+    Kind("packaging", 1, ("Envases", "Embalajes")),
+)
+
+COUNTRY = Country(
+    code="ES",
+    names=("Spain", "España", "Spanje", "Kingdom of Spain"),
+    weight=32,
+    cities=CITIES,
+    kinds=KINDS,
+    trade=(
+        "Doñana",
+        "Costa de la Luz",
+        "Almanzora",
+        "Sierra Nevada",
+        "Santa María",
+        "San José",
+        "Los Olivos",
+        "La Palmera",
+        "Hermanos García",
+        "Martínez e Hijos",
+        "Levante",
+        "Mediterráneo",
+        "Campo Verde",
+        "El Algarrobo",
+        "Vega del Segura",
+        "Atlántica",
+    ),
+    legal=("S.L.", "S.L.", "S.A."),
+    name_fmt=(("{word} {trade} {legal}", "{word} {trade} {legal}"),),
+    address_fmt=(
+        (
+            "C/ {street}, {no}, {area}, {postcode} {city} ({region})",
+            "C/ {street}, {no}, {area}, {postcode} {city} ({region})",
+        ),
+    ),
+    streets=("de la Industria", "Mayor", "del Comercio", "de los Almendros", "Nueva", "de Sevilla"),
+)

@@ -1,0 +1,111 @@
+"""API routes for organisations, their people and invitations."""
+
+import uuid
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from covenant.core.apiutils import Page
+from covenant.core.web import actor_of
+from covenant.orgs import selectors, services
+from covenant.orgs.models import Invitation, Membership, Organisation
+
+router = Router(tags=["Organisations"])
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    size: str
+    country: str
+    city: str
+    website: str
+
+
+class MemberOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    joined: datetime
+
+    @staticmethod
+    def resolve_email(obj: Membership) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_full_name(obj: Membership) -> str:
+        return obj.user.full_name
+
+    @staticmethod
+    def resolve_joined(obj: Membership) -> datetime:
+        return obj.created_at
+
+
+class InvitationIn(Schema):
+    email: str
+    role: str
+
+
+class InvitationOut(Schema):
+    id: uuid.UUID
+    email: str
+    role: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+
+    @staticmethod
+    def resolve_status(obj: Invitation) -> str:
+        return obj.status()
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="Organisations you can see")
+@paginate(Page)
+def list_organisations(request: HttpRequest, kind: str | None = None) -> object:
+    qs = selectors.visible_organisations(actor_of(request))
+    return qs.filter(kind=kind) if kind else qs
+
+
+@router.get("/organisations/{slug}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, slug: str) -> Organisation:
+    return selectors.get_organisation(actor_of(request), slug)
+
+
+@router.get("/organisations/{slug}/members", response=list[MemberOut], summary="People in an organisation")
+@paginate(Page)
+def list_members(request: HttpRequest, slug: str) -> object:
+    actor = actor_of(request)
+    org = selectors.get_organisation(actor, slug)
+    return selectors.org_members(actor, org)
+
+
+@router.get("/users", response=list[MemberOut], summary="People in your organisation")
+@paginate(Page)
+def list_users(request: HttpRequest) -> object:
+    return selectors.org_members(actor_of(request))
+
+
+@router.get("/invitations", response=list[InvitationOut], summary="Your organisation's invitations")
+@paginate(Page)
+def list_invitations(request: HttpRequest) -> object:
+    actor = actor_of(request)
+    actor.require_admin_role()
+    return selectors.org_invitations(actor)
+
+
+@router.post("/invitations", response={201: InvitationOut}, summary="Invite someone by e-mail")
+def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Invitation]:
+    invitation, _token = services.invite(actor_of(request), email=payload.email, role=payload.role)
+    return Status(201, invitation)
+
+
+@router.delete("/invitations/{invitation_id}", response={204: None}, summary="Withdraw an invitation")
+def revoke_invitation(request: HttpRequest, invitation_id: uuid.UUID) -> Status[None]:
+    actor = actor_of(request)
+    services.revoke_invitation(actor, selectors.get_invitation(actor, invitation_id))
+    return Status(204, None)

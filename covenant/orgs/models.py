@@ -1,0 +1,146 @@
+"""Organisations taking part in a sector initiative, and who works for them.
+
+Every piece of tenant data in Covenant hangs off an :class:`Organisation`. A
+person acts for exactly one organisation at a time (their *active membership*),
+with a :class:`Role` inside it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Sector initiative (secretariat)")
+    MEMBER = "member", _("Member company")
+    SUPPLIER = "supplier", _("Supplier")
+    AUDIT_FIRM = "audit_firm", _("Audit firm")
+    CSO = "cso", _("Civil-society organisation")
+
+
+class CompanySize(models.TextChoices):
+    LARGE = "large", _("Large company")
+    SME = "sme", _("Small or medium-sized enterprise")
+
+
+class Role(models.TextChoices):
+    # Roles in member companies, suppliers, audit firms and civil society.
+    ADMIN = "admin", _("Administrator")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+    # Secretariat staff have roles of their own.
+    COORDINATOR = "coordinator", _("Coordinator")
+    OFFICER = "officer", _("Programme officer")
+    GRIEVANCE_HANDLER = "grievance_handler", _("Grievance handler")
+    ANALYST = "analyst", _("Monitoring analyst")
+
+
+ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
+    OrgKind.SECRETARIAT: (Role.COORDINATOR, Role.OFFICER, Role.GRIEVANCE_HANDLER, Role.ANALYST),
+    OrgKind.MEMBER: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
+    OrgKind.SUPPLIER: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
+    OrgKind.AUDIT_FIRM: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
+    # Unions and NGOs may handle grievances jointly with the secretariat.
+    OrgKind.CSO: (Role.ADMIN, Role.EDITOR, Role.VIEWER, Role.GRIEVANCE_HANDLER),
+}
+ADMIN_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+EDIT_ROLES = ADMIN_ROLES | {Role.EDITOR, Role.OFFICER}
+
+
+def role_requires_mfa(kind: str, role: str) -> bool:
+    """Secretariat staff and anyone who handles grievances must use two factors."""
+    return kind == OrgKind.SECRETARIAT or role == Role.GRIEVANCE_HANDLER
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(size="") | models.Q(kind=OrgKind.MEMBER),
+                name="org_size_only_for_members",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.kind == OrgKind.SECRETARIAT
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "org"], name="one_membership_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.org} ({self.role})"
+
+    @property
+    def requires_mfa(self) -> bool:
+        return role_requires_mfa(self.org.kind, self.role)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join an organisation with a role.
+
+    Only a SHA-256 of the token is stored: the link in the e-mail is the only
+    copy of the secret, so a database leak does not hand out memberships.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.org}"
+
+    def status(self, now: datetime | None = None) -> str:
+        now = now or timezone.now()
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status() == "pending"

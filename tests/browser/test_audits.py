@@ -1,0 +1,78 @@
+"""A supplier enters an audit in the browser and shares it; a customer sees it recognised and closes a CAP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from covenant.audits.models import ApscaAuditor, CapStatus, CorrectiveAction
+from covenant.registry.models import Facility
+from tests.conftest import PASSWORD, World
+from tests.factories import PDF_BYTES, link, make_facility
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _reseed_catalogues() -> None:
+    """Transactional tests that ran before this one flushed the tables, data migrations' rows included."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("covenant.risk.migrations.0002_salient_topics").add_topics(apps, None)
+    import_module("covenant.audits.migrations.0002_schemes").seed(apps, None)
+
+
+def _sign_in(page: Any, url: str, email: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{url}/dashboard/")
+
+
+def test_enter_share_recognise_and_close(
+    live_server: Any, world: World, page: Any, browser: Any, tmp_path: Path, artifacts: Path
+) -> None:
+    _reseed_catalogues()
+    ApscaAuditor.objects.create(number="21701234", name="Li Wei", level="CSCA", status="active")
+    site = make_facility("Huaxin Garments Plant 3", "CN", "3 Factory Road, Dongguan")
+    Facility.objects.filter(pk=site.pk).update(owner=world.supplier)
+    link(world.member_a, site)
+    report = tmp_path / "smeta-report.pdf"
+    report.write_bytes(PDF_BYTES)
+    today = timezone.localdate()
+
+    _sign_in(page, live_server.url, world.supplier_admin.email)
+    page.goto(f"{live_server.url}/audits/new/?site={site.public_id}")
+    page.locator("#id_scheme_version").select_option(label="SMETA 7.0 4-pillar")
+    page.locator("#id_start_date").fill((today - timedelta(days=3)).isoformat())
+    page.locator("#id_end_date").fill((today - timedelta(days=2)).isoformat())
+    page.locator("#id_audit_firm_name").fill("Veritas Social Audits")
+    page.locator("#id_auditors").fill("Li Wei | 21701234 | CSCA")
+    page.locator("#id_findings").fill("5 | major | Overtime premium not paid | Labour Law art. 44")
+    page.locator("#id_report").set_input_files(str(report))
+    page.get_by_role("button", name="Save the audit").click()
+    page.get_by_text("Only you see it until you share it").wait_for()
+    page.locator("#member").select_option(label=world.member_a.name)
+    page.get_by_role("button", name="Share", exact=True).click()
+    page.get_by_text(f"{world.member_a.name} can now see this audit").wait_for()
+    assert page.csp_violations == [], page.csp_violations
+
+    customer = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB").new_page()
+    _sign_in(customer, live_server.url, world.admin_a.email)
+    customer.get_by_role("navigation", name="Main").get_by_role("link", name="Audit coverage").click()
+    assert "Covered" in customer.locator("tr", has_text="Huaxin Garments Plant 3").inner_text()
+    customer.get_by_role("navigation", name="Main").get_by_role("link", name="Audits", exact=True).click()
+    customer.get_by_role("link", name="Huaxin Garments Plant 3").click()
+    customer.get_by_text("Recognised under your policy").wait_for()
+    customer.screenshot(path=str(artifacts / "audit-member.png"), full_page=True)
+    customer.get_by_role("link", name="Open").click()
+    customer.locator("#id_method").select_option("desk_review")
+    customer.get_by_role("button", name="Verify and close").click()
+    customer.get_by_text("Verified and closed.").wait_for()
+    assert CorrectiveAction.objects.get().status == CapStatus.CLOSED

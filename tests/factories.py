@@ -1,0 +1,228 @@
+"""Builders for registry data used across test modules."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from covenant.registry import matchindex
+from covenant.registry import services as registry_services
+from covenant.registry.models import (
+    Facility,
+    FacilityClaim,
+    ListRow,
+    ListUpload,
+    RowStatus,
+    SupplierList,
+    SupplyLink,
+    UploadStatus,
+)
+from tests.conftest import SYSTEM, World
+
+
+def make_facility(name: str, country: str = "CN", address: str = "", **extra: Any) -> Facility:
+    return registry_services.create_facility(SYSTEM, name=name, address=address, country=country, **extra)
+
+
+def link(world_org: Any, facility: Facility, **fields: Any) -> SupplyLink:
+    return SupplyLink.objects.create(org=world_org, facility=facility, **fields)
+
+
+def registry_world(world: World) -> World:
+    """Member A sources from a shared site and has a row waiting for review."""
+    matchindex.reset()
+    shared = make_facility(
+        "Dongguan Huaxin Garment Co., Ltd.", "CN", "88 Dongcheng Road, Dongguan, Guangdong", lat=23.02, lng=113.75
+    )
+    other = make_facility("Dongguan Huaxin Garment Factory No. 2", "CN", "12 Humen Avenue, Dongguan, Guangdong")
+    a_link = link(world.member_a, shared, tier=1, products=["canary-a knitwear"], reference="canary-a-007")
+    supplier_list = SupplierList.objects.create(org=world.member_a, name="canary-a list")
+    upload = ListUpload.objects.create(
+        org=world.member_a,
+        supplier_list=supplier_list,
+        version=1,
+        filename="canary-a.csv",
+        status=UploadStatus.DONE,
+        counts={"review": 1},
+    )
+    row = ListRow.objects.create(
+        upload=upload,
+        org=world.member_a,
+        row_number=2,
+        name="Huaxin canary-a Garments",
+        address="Dongguan",
+        country="CN",
+        status=RowStatus.REVIEW,
+        details={"tier": 1, "products": ["canary-a tees"]},
+        candidates=[
+            {"id": shared.public_id, "score": 0.6, "features": {}},
+            {"id": other.public_id, "score": 0.5, "features": {}},
+        ],
+    )
+    claim = FacilityClaim.objects.create(facility=shared, org=world.supplier, evidence="Business licence 123")
+    world.extras.update(
+        shared=shared, other=other, a_link=a_link, upload=upload, row=row, claim=claim, supplier_list=supplier_list
+    )
+    return world
+
+
+# --- Audits ----------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def audits_world(world: World) -> World:
+    """A supplier's SMETA audit, shared with member A only; marked ``canary-a`` where private.
+
+    The audit is owned by a supplier that none of the tenancy probes acts for
+    (``audit_supplier``), so every probe is an outsider; ``world.supplier``
+    (another supplier) must not see it either. Member A is linked to the site,
+    has the audit shared with it, asked for access to another site's audits and
+    asked for an audit; the action has evidence on file.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from covenant.audits import services as audit_services
+    from covenant.audits.models import SchemeVersion
+    from covenant.orgs.models import Organisation
+    from tests.conftest import actor_of, make_org, make_user
+
+    if "shared" not in world.extras:
+        registry_world(world)
+    owner = Organisation.objects.filter(slug="lanka-knits").first() or make_org("Lanka Knits", "supplier", country="LK")
+    owner_admin = make_user(owner, "admin", "admin@lankaknits.example")
+    site = make_facility("Lanka Knits Katunayake", "LK", "FTZ Katunayake")
+    Facility.objects.filter(pk=site.pk).update(owner=owner)
+    site.refresh_from_db()
+    link(world.member_a, site, tier=1, products=["canary-a jumpers"])
+    today = timezone.localdate()
+    actor = actor_of(owner_admin)
+    audit = audit_services.create_audit(
+        actor,
+        audit_services.AuditInput(
+            facility=site,
+            scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
+            start_date=today - timedelta(days=31),
+            end_date=today - timedelta(days=30),
+            audit_firm_name="canary-a Social Compliance Ltd",
+            workers_female=120,
+            workers_male=80,
+            auditors=[audit_services.AuditorInput(name="canary-a Auditor", apsca_number="21701234", is_lead=True)],
+            findings=[
+                audit_services.FindingInput(
+                    "5", "major", "canary-a overtime premium not paid", "Wages Board Ordinance"
+                ),
+                audit_services.FindingInput("2", "collaborative", "canary-a no worker committee in the zone"),
+            ],
+            report_name="canary-a-report.pdf",
+            report_data=PDF_BYTES,
+        ),
+    )
+    audit_services.grant_access(actor, audit, world.member_a)
+    action = audit.actions.get(finding__section="5")
+    evidence = audit_services.add_evidence(actor, action, filename="canary-a-payslips.pdf", data=PDF_BYTES)
+    member_actor = actor_of(world.admin_a)
+    access = audit_services.request_access(member_actor, site, "canary-a please share")
+    audit_services.request_audit(member_actor, world.extras["shared"], note="canary-a audit wanted")
+    world.extras.update(
+        audit=audit,
+        audit_site=site,
+        audit_supplier=owner,
+        audit_supplier_admin=owner_admin,
+        action=action,
+        evidence=evidence,
+        access_request=access,
+    )
+    return world
+
+
+def declare_flood(coordinator: Any, title: str, regions: list[str], starts_on: date) -> Any:
+    """A natural-disaster risk event raising health and safety by one point, with one checklist item."""
+    from covenant.risk import services as risk_services
+    from tests.conftest import actor_of
+
+    return risk_services.declare_event(
+        actor_of(coordinator),
+        kind="natural_disaster",
+        title=title,
+        regions=regions,
+        starts_on=starts_on,
+        ends_on=None,
+        topic_codes=["health_safety"],
+        raise_by=1.0,
+        guidance="Check that workers are safe.",
+        checklist=["Contact the site"],
+    )
+
+
+def risk_world(world: World) -> World:
+    """On top of the registry world: scored sites, member A's override and event response
+    (both marked canary-a), a declared event over Côte d'Ivoire and a sanctions hit in review."""
+
+    from covenant.risk import engine
+    from covenant.risk import services as risk_services
+    from tests.conftest import actor_of
+
+    if "shared" not in world.extras:
+        registry_world(world)
+    cocoa = make_facility(
+        "Coopérative Agricole de Soubré",
+        "CI",
+        "Okrouyo, Soubré",
+        subdivision="CI-BS",
+        sector="Agriculture",
+        products=["Cocoa"],
+        lat=5.78,
+        lng=-6.59,
+    )
+    cotton = make_facility("Mary Cotton Ginning Plant", "TM", "Mary", sector="Agriculture", products=["Cotton"])
+    a_cocoa = link(world.member_a, cocoa, tier=2, products=["canary-a cocoa beans"])
+    link(world.member_b, cotton, tier=2, products=["cotton lint"])
+    engine.recompute_all()
+    coordinator = actor_of(world.coordinator)
+    admin_a = actor_of(world.admin_a)
+    event = risk_services.declare_event(
+        coordinator,
+        kind="armed_conflict",
+        title="Unrest in the Nawa region",
+        regions=["CI-BS"],
+        starts_on=date(2026, 1, 1),
+        ends_on=None,
+        topic_codes=["forced_labour", "child_labour"],
+        raise_by=2.0,
+        guidance="Check on workers' safety.",
+        checklist=["Protect workers", "Keep paying wages"],
+    )
+    response = risk_services.record_response(
+        admin_a, event, cocoa, status="in_progress", checklist_done=[0], note="canary-a response note"
+    )
+    override = risk_services.set_override(
+        admin_a, world.extras["shared"], "wages", 8.5, "canary-a: our own audit found unpaid overtime"
+    )
+    sanctions_list = risk_services.import_sanctions(
+        coordinator,
+        name="Test list",
+        source="OpenSanctions (test extract)",
+        licence="CC BY-NC 4.0",
+        filename="entities.ftm.json",
+        data=(
+            b'{"id": "os-1", "schema": "Company", "properties": {"name": ["Dongguan Huaxin Garment Co Ltd"],'
+            b' "country": ["cn"], "program": ["Test programme"]}}\n'
+        ),
+    )
+    risk_services.screen(sanctions_list)
+    hit = sanctions_list.entries.get().hits.first()
+    world.extras.update(
+        cocoa=cocoa,
+        cotton=cotton,
+        a_cocoa=a_cocoa,
+        event=event,
+        response=response,
+        override=override,
+        sanctions_list=sanctions_list,
+        hit=hit,
+        risk=True,
+    )
+    return world
