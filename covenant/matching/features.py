@@ -1,0 +1,401 @@
+"""Pairwise comparison features between a query and one registered name/address."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from .normalize import ADDRESS_GENERIC, NAME_GENERIC, address_tokens, name_tokens
+from .records import Record, identifier_keys
+
+__all__ = [
+    "ADDRESS_FEATURES",
+    "FEATURES",
+    "NAME_FEATURES",
+    "Prepared",
+    "compare",
+    "prepare",
+    "prepare_tokens",
+]
+
+#: Feature order of the full (facility) model.
+FEATURES: tuple[str, ...] = (
+    "name_ratio",
+    "name_token_sort",
+    "name_token_set",
+    "name_compact",
+    "name_weighted",
+    "name_number_conflict",
+    "name_qualifier_one_side",
+    "name_distinct_conflict",
+    "address_weighted",
+    "address_token_set",
+    "address_missing",
+    "number_match",
+    "number_conflict",
+    "name_x_address",
+    "country_differs",
+    "identifier_match",
+    "identifier_conflict",
+    "geo_near",
+    "geo_far",
+)
+#: Features used by the name-only (screening) model.
+NAME_FEATURES: tuple[str, ...] = (
+    "name_ratio",
+    "name_token_sort",
+    "name_token_set",
+    "name_compact",
+    "name_weighted",
+    "name_number_conflict",
+    "name_qualifier_one_side",
+    "name_distinct_conflict",
+    "country_differs",
+    "identifier_match",
+    "identifier_conflict",
+)
+ADDRESS_FEATURES: frozenset[str] = frozenset(FEATURES) - frozenset(NAME_FEATURES)
+
+_EARTH_KM = 6371.0
+
+#: Name words that mark one site of several even without a number
+#: ("Çerkezköy Şubesi", "Liaobu Town Branch", "分公司").
+_SITE_WORDS: frozenset[str] = frozenset({"branch"})
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A name/address pair in normalised form, ready to be compared."""
+
+    name: tuple[str, ...]
+    address: tuple[str, ...]
+    country: str
+    identifiers: Mapping[str, str]
+    coords: tuple[float, float] | None
+    name_core: str
+    name_compact: str
+    name_numbers: frozenset[str]
+    name_qualifiers: frozenset[str]
+    address_core: str
+    address_numbers: frozenset[str]
+    address_set: frozenset[str]
+
+    @property
+    def name_text(self) -> str:
+        return " ".join(self.name)
+
+    @property
+    def address_text(self) -> str:
+        return " ".join(self.address)
+
+
+def _distinctive(tokens: Sequence[str], generic: frozenset[str]) -> list[str]:
+    core = [t for t in tokens if t not in generic and not t.isdigit()]
+    return core or list(tokens)
+
+
+def prepare_tokens(
+    name: Sequence[str],
+    address: Sequence[str],
+    country: str,
+    identifiers: Mapping[str, str],
+    coords: tuple[float, float] | None,
+) -> Prepared:
+    """Build a :class:`Prepared` from already normalised tokens."""
+    core = _distinctive(name, NAME_GENERIC)
+    addr_core = [t for t in address if t not in ADDRESS_GENERIC]
+    numbers = frozenset(t for t in name if t.isdigit())
+    return Prepared(
+        name=tuple(name),
+        address=tuple(address),
+        country=country,
+        identifiers=identifiers,
+        coords=coords,
+        name_core=" ".join(core),
+        name_compact="".join(core),
+        name_numbers=numbers,
+        name_qualifiers=numbers | _SITE_WORDS.intersection(name),
+        address_core=" ".join(addr_core),
+        # Numbers of five digits and more are postal codes and phone fragments:
+        # too often missing on one side to count as a house-number conflict.
+        address_numbers=frozenset(t for t in address if t.isdigit() and len(t) <= 4),
+        address_set=frozenset(address),
+    )
+
+
+def prepare(record: Record) -> Prepared:
+    """Normalise a :class:`Record` for comparison."""
+    country = record.country.strip().upper()
+    return prepare_tokens(
+        name_tokens(record.name),
+        address_tokens(record.address, country),
+        country,
+        identifier_keys(record.identifiers),
+        record.coordinates(),
+    )
+
+
+def _join_runs(a: Sequence[str], b: Sequence[str]) -> list[str]:
+    """``b`` with runs of tokens glued together where the glued run is a token of ``a``.
+
+    Romanisations split and join syllables at will ("Hai Ning" / "Haining",
+    Chinese-script rows transliterate to one token per run of characters), so
+    ``b = [hai, ning, yue, li]`` against ``a = [hainingyueli]`` becomes
+    ``[hainingyueli]``.
+    """
+    targets = {t for t in a if len(t) >= 4 and not t.isdigit()}
+    if not targets or len(b) < 2:
+        return list(b)
+    targets.difference_update(b)
+    if not targets:
+        return list(b)
+    prefixes = {t[:k] for t in targets for k in range(1, len(t))}
+    out: list[str] = []
+    i = 0
+    n = len(b)
+    while i < n:
+        joined = b[i]
+        if joined not in prefixes:
+            out.append(joined)
+            i += 1
+            continue
+        matched = -1
+        for j in range(i + 1, min(n, i + 6)):
+            joined += b[j]
+            if joined in targets:
+                matched = j
+                break
+            if joined not in prefixes:
+                break
+        if matched >= 0:
+            out.append(joined)
+            i = matched + 1
+        else:
+            out.append(b[i])
+            i += 1
+    return out
+
+
+def _soft_overlap(
+    a: Sequence[str],
+    b: Sequence[str],
+    a_compact: str,
+    b_compact: str,
+    weight: Callable[[str], float],
+    *,
+    align: bool = True,
+    neutral: tuple[frozenset[str], frozenset[str]] | None = None,
+) -> tuple[float, float, float]:
+    """IDF-weighted Dice overlap where near-identical tokens count partly.
+
+    A token also counts when it is a long substring of the other side written
+    without spaces: romanisations split and join syllables at will
+    ("Dong Guan" / "Dongguan", "ShenzhenMeiquan" / "Shenzhen Meiquan").
+
+    Returns ``(dice, missing_a, missing_b)``. With ``neutral`` (tokens of ``a``
+    and of ``b`` not to count as missing: the place names of the other side's
+    address), ``missing_x`` is the share of ``x``'s weight in tokens that the
+    other side lacks; a near-identical token (a typo) counts by how different
+    it is; numbers and tokens under three letters are never missing. Without
+    ``neutral`` both are 0.
+    """
+    if not a or not b:
+        return 0.0, 0.0, 0.0
+    if align:
+        b = _join_runs(a, b)
+        a = _join_runs(b, a)
+    set_a = dict.fromkeys(a)
+    set_b = dict.fromkeys(b)
+    total = 0.0
+    matched = 0.0
+    missing = [0.0, 0.0]
+    side_totals = [0.0, 0.0]
+    sides = ((set_a, set_b, b_compact), (set_b, set_a, a_compact))
+    for k, (side, other, other_compact) in enumerate(sides):
+        others = [t for t in other if len(t) >= 3 and not t.isdigit()]
+        skip = neutral[k] if neutral is not None else None
+        side_total = 0.0
+        side_missing = 0.0
+        for tok in side:
+            w = weight(tok)
+            side_total += w
+            if tok in other:
+                matched += w
+                continue
+            if tok.isdigit() or len(tok) < 3:
+                continue
+            if len(tok) >= 5 and tok in other_compact:
+                matched += 0.8 * w
+                continue
+            sim = 0.0
+            if others and len(tok) >= 4:
+                best = process.extractOne(tok, others, scorer=Levenshtein.normalized_similarity, score_cutoff=0.75)
+                if best is not None:
+                    sim = float(best[1])
+                    matched += w * sim
+            if skip is None or tok in skip:
+                continue
+            if sim == 0.0 and others:
+                # A typo that Levenshtein scores low (a transposition) still
+                # resembles its original: "balaij" / "balaji".
+                near = process.extractOne(tok, others, scorer=fuzz.ratio, score_cutoff=70.0)
+                if near is not None:
+                    sim = float(near[1]) / 100.0
+            side_missing += w * (1.0 - sim)
+        total += side_total
+        side_totals[k] = side_total
+        missing[k] = side_missing
+    dice = matched / total if total > 0 else 0.0
+    return (
+        dice,
+        missing[0] / side_totals[0] if side_totals[0] > 0 else 0.0,
+        missing[1] / side_totals[1] if side_totals[1] > 0 else 0.0,
+    )
+
+
+def _places_in_name(name: Sequence[str], other_name: Sequence[str], other_address: frozenset[str]) -> set[str]:
+    """Tokens of ``name`` that the other side has in its address but not in its name."""
+    if len(name) < 2 or not other_address:
+        return set()
+    places = {t for t in name if t in other_address and t not in other_name and len(t) >= 4 and not t.isdigit()}
+    # Never strip a name down to nothing, or to generic words only.
+    rest = [t for t in name if t not in places and t not in NAME_GENERIC]
+    return places if rest else set()
+
+
+def _locality_only(a: Prepared, b: Prepared) -> bool:
+    """True when ``a``'s address is just a town that ``b``'s address also names.
+
+    "Dongguan" against "88 Dongcheng Road, Dongguan, Guangdong" agrees but says
+    little: it is scored as a missing address, not as a poor street match.
+    """
+    core = [t for t in a.address if t not in ADDRESS_GENERIC]
+    return len(core) == 1 and not a.address_numbers and all(t in b.address_set for t in core)
+
+
+def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lng1 = math.radians(a[0]), math.radians(a[1])
+    lat2, lng2 = math.radians(b[0]), math.radians(b[1])
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def compare(
+    q: Prepared,
+    c: Prepared,
+    name_weight: Callable[[str], float],
+    address_weight: Callable[[str], float],
+    *,
+    name_only: bool = False,
+) -> dict[str, float]:
+    """Comparison features of query ``q`` against candidate ``c``.
+
+    Values are in [0, 1]. Besides the model features the dict carries
+    ``distance_km`` when both sides have coordinates, and
+    ``same_<scheme>`` / ``different_<scheme>`` flags for identifiers, so a
+    reviewer can be told why a candidate scored as it did.
+    """
+    f: dict[str, float] = {}
+    qn, cn = q.name_core, c.name_core
+    q_text, c_text = q.name_text, c.name_text
+    q_name, c_name = list(q.name), list(c.name)
+    # A town in one side's name that the other side gives as its address
+    # ("Dongguan Huaxin Garment" / "Huaxin Garments, Dongguan") is where the
+    # site is, not part of what it is called: compare the names without it.
+    q_place = _places_in_name(q_name, c_name, c.address_set)
+    c_place = _places_in_name(c_name, q_name, q.address_set)
+    if q_place or c_place:
+        q_name = [t for t in q_name if t not in q_place]
+        c_name = [t for t in c_name if t not in c_place]
+        qn = " ".join(_distinctive(q_name, NAME_GENERIC))
+        cn = " ".join(_distinctive(c_name, NAME_GENERIC))
+        q_text, c_text = " ".join(q_name), " ".join(c_name)
+    # Align word splits first ("ningbohuayi" vs "ningbo huayi") so that the
+    # token-based ratios compare like with like.
+    q_aligned = _join_runs(c_name, q_name)
+    c_aligned = _join_runs(q_aligned, c_name)
+    if q_aligned != q_name or c_aligned != c_name:
+        q_name, c_name = q_aligned, c_aligned
+        qn = " ".join(_distinctive(q_name, NAME_GENERIC))
+        cn = " ".join(_distinctive(c_name, NAME_GENERIC))
+        q_text, c_text = " ".join(q_name), " ".join(c_name)
+    f["name_ratio"] = fuzz.ratio(qn, cn) / 100.0
+    f["name_token_sort"] = fuzz.token_sort_ratio(q_text, c_text) / 100.0
+    f["name_token_set"] = fuzz.token_set_ratio(qn, cn) / 100.0
+    f["name_compact"] = fuzz.ratio(q.name_compact, c.name_compact) / 100.0
+    # Names are aligned above; the place names of the other side's address are
+    # neutral (a name that adds its town is not a different name).
+    f["name_weighted"], q_missing, c_missing = _soft_overlap(
+        q_name,
+        c_name,
+        q.name_compact,
+        c.name_compact,
+        name_weight,
+        align=False,
+        neutral=(c.address_set, q.address_set),
+    )
+    f["name_number_conflict"] = (
+        1.0 if q.name_numbers and c.name_numbers and q.name_numbers.isdisjoint(c.name_numbers) else 0.0
+    )
+    # "Unit 2", "Branch", "No. 3", "二厂" on one side only: often another site of
+    # the same company (and sometimes a member's own addition).
+    f["name_qualifier_one_side"] = 1.0 if bool(q.name_qualifiers) != bool(c.name_qualifiers) else 0.0
+    # Distinctive words on *both* sides that the other lacks ("Assin Akropong
+    # Dwenesie ..." vs "Assin Bereku Boafo ..."): a different site of a group
+    # or of a naming pattern, however much of the name is shared.
+    f["name_distinct_conflict"] = min(q_missing, c_missing)
+    f["country_differs"] = 1.0 if q.country and c.country and q.country != c.country else 0.0
+
+    id_match = 0.0
+    id_conflict = 0.0
+    if q.identifiers and c.identifiers:
+        for scheme, value in q.identifiers.items():
+            other = c.identifiers.get(scheme)
+            if other is None:
+                continue
+            if other == value:
+                id_match = 1.0
+                f["same_" + scheme] = 1.0
+            else:
+                id_conflict = 1.0
+                f["different_" + scheme] = 1.0
+    f["identifier_match"] = id_match
+    f["identifier_conflict"] = 0.0 if id_match else id_conflict
+    if name_only:
+        return f
+
+    if q.address and c.address and not _locality_only(q, c) and not _locality_only(c, q):
+        qa = q.address_core.replace(" ", "")
+        ca = c.address_core.replace(" ", "")
+        f["address_weighted"] = _soft_overlap(q.address, c.address, qa, ca, address_weight)[0]
+        f["address_token_set"] = fuzz.token_set_ratio(q.address_core, c.address_core) / 100.0
+        f["address_missing"] = 0.0
+    else:
+        f["address_weighted"] = 0.0
+        f["address_token_set"] = 0.0
+        f["address_missing"] = 1.0
+    qnum, cnum = q.address_numbers, c.address_numbers
+    if qnum and cnum:
+        # A conflict is a number on each side that the other lacks ("No. 28,
+        # ..., National Road 4" vs "No. 7, National Road 4"); a number present on
+        # one side only is a dropped address part.
+        f["number_match"] = 0.0 if qnum.isdisjoint(cnum) else 1.0
+        f["number_conflict"] = 1.0 if (qnum - cnum) and (cnum - qnum) else 0.0
+    else:
+        f["number_match"] = 0.0
+        f["number_conflict"] = 0.0
+    f["name_x_address"] = f["name_weighted"] * f["address_weighted"]
+
+    if q.coords is not None and c.coords is not None:
+        d = _haversine_km(q.coords, c.coords)
+        f["distance_km"] = round(d, 3)
+        f["geo_near"] = math.exp(-d / 2.0)
+        f["geo_far"] = 1.0 if d > 50.0 else 0.0
+    else:
+        f["geo_near"] = 0.0
+        f["geo_far"] = 0.0
+    return f

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from covenant.registry.listfiles import FIELD_LABELS, REQUIRED_FIELDS
+from covenant.registry.models import SpendBand, SupplyLink
+
+# Field names of listfiles, in the reader's language.
+FIELD_NAMES: dict[str, Any] = {
+    "name": _("Name"),
+    "country": _("Country"),
+    "address": _("Address"),
+    "city": _("City"),
+    "postal_code": _("Postal code"),
+    "reference": _("Your supplier number"),
+    "tier": _("Tier"),
+    "products": _("Products"),
+    "spend_band": _("Spend"),
+    "volume": _("Volume"),
+    "sector": _("Sector"),
+    "lat": _("Latitude"),
+    "lng": _("Longitude"),
+    "duns": "DUNS",
+    "lei": "LEI",
+    "gln": "GLN",
+    "os_id": "OS ID",
+    "start_date": _("Start date"),
+    "end_date": _("End date"),
+    "parent_company": _("Parent company"),
+}
+
+
+class UploadForm(forms.Form):
+    list_name = forms.CharField(
+        label=_("List"),
+        max_length=150,
+        initial=_("Suppliers"),
+        help_text=_("Upload a new version under the same name to see what changed."),
+    )
+    file = forms.FileField(
+        label=_("File (CSV or Excel .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xlsm"}),
+    )
+
+
+class MappingForm(forms.Form):
+    """One select per field: which column holds it."""
+
+    def __init__(self, *args: Any, headers: list[str], initial_mapping: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(str(i), h or f"({i + 1})") for i, h in enumerate(headers)]
+        for field in FIELD_LABELS:
+            self.fields[field] = forms.ChoiceField(
+                label=FIELD_NAMES.get(field) or field,
+                choices=choices,
+                required=field in REQUIRED_FIELDS,
+                initial=str(initial_mapping[field]) if field in initial_mapping else "",
+            )
+
+    def mapping(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used = [v for v in data.values() if v not in ("", None)]
+        if len(used) != len(set(used)):
+            raise forms.ValidationError(_("Each column can be used for one field only."))
+        return data
+
+
+class LinkForm(forms.ModelForm):  # type: ignore[type-arg]
+    products = forms.CharField(label=_("Products"), required=False, help_text=_("Separate with commas."))
+
+    class Meta:
+        model = SupplyLink
+        fields = ["tier", "products", "spend_band", "volume", "reference", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "tier": forms.NumberInput(attrs={"min": 1, "max": 10}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["products"] = ", ".join(self.instance.products or [])
+        self.fields["spend_band"].choices = [("", "—"), *SpendBand.choices]  # type: ignore[attr-defined]
+
+    def clean_products(self) -> list[str]:
+        raw = self.cleaned_data.get("products") or ""
+        return [p.strip() for p in raw.split(",") if p.strip()]
+
+
+class EdgeForm(forms.Form):
+    supplier = forms.CharField(label=_("Facility id of the supplying site"), max_length=15)
+    buyer = forms.CharField(label=_("Facility id of the site it supplies"), max_length=15)
+    products = forms.CharField(label=_("Products"), required=False)
+
+
+class ClaimForm(forms.Form):
+    evidence = forms.CharField(
+        label=_("How can the secretariat check that this site is yours?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example a business licence number, or a contact person at the site."),
+    )
+
+
+class MergeForm(forms.Form):
+    loser = forms.CharField(label=_("Facility id to merge (it will point to the other)"), max_length=15)
+    survivor = forms.CharField(label=_("Facility id that remains"), max_length=15)
+
+
+class SplitForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new facility"), max_length=300)
+    address = forms.CharField(label=_("Address of the new facility"), max_length=500, required=False)

@@ -1,0 +1,64 @@
+"""Template helpers for the register: highlighted differences and match explanations."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+_TOKEN = re.compile(r"\w+|[^\w\s]+|\s+", re.UNICODE)
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+@register.simple_tag
+def diff(text: str, other: str) -> SafeString:
+    """``text`` with the words that ``other`` lacks marked, so a reviewer sees the difference."""
+    a = _TOKEN.findall(text or "")
+    # Compare words only: commas and spacing are not differences a reviewer cares about.
+    words_b = [t.casefold() for t in _TOKEN.findall(other or "") if _WORD.search(t)]
+    positions = [i for i, t in enumerate(a) if _WORD.search(t)]
+    words_a = [a[i].casefold() for i in positions]
+    marked: set[int] = set()
+    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False).get_opcodes():
+        if op != "equal":
+            marked.update(positions[i1:i2])
+    out = [f"<mark>{escape(t)}</mark>" if i in marked else escape(t) for i, t in enumerate(a)]
+    return mark_safe("".join(out))  # noqa: S308 (every piece was escaped above)
+
+
+@register.simple_tag
+def explain(features: dict[str, Any]) -> list[str]:
+    """The reasons behind a candidate's score, in the reader's language."""
+    f = features or {}
+    out: list[str] = []
+    if f.get("remembered"):
+        out.append(_("confirmed by a reviewer before"))
+    for key in sorted(f):
+        if key.startswith("same_"):
+            out.append(_("same %(id)s") % {"id": key[5:].upper().replace("_", " ")})
+        elif key.startswith("different_"):
+            out.append(_("different %(id)s") % {"id": key[10:].upper().replace("_", " ")})
+    if "name_weighted" in f:
+        out.append(_("name %(score).0f%% alike") % {"score": 100 * float(f["name_weighted"])})
+    if f.get("address_missing"):
+        out.append(_("address missing on one side"))
+    elif "address_weighted" in f:
+        out.append(_("address %(score).0f%% alike") % {"score": 100 * float(f["address_weighted"])})
+    if f.get("number_conflict"):
+        out.append(_("house or plot numbers differ"))
+    if f.get("country_differs"):
+        out.append(_("country differs"))
+    if "distance_km" in f:
+        out.append(_("%(km).1f km apart") % {"km": float(f["distance_km"])})
+    return out
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.0f} %"

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from covenant.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("facilities/", views.facilities, name="facilities"),
+    path("facilities/<str:public_id>/", views.facility, name="facility"),
+    path("facilities/<str:public_id>/claim/", views.claim, name="claim"),
+    path("facilities/<str:public_id>/split/", views.split, name="split"),
+    path("lists/", views.lists, name="lists"),
+    path("lists/uploads/<uuid:upload_id>/", views.upload, name="upload"),
+    path("lists/uploads/<uuid:upload_id>/mapping/", views.upload_mapping, name="upload_mapping"),
+    path("review/", views.review, name="review"),
+    path("review/bulk/", views.review_bulk, name="review_bulk"),
+    path("review/<int:row_id>/confirm/", views.review_confirm, name="review_confirm"),
+    path("review/<int:row_id>/reject/", views.review_reject, name="review_reject"),
+    path("review/<int:row_id>/new/", views.review_new, name="review_new"),
+    path("supply-chain/", views.chain, name="chain"),
+    path("supply-chain/export/", views.chain_export, name="chain_export"),
+    path("supply-chain/links/<int:link_id>/", views.link, name="link"),
+    path("supply-chain/edges/", views.add_edge, name="add_edge"),
+    path("supply-chain/preferences/", views.preferences, name="preferences"),
+    path("register/claims/", views.claims, name="claims"),
+    path("register/claims/<uuid:claim_id>/decide/", views.claim_decide, name="claim_decide"),
+    path("register/merge/", views.merge, name="merge"),
+    path("register/disclosure/", views.disclosure, name="disclosure"),
+    path("disclosed/production-locations.<str:fmt>", views.disclosed, name="disclosed"),
+]

@@ -1,0 +1,425 @@
+"""Pages of the shared register and of a member's supply chain."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from covenant.core.actors import Actor
+from covenant.core.decorators import org_required
+from covenant.core.mapsvg import MapPoint, render_world_map
+from covenant.core.web import actor_of, flash_errors
+from covenant.orgs.models import OrgKind
+from covenant.registry import exports, selectors, services
+from covenant.registry.forms import ClaimForm, EdgeForm, LinkForm, MappingForm, MergeForm, SplitForm, UploadForm
+from covenant.registry.models import RowStatus, UploadStatus
+
+
+def _member(request: HttpRequest) -> Actor:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER)
+    return actor
+
+
+# --- The register -------------------------------------------------------------------------
+
+
+@org_required
+def facilities(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    q = request.GET.get("q", "")
+    country = request.GET.get("country", "")
+    page = Paginator(selectors.search_facilities(actor, q=q, country=country), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/facilities.html", {"page": page, "q": q, "country": country})
+
+
+@org_required
+def facility(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    site = selectors.get_facility(actor, public_id)
+    if site.public_id != public_id.upper():
+        messages.info(
+            request, _("%(old)s was merged into %(new)s.") % {"old": public_id.upper(), "new": site.public_id}
+        )
+        return redirect("registry:facility", public_id=site.public_id)
+    link = selectors.own_link(actor, site) if actor.kind == OrgKind.MEMBER else None
+    map_svg = ""
+    if site.has_coordinates:
+        assert site.lat is not None and site.lng is not None
+        map_svg = render_world_map(
+            points=[MapPoint(site.lat, site.lng, site.name, "site")], focus=site.country, title=site.name, width=640
+        )
+    context = {
+        "site": site,
+        "aliases": site.aliases.all(),
+        "identifiers": site.identifiers.all(),
+        "peers": selectors.peer_summary(actor, site) if actor.kind == OrgKind.MEMBER else None,
+        "link": link,
+        "map_svg": map_svg,
+        "claim_form": ClaimForm() if actor.kind == OrgKind.SUPPLIER and site.owner_id != actor.org.pk else None,  # type: ignore[union-attr]
+        "edge_form": EdgeForm(initial={"buyer": site.public_id}) if link else None,
+    }
+    return render(request, "registry/facility.html", context)
+
+
+# --- Supplier lists -------------------------------------------------------------------------
+
+
+@org_required
+def lists(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            supplier_list = services.create_list(actor, form.cleaned_data["list_name"])
+            upload = services.start_upload(actor, supplier_list, filename=uploaded.name, data=uploaded.read())
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            if upload.status == UploadStatus.MAPPING:
+                return redirect("registry:upload_mapping", upload_id=upload.pk)
+            return redirect("registry:upload", upload_id=upload.pk)
+    context = {
+        "form": form,
+        "lists": selectors.member_lists(actor),
+        "uploads": selectors.member_uploads(actor)[:20],
+    }
+    return render(request, "registry/lists.html", context)
+
+
+@org_required
+def upload(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    actor = _member(request)
+    item = selectors.get_upload(actor, upload_id)
+    status = request.GET.get("status", "")
+    rows = selectors.upload_rows(actor, item, status if status in RowStatus.values else "")
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/upload.html",
+        {"upload": item, "page": page, "status": status, "statuses": RowStatus.choices},
+    )
+
+
+@org_required
+def upload_mapping(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    actor = _member(request)
+    item = selectors.get_upload(actor, upload_id)
+    form = MappingForm(request.POST or None, headers=item.headers, initial_mapping=item.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_mapping(actor, item, form.mapping())
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            return redirect("registry:upload", upload_id=item.pk)
+    return render(request, "registry/upload_mapping.html", {"upload": item, "form": form})
+
+
+# --- Review -------------------------------------------------------------------------------
+
+
+@org_required
+def review(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    page = Paginator(selectors.review_queue(actor), 10).get_page(request.GET.get("page"))
+    items = selectors.with_candidates(list(page.object_list))
+    return render(request, "registry/review.html", {"page": page, "items": items})
+
+
+def _back_to_review(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('registry:review')}?page={request.POST.get('page', '1')}")
+
+
+@org_required
+@require_POST
+def review_confirm(request: HttpRequest, row_id: int) -> HttpResponse:
+    actor = _member(request)
+    row = selectors.get_row(actor, row_id)
+    try:
+        target = selectors.get_facility(actor, request.POST.get("facility", ""))
+        services.confirm_row(actor, row, target)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("Row %(row)s is %(id)s.") % {"row": row.row_number, "id": target.public_id})
+    return _back_to_review(request)
+
+
+@org_required
+@require_POST
+def review_reject(request: HttpRequest, row_id: int) -> HttpResponse:
+    actor = _member(request)
+    row = selectors.get_row(actor, row_id)
+    try:
+        services.reject_candidate(actor, row, request.POST.get("facility", ""))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return _back_to_review(request)
+
+
+@org_required
+@require_POST
+def review_new(request: HttpRequest, row_id: int) -> HttpResponse:
+    actor = _member(request)
+    row = selectors.get_row(actor, row_id)
+    try:
+        services.create_facility_from_row(actor, row)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("Row %(row)s added to the register as a new facility.") % {"row": row.row_number})
+    return _back_to_review(request)
+
+
+@org_required
+@require_POST
+def review_bulk(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    ids = [int(i) for i in request.POST.getlist("rows") if i.isdigit()]
+    rows = [selectors.get_row(actor, i) for i in ids]
+    try:
+        done = services.bulk_confirm_best(actor, rows)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, ngettext("%(n)s row confirmed.", "%(n)s rows confirmed.", done) % {"n": done})
+    return _back_to_review(request)
+
+
+# --- The member's chain --------------------------------------------------------------------
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@org_required
+def chain(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    tier = _int(request.GET.get("tier"))
+    country = request.GET.get("country", "")
+    q = request.GET.get("q", "")
+    links = selectors.member_links(actor, tier=tier, country=country, q=q)
+    points = [
+        MapPoint(
+            link.facility.lat,
+            link.facility.lng,
+            link.facility.name,
+            f"tier-{min(link.tier, 3)}",
+            href=reverse("registry:facility", args=[link.facility.public_id]),
+        )
+        for link in links.only("tier", "facility__name", "facility__lat", "facility__lng", "facility__public_id")
+        if link.facility.lat is not None and link.facility.lng is not None
+    ]
+    page = Paginator(links, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "summary": selectors.chain_summary(actor),
+        "map_svg": render_world_map(points=points, title=_("Your supply chain"), focus="points" if points else None),
+        "tier": tier,
+        "country": country,
+        "q": q,
+        "preferences": selectors.preferences(actor),
+        "edges": selectors.member_edges(actor)[:50],
+    }
+    return render(request, "registry/chain.html", context)
+
+
+@org_required
+def chain_export(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    return exports.chain_response(selectors.member_links(actor, include_ended=True), fmt)
+
+
+@org_required
+def link(request: HttpRequest, link_id: int) -> HttpResponse:
+    actor = _member(request)
+    item = selectors.get_link(actor, link_id)
+    form = LinkForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.get_link(actor, link_id)
+        try:
+            services.update_link(actor, fresh, **form.cleaned_data)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:facility", public_id=item.facility.public_id)
+    return render(request, "registry/link.html", {"link": item, "form": form})
+
+
+@org_required
+@require_POST
+def add_edge(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    form = EdgeForm(request.POST)
+    if form.is_valid():
+        try:
+            supplier = selectors.get_facility(actor, form.cleaned_data["supplier"])
+            buyer = selectors.get_facility(actor, form.cleaned_data["buyer"])
+            products = [p.strip() for p in form.cleaned_data["products"].split(",") if p.strip()]
+            services.add_edge(actor, supplier=supplier, buyer=buyer, products=products)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        except Http404:
+            messages.error(request, _("There is no facility with that id."))
+        else:
+            messages.success(request, _("%(a)s now shows as supplying %(b)s.") % {"a": supplier.name, "b": buyer.name})
+    return redirect("registry:chain")
+
+
+@org_required
+@require_POST
+def preferences(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    services.set_preferences(
+        actor,
+        visible_to_peers=request.POST.get("visible_to_peers") == "on",
+        disclose_publicly=request.POST.get("disclose_publicly") == "on",
+    )
+    messages.success(request, _("Your sharing choices are saved."))
+    return redirect("registry:chain")
+
+
+# --- Suppliers' claims and the secretariat's tools ----------------------------------------
+
+
+@org_required
+@require_POST
+def claim(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    site = selectors.get_facility(actor, public_id)
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_facility(actor, site, form.cleaned_data["evidence"])
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("Your claim is sent to the secretariat."))
+    return redirect("registry:facility", public_id=site.public_id)
+
+
+@org_required
+def claims(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if actor.kind not in {OrgKind.SECRETARIAT, OrgKind.SUPPLIER}:
+        raise PermissionDenied
+    status = request.GET.get("status", "pending")
+    return render(
+        request,
+        "registry/claims.html",
+        {"claims": selectors.claims(actor, status=status), "status": status, "own": selectors.own_facilities(actor)},
+    )
+
+
+@org_required
+@require_POST
+def claim_decide(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
+    actor = actor_of(request)
+    item = selectors.get_claim(actor, claim_id)
+    try:
+        services.decide_claim(
+            actor, item, verified=request.POST.get("decision") == "verify", note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return redirect("registry:claims")
+
+
+@org_required
+def merge(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SECRETARIAT)
+    form = MergeForm(request.POST or request.GET or None)
+    preview = None
+    if form.is_bound and form.is_valid():
+        try:
+            loser = selectors.get_facility(actor, form.cleaned_data["loser"])
+            survivor = selectors.get_facility(actor, form.cleaned_data["survivor"])
+        except Http404:
+            messages.error(request, _("There is no facility with that id."))
+        else:
+            preview = (loser, survivor)
+            if request.method == "POST" and request.POST.get("confirm") == "yes":
+                try:
+                    services.merge_facilities(actor, loser, survivor)
+                except ValidationError as exc:
+                    flash_errors(request, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Merged. %(old)s now points to %(new)s.")
+                        % {"old": loser.public_id, "new": survivor.public_id},
+                    )
+                    return redirect("registry:facility", public_id=survivor.public_id)
+    return render(request, "registry/merge.html", {"form": form, "preview": preview})
+
+
+@org_required
+def split(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SECRETARIAT)
+    site = selectors.get_facility(actor, public_id)
+    form = SplitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.split_facility(
+                actor,
+                site,
+                name=form.cleaned_data["name"],
+                address=form.cleaned_data["address"],
+                alias_ids=[int(i) for i in request.POST.getlist("aliases") if i.isdigit()],
+                link_ids=[int(i) for i in request.POST.getlist("links") if i.isdigit()],
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("%(id)s was split off.") % {"id": new.public_id})
+            return redirect("registry:facility", public_id=new.public_id)
+    links = site.links.select_related("org").order_by("org__name")
+    return render(
+        request, "registry/split.html", {"site": site, "form": form, "aliases": site.aliases.all(), "links": links}
+    )
+
+
+@org_required
+def disclosure(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SECRETARIAT)
+    if request.method == "POST":
+        publication = services.publish_disclosure(actor)
+        messages.success(request, _("Published %(n)s production locations.") % {"n": publication.facility_count})
+        return redirect("registry:disclosure")
+    return render(
+        request,
+        "registry/disclosure.html",
+        {"publication": selectors.latest_publication(), "summary": selectors.register_summary()},
+    )
+
+
+def disclosed(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Public: the latest published list of the sector's production locations."""
+    publication = selectors.latest_publication()
+    if publication is None:
+        raise Http404
+    if fmt == "json":
+        return JsonResponse(
+            {"published_at": publication.published_at.isoformat(), "facilities": publication.data},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return exports.disclosure_csv(publication)

@@ -1,0 +1,182 @@
+"""The ``covenant match`` command-line contract."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from covenant.matching.cli import main
+
+REGISTRY = """\ufeffid,name,address,country,duns,lat,lng,extra
+F1,"Ningbo Huayi Garments Co., Ltd.","No.11 Dongqian Lake Area, Yinxian Avenue, Ningbo",CN,,29.75,121.65,x
+F2,Ningbo Rizi Dresses Co Ltd,"No. 20 Wenwei Road, Gulin Town, Ningbo",CN,,,,
+F3,"Wenzhou Jietu Shoes Co.,Ltd","No.8 Shuangbao West Road, Ouhai, Wenzhou",CN,123456789,,,
+F4,PT Sumber Mitra Gasutri,"Jalan Raya Keradenan No.38, Bogor",ID,,,,
+F5,Saitex Vietnam,"Lot 225, Amata Industrial Park, Bien Hoa",VN,,,,
+F6,Saitex Vietnam,"Lot 226, Amata Industrial Park, Bien Hoa",VN,,,,
+"""
+
+LIST = """id,country,name,address,comment
+L1,cn,NINGBO HUAYI GARMENT,"11 Dongqian Lake, Yinxian Ave, Ningbo",first
+L2,ID,PT. Sumber Mitra Gasutri Tbk,"Jl. Raya Keradenan No 38, Bogor",
+L3,BD,Totally Unknown Knitting Mill,"Ashulia, Savar",
+L4,VN,Saitex Vietnam,"Amata Industrial Park, Bien Hoa",
+L5,CN,宁波华艺服装有限公司,宁波市鄞县大道东钱湖11号,
+"""
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(tmp_path: Path, registry: str = REGISTRY, rows: str = LIST, *extra: str) -> tuple[int, Path]:
+    reg = _write(tmp_path / "registry.csv", registry)
+    lst = _write(tmp_path / "list.csv", rows)
+    out = tmp_path / "out.csv"
+    code = main(["--registry", str(reg), "--list", str(lst), "--out", str(out), "--workers", "1", *extra])
+    return code, out
+
+
+def test_output_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(tmp_path)
+    assert code == 0
+    with open(out, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["list_id", "registry_id", "score", "decision"]
+    body = rows[1:]
+    assert [r[0] for r in body] == ["L1", "L2", "L3", "L4", "L5"]
+    decisions = {r[0]: (r[1], r[3]) for r in body}
+    assert decisions["L1"] == ("F1", "match")
+    assert decisions["L2"] == ("F4", "match")
+    assert decisions["L3"] == ("", "new")
+    assert decisions["L4"][1] == "review"
+    assert decisions["L4"][0] in {"F5", "F6"}
+    assert decisions["L5"] == ("F1", "match")
+    for r in body:
+        assert r[3] in {"match", "review", "new"}
+        assert len(r[2].split(".")[1]) == 4
+        assert 0.0 <= float(r[2]) <= 1.0
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "5 rows" in summary
+    assert "3 match" in summary
+    assert "1 review" in summary
+    assert "1 new" in summary
+
+
+def test_thresholds_options(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, REGISTRY, LIST, "--threshold-match", "1.0", "--threshold-review", "0.0")
+    assert code == 0
+    with open(out, encoding="utf-8") as fh:
+        decisions = [row["decision"] for row in csv.DictReader(fh)]
+    assert "match" not in decisions
+
+
+def test_index_cache_is_reused_and_rebuilt_when_registry_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = tmp_path / "cache" / "reg.idx"
+    code, out = _run(tmp_path, REGISTRY, LIST, "--index-cache", str(cache))
+    assert code == 0
+    assert cache.exists()
+    first = out.read_text(encoding="utf-8")
+    code, out = _run(tmp_path, REGISTRY, LIST, "--index-cache", str(cache))
+    assert code == 0
+    assert out.read_text(encoding="utf-8") == first
+    changed = REGISTRY + 'F7,Totally Unknown Knitting Mill,"Ashulia, Savar",BD,,,,\n'
+    capsys.readouterr()
+    code, out = _run(tmp_path, changed, LIST, "--index-cache", str(cache))
+    assert code == 0
+    assert "rebuilding" in capsys.readouterr().err
+    assert "F7" in out.read_text(encoding="utf-8")
+
+
+def test_missing_header_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(tmp_path, REGISTRY, "id,name,country\nL1,Foo,CN\n")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "missing column(s) address" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_unknown_country_reports_row_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = 'id,name,address,country\nL1,Foo,Bar,CN\nL2,Baz,"multi\nline",XX\n'
+    code, _ = _run(tmp_path, REGISTRY, rows)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "row 2" in err
+    assert "line 4" in err
+    assert "'XX'" in err
+    assert "Traceback" not in err
+
+
+def test_bad_registry_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = _run(tmp_path, "id,name,address,country\nF1,Foo,Bar,China\n", LIST)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "registry.csv: row 1" in err
+    assert "unknown country code 'China'" in err
+
+
+def test_duplicate_registry_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = _run(tmp_path, "id,name,address,country\nF1,Foo,Bar,CN\nF1,Baz,Qux,CN\n", LIST)
+    assert code == 2
+    assert "duplicate id 'F1'" in capsys.readouterr().err
+
+
+def test_missing_file_and_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.csv"
+    lst = _write(tmp_path / "list.csv", LIST)
+    code = main(["--registry", str(tmp_path / "nope.csv"), "--list", str(lst), "--out", str(out)])
+    assert code == 1
+    assert "nope.csv" in capsys.readouterr().err
+    assert main(["--list", str(lst)]) == 2
+    assert main(["--registry", str(lst), "--list", str(lst), "--out", str(out), "--workers", "0"]) == 2
+    assert (
+        main(
+            [
+                "--registry",
+                str(lst),
+                "--list",
+                str(lst),
+                "--out",
+                str(out),
+                "--threshold-match",
+                "0.1",
+                "--threshold-review",
+                "0.5",
+            ]
+        )
+        == 2
+    )
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    lst = tmp_path / "list.csv"
+    lst.write_bytes("id,name,address,country\nL1,Caf\xe9,Rue,FR\n".encode("latin-1"))
+    code = main(["--registry", str(reg), "--list", str(lst), "--out", str(tmp_path / "o.csv")])
+    assert code == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_empty_list_writes_header_only(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, REGISTRY, "id,name,address,country\n")
+    assert code == 0
+    assert out.read_text(encoding="utf-8").splitlines() == ["list_id,registry_id,score,decision"]
+
+
+def test_many_rows_with_workers(tmp_path: Path) -> None:
+    body = "".join(f"L{i},Ningbo Huayi Garments,Ningbo,CN\n" for i in range(600))
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    lst = _write(tmp_path / "list.csv", "id,name,address,country\n" + body)
+    out = tmp_path / "out.csv"
+    assert main(["--registry", str(reg), "--list", str(lst), "--out", str(out), "--workers", "2"]) == 0
+    with open(out, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["list_id"] for r in rows] == [f"L{i}" for i in range(600)]
+    assert {r["registry_id"] for r in rows} == {"F1"}
