@@ -1,0 +1,228 @@
+"""Reading uploaded files: indicator CSVs, sanctions lists (FollowTheMoney JSON lines or CSV), regions.
+
+Parsers return what they read plus row-numbered errors and never write: the
+services decide, and write everything in one transaction or nothing.
+Row numbers are spreadsheet rows (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+import pycountry
+from django.utils.translation import gettext as _
+
+# User-assigned, in wide use (World Bank, Walk Free): accept it like an ISO code.
+EXTRA_COUNTRIES = {"XK"}
+
+
+def known_country(code: str) -> bool:
+    code = code.strip().upper()
+    if len(code) != 2:
+        return False
+    return code in EXTRA_COUNTRIES or pycountry.countries.get(alpha_2=code) is not None  # type: ignore[no-untyped-call]
+
+
+def known_subdivision(code: str) -> bool:
+    return pycountry.subdivisions.get(code=code.strip().upper()) is not None  # type: ignore[no-untyped-call]
+
+
+def check_regions(codes: list[str]) -> tuple[list[str], list[str]]:
+    """Normalised region codes, and an error for each unknown one."""
+    regions: list[str] = []
+    errors: list[str] = []
+    for raw in codes:
+        code = raw.strip().upper()
+        if not code:
+            continue
+        if ("-" in code and known_subdivision(code)) or ("-" not in code and known_country(code)):
+            if code not in regions:
+                regions.append(code)
+        else:
+            errors.append(
+                _(
+                    "Unknown region %(code)s: use an ISO 3166-1 country code (such as UA) "
+                    "or an ISO 3166-2 subdivision code (such as UA-14)."
+                )
+                % {"code": raw.strip()}
+            )
+    return regions, errors
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("The file is not UTF-8 text.")) from exc
+
+
+@dataclass
+class IndicatorRows:
+    values: list[tuple[str, str, float, str]] = field(default_factory=list)  # country, commodity, value, raw
+    sources: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_indicator_csv(data: bytes, *, level: str) -> IndicatorRows:
+    """Columns: ``country``, ``value`` (0-10, 10 = highest risk), ``source``; ``commodity`` for commodity indicators."""
+    out = IndicatorRows()
+    try:
+        text = _text(data)
+    except ValueError as exc:
+        out.errors.append(str(exc))
+        return out
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().casefold() for h in reader.fieldnames or []]
+    required = ["country", "value", "source"] + (["commodity"] if level == "commodity" else [])
+    missing = [c for c in required if c not in header]
+    if missing:
+        out.errors.append(_("Row 1: missing column(s): %(cols)s.") % {"cols": ", ".join(missing)})
+        return out
+    seen: dict[tuple[str, str], int] = {}
+    sources: set[str] = set()
+    for number, raw_row in enumerate(reader, start=2):
+        row = {(k or "").strip().casefold(): (v or "").strip() for k, v in raw_row.items()}
+        if not any(row.values()):
+            continue
+        problems = []
+        country = row.get("country", "").upper()
+        if not known_country(country):
+            problems.append(_("unknown country code %(code)r") % {"code": row.get("country", "")})
+        commodity = row.get("commodity", "").casefold() if level == "commodity" else ""
+        if level == "commodity" and not commodity:
+            problems.append(_("the commodity is missing"))
+        value = 0.0
+        try:
+            value = float(row.get("value", "").replace(",", "."))
+        except ValueError:
+            problems.append(_("value %(v)r is not a number") % {"v": row.get("value", "")})
+        else:
+            if not 0 <= value <= 10:
+                problems.append(_("value %(v)s is outside 0-10") % {"v": row.get("value", "")})
+        source = row.get("source", "")
+        if not source:
+            problems.append(_("the source is missing"))
+        key = (country, commodity)
+        if not problems and key in seen:
+            problems.append(_("the same country appears in row %(row)s") % {"row": seen[key]})
+        if problems:
+            out.errors.append(_("Row %(row)s: %(problems)s.") % {"row": number, "problems": "; ".join(problems)})
+            continue
+        seen[key] = number
+        sources.add(source)
+        out.values.append((country, commodity, value, row.get("value", "")))
+    if not out.values and not out.errors:
+        out.errors.append(_("The file has no rows."))
+    out.sources = sorted(sources)
+    return out
+
+
+@dataclass
+class SanctionsRow:
+    ext_id: str
+    schema: str
+    name: str
+    aliases: list[str]
+    countries: list[str]
+    identifiers: dict[str, str]
+    programme: str
+
+
+# FollowTheMoney schemata that can own or be a production site.
+FTM_SCHEMATA = {"Company", "Organization", "LegalEntity", "PublicBody"}
+_FTM_IDS = {"leiCode": "lei", "dunsCode": "duns", "registrationNumber": "registration", "taxNumber": "tax"}
+
+
+def parse_sanctions(data: bytes, filename: str) -> tuple[str, list[SanctionsRow], list[str]]:
+    """Returns (format, rows, errors). JSON lines (FollowTheMoney, as OpenSanctions exports) or CSV."""
+    try:
+        text = _text(data)
+    except ValueError as exc:
+        return "", [], [str(exc)]
+    stripped = text.lstrip()
+    if filename.lower().endswith((".json", ".jsonl", ".ftm")) or stripped.startswith("{"):
+        rows, errors = _parse_ftm(text)
+        return "ftm", rows, errors
+    rows, errors = _parse_sanctions_csv(text)
+    return "csv", rows, errors
+
+
+def _parse_ftm(text: str) -> tuple[list[SanctionsRow], list[str]]:
+    rows: list[SanctionsRow] = []
+    errors: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            errors.append(_("Line %(row)s: not a JSON object.") % {"row": number})
+            continue
+        if not isinstance(obj, dict) or obj.get("schema") not in FTM_SCHEMATA:
+            continue  # persons, vessels, sanctions and links are not sites
+        props = obj.get("properties") or {}
+        names = [n for n in props.get("name", []) if isinstance(n, str) and n.strip()]
+        if not names or not obj.get("id"):
+            errors.append(_("Line %(row)s: an entity without id or name.") % {"row": number})
+            continue
+        countries = [
+            c.upper()
+            for c in props.get("country", []) + props.get("jurisdiction", [])
+            if isinstance(c, str) and known_country(c)
+        ]
+        identifiers = {v: props[k][0] for k, v in _FTM_IDS.items() if props.get(k)}
+        programme = "; ".join(props.get("program", []) or props.get("programId", []) or obj.get("datasets", []))
+        rows.append(
+            SanctionsRow(
+                ext_id=str(obj["id"])[:120],
+                schema=str(obj["schema"]),
+                name=names[0][:300],
+                aliases=[n[:300] for n in names[1:] + props.get("alias", []) + props.get("previousName", [])][:20],
+                countries=list(dict.fromkeys(countries)),
+                identifiers=identifiers,
+                programme=programme[:300],
+            )
+        )
+    return rows, errors
+
+
+def _parse_sanctions_csv(text: str) -> tuple[list[SanctionsRow], list[str]]:
+    """Columns: ``name``, ``country`` (codes separated by ;), ``identifiers`` (``lei:…; duns:…``), ``programme``."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().casefold() for h in reader.fieldnames or []]
+    if "name" not in header:
+        return [], [_("Row 1: missing column(s): %(cols)s.") % {"cols": "name"}]
+    rows: list[SanctionsRow] = []
+    errors: list[str] = []
+    for number, raw_row in enumerate(reader, start=2):
+        row = {(k or "").strip().casefold(): (v or "").strip() for k, v in raw_row.items()}
+        if not any(row.values()):
+            continue
+        name = row.get("name", "")
+        countries = [c.strip().upper() for c in row.get("country", "").split(";") if c.strip()]
+        bad = [c for c in countries if not known_country(c)]
+        if not name or bad:
+            problem = _("the name is missing") if not name else _("unknown country code %(code)r") % {"code": bad[0]}
+            errors.append(_("Row %(row)s: %(problems)s.") % {"row": number, "problems": problem})
+            continue
+        identifiers = {}
+        for part in row.get("identifiers", "").split(";"):
+            if ":" in part:
+                scheme, value = part.split(":", 1)
+                identifiers[scheme.strip().casefold()] = value.strip()
+        rows.append(
+            SanctionsRow(
+                # Stable across versions of the list, so decisions on hits survive a re-import.
+                ext_id=(row.get("id") or f"{name.casefold()}|{';'.join(countries)}")[:120],
+                schema="LegalEntity",
+                name=name[:300],
+                aliases=[a.strip() for a in row.get("aliases", "").split(";") if a.strip()],
+                countries=countries,
+                identifiers=identifiers,
+                programme=row.get("programme", row.get("program", ""))[:300],
+            )
+        )
+    return rows, errors

@@ -1,0 +1,350 @@
+"""Salient human-rights topics, and what is known about a site beyond its inherent risk."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Topic(models.Model):
+    """A salient human-rights topic. Data, not code: the secretariat may add more."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    # OECD: severity first. A topic's base severity (1-3) orders sites of equal score.
+    severity = models.PositiveSmallIntegerField(default=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (topics are data, so not in the .po file)."""
+        from django.utils.translation import get_language
+
+        return self.name_nl if self.name_nl and (get_language() or "").startswith("nl") else self.name
+
+
+class SiteSignal(models.Model):
+    """Site-specific evidence that moves a site's risk on one topic up or down.
+
+    The one interface through which other capabilities (audits, self-assessments,
+    grievances, risk events, sanctions screening) feed the risk picture: they call
+    :func:`covenant.risk.interface.replace_signals` with their own ``source`` and
+    ``source_ref``, and never touch scores themselves.
+    """
+
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="risk_signals")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="signals")
+    source = models.CharField(max_length=30)  # audit | self_assessment | grievance | event | sanctions
+    source_ref = models.CharField(max_length=64)  # e.g. the audit's id
+    delta = models.FloatField(help_text="Points added to (or, if negative, taken from) the 0-10 score")
+    explanation = models.CharField(max_length=300)
+    observed_on = models.DateField(default=timezone.localdate)
+    expires_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["facility", "topic"], name="signal_facility_topic"),
+            models.Index(fields=["source", "source_ref"], name="signal_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.topic_id} {self.delta:+.1f} ({self.source})"
+
+
+# --- Reference indicators and how they map to topics ------------------------------------
+
+
+class IndicatorLevel(models.TextChoices):
+    COUNTRY = "country", _("Country")
+    COMMODITY = "commodity", _("Country and commodity")
+
+
+class Indicator(models.Model):
+    """A published country or commodity indicator (ITUC, ILAB, World Bank, or one the secretariat uploads).
+
+    Values are kept normalised to 0-10 (10 = worst) next to the raw value as published,
+    so every explanation can quote the source's own words ("rating 5+").
+    """
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    level = models.CharField(_("level"), max_length=10, choices=IndicatorLevel.choices)
+    source = models.CharField(_("source"), max_length=300)
+    edition = models.CharField(_("edition"), max_length=40)
+    url = models.URLField(_("web address"), max_length=300, blank=True)
+    licence = models.CharField(_("licence"), max_length=200)
+    builtin = models.BooleanField(default=False, help_text="Shipped with Covenant (covenant/risk/data)")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.edition}"
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    country = models.CharField(max_length=2)
+    commodity = models.CharField(max_length=100, blank=True)  # casefolded; blank for country indicators
+    value = models.FloatField(help_text="0-10, 10 = highest risk")
+    raw = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "country", "commodity"], name="unique_indicator_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.country} {self.commodity} {self.value}"
+
+
+class TopicWeight(models.Model):
+    """How many points (at most) an indicator adds to one topic's score."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="weights")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    points = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "topic"], name="unique_topic_weight")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} -> {self.topic_id}: {self.points}"
+
+
+# --- Computed inherent risk ----------------------------------------------------------
+
+
+class RiskProfile(models.Model):
+    """Scores for one (country, sector, risky goods) combination: many sites share one."""
+
+    key = models.CharField(max_length=64, unique=True)
+    country = models.CharField(max_length=2)
+    sector = models.CharField(max_length=100, blank=True)
+    goods = models.JSONField(default=list)
+    scores = models.JSONField(default=dict)  # topic code -> 0-10
+    explanation = models.JSONField(default=dict)  # topic code -> [[label, points], ...]
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.sector} {self.goods}"
+
+
+class Band(models.IntegerChoices):
+    LOW = 0, _("low")
+    MEDIUM = 1, _("medium")
+    HIGH = 2, _("high")
+    VERY_HIGH = 3, _("very high")
+
+
+BAND_CODES = {0: "low", 1: "medium", 2: "high", 3: "very_high"}
+
+
+class SiteRisk(models.Model):
+    """One facility's risk: its profile (per-topic inherent scores), and the adjusted
+    per-topic scores when site signals exist. ``score``/``band`` are the maximum over
+    topics; ``severity`` is the highest topic severity among its high or very high
+    topics (0 when none), which orders the prioritised list (OECD: severity first)."""
+
+    # A derived table, rebuilt whole by each recomputation: the database does not check
+    # these two keys row by row (at 1,000,000 rows the deferred checks cost more than the
+    # write itself). Deleting a facility still removes its row (Django cascades), and
+    # profiles are only ever replaced together with every SiteRisk row.
+    facility = models.OneToOneField(
+        "registry.Facility", primary_key=True, on_delete=models.CASCADE, related_name="risk", db_constraint=False
+    )
+    profile = models.ForeignKey(RiskProfile, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    score = models.FloatField()
+    band = models.PositiveSmallIntegerField(choices=Band.choices)
+    severity = models.PositiveSmallIntegerField(default=0)
+    top_topic = models.CharField(max_length=40, blank=True)
+    adjusted = models.JSONField(null=True, blank=True)  # topic code -> 0-10, only where signals apply
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["band"], name="siterisk_band"),
+            # Sites with signals are few; the overview reads them one by one.
+            models.Index(fields=["facility"], condition=models.Q(adjusted__isnull=False), name="siterisk_adjusted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.score:.1f}"
+
+
+class RiskOverride(models.Model):
+    """A member's own judgement of a site's risk on a topic. Private to the member."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="risk_overrides")
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    justification = models.TextField(_("justification"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "facility", "topic"], name="one_override_per_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.facility_id} {self.topic_id} = {self.score}"
+
+
+# --- Risk events ---------------------------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    ARMED_CONFLICT = "armed_conflict", _("Armed conflict")
+    SANCTIONS = "sanctions", _("Sanctions")
+    NATURAL_DISASTER = "natural_disaster", _("Natural disaster")
+    CRACKDOWN = "crackdown", _("Crackdown on labour rights")
+    REFUGEE_INFLUX = "refugee_influx", _("Refugee influx")
+    OTHER = "other", _("Other")
+
+
+class RiskEvent(models.Model):
+    """Declared by the secretariat; raises the given topics for every site in its regions while active."""
+
+    kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    regions = models.JSONField(default=list)  # ISO 3166-1 alpha-2 and/or ISO 3166-2 codes
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    topics = models.ManyToManyField(Topic, related_name="+")
+    raise_by = models.FloatField(default=2.0)
+    guidance = models.TextField(_("guidance"))
+    checklist = models.JSONField(default=list)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return self.ended_at is None and self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class EventAlert(models.Model):
+    """A member was told that it has sites in an event's area. Private to the member."""
+
+    event = models.ForeignKey(RiskEvent, on_delete=models.CASCADE, related_name="alerts")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="risk_alerts")
+    site_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "org"], name="one_alert_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.org_id}"
+
+
+class ResponseStatus(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NOT_AFFECTED = "not_affected", _("Not affected")
+
+
+class EventResponse(models.Model):
+    """What a member does about one of its sites in an event's area. Private to the member."""
+
+    event = models.ForeignKey(RiskEvent, on_delete=models.CASCADE, related_name="responses")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=15, choices=ResponseStatus.choices)
+    checklist_done = models.JSONField(default=list)  # indexes into the event's checklist
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "org", "facility"], name="one_response_per_site")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.org_id} {self.facility_id} {self.status}"
+
+
+# --- Sanctions screening -------------------------------------------------------------
+
+
+class SanctionsList(models.Model):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    fmt = models.CharField(max_length=10)  # ftm | csv
+    version = models.PositiveIntegerField(default=1)
+    entry_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(default=timezone.now)
+    screened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SanctionsEntry(models.Model):
+    sanctions_list = models.ForeignKey(SanctionsList, on_delete=models.CASCADE, related_name="entries")
+    ext_id = models.CharField(max_length=120)
+    schema = models.CharField(max_length=30, blank=True)  # FollowTheMoney schema (Company, Person, ...)
+    name = models.CharField(max_length=300)
+    aliases = models.JSONField(default=list)
+    countries = models.JSONField(default=list)
+    identifiers = models.JSONField(default=dict)
+    programme = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sanctions_list", "ext_id"], name="unique_sanctions_entry")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HitStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ScreeningHit(models.Model):
+    """A facility (or its owning company) looks like a sanctioned party."""
+
+    entry = models.ForeignKey(SanctionsEntry, on_delete=models.CASCADE, related_name="hits")
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="sanctions_hits")
+    subject = models.CharField(max_length=10)  # facility | owner
+    subject_name = models.CharField(max_length=300)
+    score = models.FloatField()
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=HitStatus.choices, default=HitStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [models.UniqueConstraint(fields=["entry", "facility", "subject"], name="unique_screening_hit")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name} ~ {self.entry_id} ({self.score:.2f})"

@@ -1,0 +1,177 @@
+"""The reference data shipped in ``covenant/risk/data`` (see its SOURCES.md), and its default weights.
+
+``load_builtin`` is used by the data migration (with historical models) and by
+``covenant load-risk-data`` (with the real ones); it is idempotent and replaces
+the built-in indicators' values and weights, leaving uploaded indicators alone.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from covenant.risk.scoring import INCOME_VALUES, ITUC_VALUES, IndicatorInfo, ReferenceData
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Default points (added at the worst value) per topic. The secretariat can change them.
+INCOME_WEIGHTS = {
+    "child_labour": 3,
+    "wages": 3,
+    "health_safety": 3,
+    "regular_employment": 3,
+    "business_ethics": 3,
+    "working_hours": 2,
+    "discrimination": 2,
+    "harsh_treatment": 2,
+    "forced_labour": 2,
+    "land_rights": 2,
+    "environment": 2,
+    "migrant_workers": 1,
+    "freedom_of_association": 1,
+}
+ITUC_WEIGHTS = {
+    "freedom_of_association": 5,
+    "harsh_treatment": 2,
+    "discrimination": 1,
+    "wages": 1,
+    "working_hours": 1,
+    "forced_labour": 1,
+}
+
+BUILTIN: list[dict[str, Any]] = [
+    {
+        "code": "ituc-gri",
+        "name": "ITUC Global Rights Index",
+        "level": "country",
+        "source": "International Trade Union Confederation (ITUC), Global Rights Index",
+        "edition": "2025",
+        "url": "https://www.globalrightsindex.org/",
+        "licence": "© ITUC; ratings cited as facts with attribution",
+        "weights": ITUC_WEIGHTS,
+    },
+    {
+        "code": "wb-income",
+        "name": "World Bank income group",
+        "level": "country",
+        "source": "World Bank Country and Lending Groups (CLASS.xlsx)",
+        "edition": "FY2025",
+        "url": "https://datahelpdesk.worldbank.org/knowledgebase/articles/906519",
+        "licence": "CC BY 4.0",
+        "weights": INCOME_WEIGHTS,
+    },
+    {
+        "code": "ilab-child",
+        "name": "ILAB List of Goods (child labour)",
+        "level": "commodity",
+        "source": "U.S. Department of Labor, ILAB, List of Goods Produced by Child Labor or Forced Labor",
+        "edition": "2022",
+        "url": "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods",
+        "licence": "U.S. federal government work (public domain in the U.S.); attribute to USDOL ILAB",
+        "weights": {"child_labour": 3},
+    },
+    {
+        "code": "ilab-forced",
+        "name": "ILAB List of Goods (forced labour)",
+        "level": "commodity",
+        "source": "U.S. Department of Labor, ILAB, List of Goods Produced by Child Labor or Forced Labor",
+        "edition": "2022",
+        "url": "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods",
+        "licence": "U.S. federal government work (public domain in the U.S.); attribute to USDOL ILAB",
+        "weights": {"forced_labour": 3, "migrant_workers": 1},
+    },
+]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    # Read as text with no NA-guessing: Namibia is "NA".
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def builtin_values() -> dict[str, list[tuple[str, str, float, str]]]:
+    """Indicator code -> [(country, commodity, value 0-10, raw)] from the shipped CSVs."""
+    out: dict[str, list[tuple[str, str, float, str]]] = {
+        "ituc-gri": [],
+        "wb-income": [],
+        "ilab-child": [],
+        "ilab-forced": [],
+    }
+    for row in _rows("ituc_global_rights_index.csv"):
+        out["ituc-gri"].append((row["country_iso2"], "", ITUC_VALUES[row["rating"]], f"rating {row['rating']}"))
+    for row in _rows("worldbank_income_groups.csv"):
+        group = row["income_group"]
+        out["wb-income"].append((row["country_iso2"], "", INCOME_VALUES[group], group.lower()))
+    seen: set[tuple[str, str, str]] = set()
+    for row in _rows("ilab_goods.csv"):
+        good = row["good"].strip().casefold()
+        for code, flag, raw in (
+            ("ilab-child", row["child_labor"] == "true", "child labour"),
+            ("ilab-forced", row["forced_labor"] == "true", "forced labour"),
+        ):
+            key = (code, row["country_iso2"], good)
+            if flag and key not in seen:
+                seen.add(key)
+                out[code].append((row["country_iso2"], good, 10.0, raw))
+    return out
+
+
+def load_builtin(Indicator: Any, IndicatorValue: Any, TopicWeight: Any, Topic: Any) -> int:
+    """Write the shipped indicators; returns the number of values written."""
+    topics = dict(Topic.objects.values_list("code", "pk"))
+    values = builtin_values()
+    written = 0
+    for spec in BUILTIN:
+        indicator, _created = Indicator.objects.update_or_create(
+            code=spec["code"],
+            defaults={k: spec[k] for k in ("name", "level", "source", "edition", "url", "licence")} | {"builtin": True},
+        )
+        IndicatorValue.objects.filter(indicator=indicator).delete()
+        IndicatorValue.objects.bulk_create(
+            [
+                IndicatorValue(indicator=indicator, country=c, commodity=g, value=v, raw=r)
+                for c, g, v, r in values[spec["code"]]
+            ]
+        )
+        written += len(values[spec["code"]])
+        if not TopicWeight.objects.filter(indicator=indicator).exists():
+            # Keep weights the secretariat changed; set the defaults only the first time.
+            TopicWeight.objects.bulk_create(
+                [
+                    TopicWeight(indicator=indicator, topic_id=topics[t], points=p)
+                    for t, p in spec["weights"].items()
+                    if t in topics
+                ]
+            )
+    return written
+
+
+def load_reference() -> ReferenceData:
+    """Read indicators, values, weights and topics from the database for one scoring run."""
+    from covenant.risk.models import Indicator, IndicatorValue, Topic, TopicWeight
+
+    ref = ReferenceData()
+    topic_rows = list(Topic.objects.values_list("code", "severity"))
+    ref.topics = [code for code, _ in topic_rows]
+    ref.severity = dict(topic_rows)
+    weights: dict[int, dict[str, float]] = {}
+    for ind_id, code, points in TopicWeight.objects.values_list("indicator_id", "topic__code", "points"):
+        weights.setdefault(ind_id, {})[code] = points
+    for ind in Indicator.objects.order_by("level", "name"):
+        ref.indicators.append(IndicatorInfo(ind.code, ind.name, ind.edition, ind.level, weights.get(ind.pk, {})))
+        if ind.level == "country":
+            ref.country_values[ind.code] = {}
+        else:
+            ref.commodity_values[ind.code] = {}
+    codes = {ind.pk: ind.code for ind in Indicator.objects.all()}
+    levels = {i.code: i.level for i in ref.indicators}
+    for ind_id, country, commodity, value, raw in IndicatorValue.objects.values_list(
+        "indicator_id", "country", "commodity", "value", "raw"
+    ):
+        code = codes[ind_id]
+        if levels[code] == "country":
+            ref.country_values[code][country] = (value, raw)
+        else:
+            ref.commodity_values[code][(country, commodity)] = (value, raw)
+    return ref

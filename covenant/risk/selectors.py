@@ -1,0 +1,642 @@
+"""Every read of the risk capability, through the scoping rule.
+
+What a member sources from, its overrides, alerts and event responses are the
+member's own (``owner="org"``, no secretariat access). The secretariat sees
+counts per event, never which sites a member sources from. Scores of a site
+are sector data, like the register itself.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+import numpy as np
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Collate
+from django.http import Http404
+from django.utils import timezone
+
+from covenant.core.actors import Actor
+from covenant.core.scoping import get_scoped_or_404, scoped
+from covenant.orgs.models import OrgKind
+from covenant.registry.models import Facility, SupplyLink
+from covenant.registry.selectors import ChainSite, beyond_tier_one, chain_sites_in
+from covenant.risk.models import (
+    BAND_CODES,
+    EventAlert,
+    EventResponse,
+    HitStatus,
+    Indicator,
+    RiskEvent,
+    RiskOverride,
+    RiskProfile,
+    SanctionsList,
+    ScreeningHit,
+    SiteRisk,
+    SiteSignal,
+    Topic,
+    TopicWeight,
+)
+from covenant.risk.scoring import BAND_LIMITS, BANDS, band, band_index
+
+
+def topics() -> list[Topic]:
+    return list(Topic.objects.all())
+
+
+def _own_links(actor: Actor) -> QuerySet[SupplyLink]:
+    today = timezone.localdate()
+    qs = scoped(actor, SupplyLink.objects.all(), owner="org")
+    return qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+# --- The member's overview ---------------------------------------------------------------
+
+
+@dataclass
+class SiteRow:
+    facility_id: int
+    public_id: str
+    name: str
+    country: str
+    lat: float | None
+    lng: float | None
+    tier: int | None  # None: mapped beyond tier 1 through an edge, not linked
+    score: float
+    band: str
+    severity: int
+    topic: str
+    overridden: bool = False
+    sanctioned: bool = False
+    events: int = 0
+    topic_name: str = ""
+
+
+DETAIL_COLUMNS = (
+    "facility_id",
+    "tier",
+    "facility__public_id",
+    "facility__name",
+    "facility__country",
+    "facility__lat",
+    "facility__lng",
+    "facility__risk__profile_id",
+)
+
+
+class PriorityList(Sequence[SiteRow]):
+    """The prioritised sites, fetched a slice at a time (a page, the map, or all for an export)."""
+
+    def __init__(self, fetch: Callable[[int, int], list[SiteRow]], count: int) -> None:
+        self._raw_fetch = fetch
+        self._count = count
+        self._prefix: list[SiteRow] = []  # rows 0..n already fetched (the map's, then the page's)
+
+    def _fetch(self, offset: int, limit: int) -> list[SiteRow]:
+        if offset + limit <= len(self._prefix):
+            return self._prefix[offset : offset + limit]
+        rows = self._raw_fetch(offset, limit)
+        if offset == 0 and len(rows) > len(self._prefix):
+            self._prefix = rows
+        return rows
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[SiteRow]:
+        return iter(self._fetch(0, self._count))
+
+    @overload
+    def __getitem__(self, index: int) -> SiteRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SiteRow]: ...
+
+    def __getitem__(self, index: int | slice) -> SiteRow | list[SiteRow]:
+        if isinstance(index, slice):
+            start, stop, _step = index.indices(self._count)
+            return self._fetch(start, max(0, stop - start))
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self._fetch(index, 1)[0]
+
+
+@dataclass
+class Overview:
+    sites: int
+    unscored: int
+    heat: list[tuple[str, list[tuple[str, float, str, int]]]]  # country -> [(topic, mean, band, n high+)]
+    top_issues: list[tuple[Topic, int, float]]  # topic, sites at high or very high, mean score
+    rows: PriorityList
+    band_counts: dict[str, int]
+    countries: list[str]
+    alerts: list[EventAlert] = field(default_factory=list)
+
+
+_PROFILE_CACHE: dict[str, Any] = {"stamp": None, "scores": {}, "summary": {}}
+
+
+def _profile_scores() -> dict[int, dict[str, float]]:
+    """Every profile's scores, cached in the process. Profiles are never changed in place:
+    a recomputation replaces them and a refresh adds new ones, which the stamp notices."""
+    # A new profile always gets a new, higher id, so the highest id is a cheap stamp (an index lookup).
+    stamp = RiskProfile.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if _PROFILE_CACHE["stamp"] != stamp:
+        _PROFILE_CACHE["scores"] = dict(RiskProfile.objects.values_list("pk", "scores"))
+        _PROFILE_CACHE["summary"] = {}
+        _PROFILE_CACHE["vectors"] = {}
+        _PROFILE_CACHE["stamp"] = stamp
+    return _PROFILE_CACHE["scores"]  # type: ignore[no-any-return]
+
+
+def _profile_summary() -> dict[tuple[int, str], tuple[str, float, int]]:
+    """(profile, topic or "") -> (priority topic, score, severity), filled as used; reset with the scores."""
+    return _PROFILE_CACHE["summary"]  # type: ignore[no-any-return]
+
+
+def member_overview(
+    actor: Actor,
+    *,
+    tier: int | None = None,
+    country: str = "",
+    commodity: str = "",
+    topic: str = "",
+) -> Overview:
+    """Heat map, top issues and the prioritised list for the actor's own chain.
+
+    Most sites share their profile's scores: the database counts them per (country,
+    profile), and the heat map adds each group once from a per-process cache of profile
+    scores (numpy sums). The list is ordered by the database (severity, then score; for
+    one topic, that topic's score; then name) and read a slice at a time. Only the few
+    sites with signals or the member's own overrides are read and scored one by one,
+    and merged into each slice (``_priority_pages``). See benchmarks/risk/bench_overview.py.
+    """
+    org = actor.require_kind(OrgKind.MEMBER)
+    all_links = _own_links(actor)
+    links = all_links
+    if tier:
+        links = links.filter(tier=tier)
+    if country:
+        links = links.filter(facility__country=country.upper())
+    if commodity:
+        # Products as the register knows them, or as the member described its link.
+        links = links.filter(Q(facility__products__icontains=commodity) | Q(products__icontains=commodity))
+    topic_list = topics()
+    severity = {t.code: t.severity for t in topic_list}
+    names = {t.code: t.label for t in topic_list}
+    if topic not in severity:
+        topic = ""
+    profiles = _profile_scores()
+    overrides: dict[int, dict[str, float]] = defaultdict(dict)
+    for fid, code, score in (
+        scoped(actor, RiskOverride.objects.all(), owner="org")
+        .filter(facility_id__in=links.values("facility_id"))
+        .values_list("facility_id", "topic__code", "score")
+    ):
+        overrides[fid][code] = score
+    scored = links.filter(facility__risk__isnull=False)
+
+    def priority(scores: dict[str, float]) -> tuple[str, float, int]:
+        if topic:
+            value = scores.get(topic, 0.0)
+            return topic, value, severity[topic] if value >= BAND_LIMITS[1] else 0
+        top = max(scores, key=lambda t: (scores[t], severity.get(t, 0)))
+        sev = max((severity.get(t, 0) for t, v in scores.items() if v >= BAND_LIMITS[1]), default=0)
+        return top, scores[top], sev
+
+    # Sites with their own scores (signals, or this member's overrides): few, read one by one.
+    single_columns = (
+        "facility_id", "tier", "facility__public_id", "facility__name", "facility__country",
+        "facility__lat", "facility__lng", "facility__risk__profile_id", "facility__risk__adjusted",
+    )  # fmt: skip
+    # Two narrow queries rather than one with OR: each can use its index (signals are sparse).
+    with_signals = SiteRisk.objects.filter(adjusted__isnull=False).values("facility_id")
+    own_rows = list(scored.filter(facility_id__in=with_signals).values_list(*single_columns))
+    seen = {row[0] for row in own_rows}
+    own_rows += [
+        row for row in scored.filter(facility_id__in=list(overrides)).values_list(*single_columns) if row[0] not in seen
+    ]
+    # Sites with their own scores, as full rows with their own priority.
+    single_rows: dict[int, SiteRow] = {}
+    singles: list[tuple[str, dict[str, float]]] = []
+    for fid, link_tier, public_id, name, cc, lat, lng, profile_id, adjusted in own_rows:
+        scores = adjusted or profiles.get(profile_id) or {}
+        own = overrides.get(fid)
+        if own:
+            scores = {**scores, **own}
+        if not scores:
+            continue
+        singles.append((cc, scores))
+        top, value, sev = priority(scores)
+        single_rows[fid] = SiteRow(
+            fid, public_id, name, cc, lat, lng, link_tier, value, band(value), sev, top, overridden=bool(own)
+        )
+    # Sites in the chain only through the member's edges (beyond tier 1): read one by one
+    # too. They have no tier of their own (SiteRow.tier None), so a tier filter leaves them out.
+    n_beyond = 0
+    if not tier:
+        beyond = beyond_tier_one(actor)
+        if country:
+            beyond = beyond.filter(country=country.upper())
+        if commodity:
+            beyond = beyond.filter(products__icontains=commodity)
+        n_beyond = beyond.count()
+        for fid, public_id, name, cc, lat, lng, profile_id, adjusted in beyond.filter(risk__isnull=False).values_list(
+            "pk", "public_id", "name", "country", "lat", "lng", "risk__profile_id", "risk__adjusted"
+        ):
+            scores = adjusted or profiles.get(profile_id) or {}
+            if not scores:
+                continue
+            singles.append((cc, scores))
+            top, value, sev = priority(scores)
+            single_rows[fid] = SiteRow(fid, public_id, name, cc, lat, lng, None, value, band(value), sev, top)
+    # Every other linked site shares its profile's scores: the database counts them per
+    # (country, profile) for the heat map, and orders them for the list, a page at a time.
+    rest = scored.filter(facility__risk__adjusted__isnull=True).exclude(facility_id__in=list(overrides))
+    summary = _profile_summary()
+    per_profile: dict[int, tuple[str, float, int]] = {}
+    groups: list[tuple[str, int | None, dict[str, float], int, float]] = []
+    in_groups = 0
+    for cc, profile_id, n in (
+        rest.values_list("facility__country", "facility__risk__profile_id").annotate(n=Count("pk")).order_by()
+    ):
+        scores = profiles.get(profile_id)
+        if not scores:
+            continue
+        found = summary.get((profile_id, topic))
+        if found is None:
+            found = summary[(profile_id, topic)] = priority(scores)
+        per_profile[profile_id] = found
+        groups.append((cc, profile_id, scores, n, found[1]))
+        in_groups += n
+    n_sites = links.count() + n_beyond
+    heat, band_counts, topic_high, topic_mean = _aggregate(
+        groups + [(cc, None, sc, 1, priority(sc)[1]) for cc, sc in singles], topic_list
+    )
+    top_issues = sorted(
+        ((t, topic_high[t.code], topic_mean[t.code]) for t in topic_list),
+        key=lambda x: (-x[0].severity * (x[1] > 0), -x[1], -x[2]),
+    )
+    fetch = _priority_pages(
+        rest, single_rows, per_profile, topic=topic, topic_severity=severity.get(topic, 0), names=names
+    )
+    alerts = list(
+        scoped(actor, EventAlert.objects.select_related("event"), owner="org")
+        .filter(org=org, event__ended_at__isnull=True)
+        .order_by("-created_at")[:10]
+    )
+    filtered = bool(tier or country or commodity)
+    return Overview(
+        sites=n_sites,
+        unscored=n_sites - in_groups - len(single_rows),
+        heat=heat,
+        top_issues=top_issues[:5],
+        rows=PriorityList(fetch, in_groups + len(single_rows)),
+        band_counts={b: band_counts.get(b, 0) for b in ("very_high", "high", "medium", "low")},
+        countries=sorted(set(all_links.values_list("facility__country", flat=True).distinct()))
+        if filtered
+        else sorted(cc for cc, _cells in heat),
+        alerts=alerts,
+    )
+
+
+def _vector(profile_id: int | None, scores: dict[str, float], codes: list[str]) -> np.ndarray:
+    """A profile's scores as an array in topic order, kept with the profile cache."""
+    if profile_id is None:
+        return np.array([scores.get(code, 0.0) for code in codes], dtype=np.float64)
+    if _PROFILE_CACHE.get("codes") != codes:  # topics added or reordered: vectors are stale
+        _PROFILE_CACHE["vectors"], _PROFILE_CACHE["codes"] = {}, list(codes)
+    vectors: dict[int, np.ndarray] = _PROFILE_CACHE["vectors"]
+    found = vectors.get(profile_id)
+    if found is None:
+        found = vectors[profile_id] = np.array([scores.get(c, 0.0) for c in codes], dtype=np.float64)
+    return found
+
+
+def _aggregate(
+    groups: list[tuple[str, int | None, dict[str, float], int, float]], topic_list: list[Topic]
+) -> tuple[list[tuple[str, list[tuple[str, float, str, int]]]], Counter[str], dict[str, int], dict[str, float]]:
+    """Heat map, band counts and per-topic figures from (country, profile id or None,
+    scores, sites, shown score) groups.
+
+    Thousands of groups times thirteen topics: summed as arrays, not in a Python loop
+    (this was most of the overview's time for a member with 20,000 sites).
+    """
+    codes = [t.code for t in topic_list]
+    band_counts: Counter[str] = Counter()
+    if not groups:
+        return [], band_counts, dict.fromkeys(codes, 0), dict.fromkeys(codes, 0.0)
+    countries = sorted({g[0] for g in groups})
+    index = {cc: i for i, cc in enumerate(countries)}
+    scores = np.stack([_vector(pid, s, codes) for _cc, pid, s, _n, _v in groups])
+    sites = np.array([g[3] for g in groups], dtype=np.float64)
+    rows = np.array([index[g[0]] for g in groups], dtype=np.intp)
+    # The band the list shows: of the topic asked for, else of the worst topic.
+    shown = np.digitize(np.array([g[4] for g in groups]), BAND_LIMITS)
+    for i, n in enumerate(np.bincount(shown, weights=sites, minlength=len(BANDS))):
+        if n:
+            band_counts[BANDS[i]] = int(n)
+    weighted = scores * sites[:, None]
+    high = (scores >= BAND_LIMITS[1]) * sites[:, None]
+    sums = np.zeros((len(countries), len(codes)))
+    highs = np.zeros((len(countries), len(codes)))
+    np.add.at(sums, rows, weighted)
+    np.add.at(highs, rows, high)
+    per_country = np.bincount(rows, weights=sites, minlength=len(countries))
+    heat = []
+    for i in sorted(range(len(countries)), key=lambda i: (-per_country[i], countries[i])):
+        means = sums[i] / per_country[i]
+        cells = [
+            # Rounded to 6 places first, so summation-order noise cannot flip x.x5.
+            (code, round(round(float(means[j]), 6), 1), band(float(means[j])), int(highs[i, j]))
+            for j, code in enumerate(codes)
+        ]
+        heat.append((countries[i], cells))
+    total = float(per_country.sum())
+    topic_high = {code: int(v) for code, v in zip(codes, highs.sum(axis=0), strict=True)}
+    topic_mean = {code: round(float(v) / total, 1) for code, v in zip(codes, sums.sum(axis=0), strict=True)}
+    return heat, band_counts, topic_high, topic_mean
+
+
+def _priority_pages(
+    rest: QuerySet[SupplyLink],
+    single_rows: dict[int, SiteRow],
+    per_profile: dict[int, tuple[str, float, int]],
+    *,
+    topic: str,
+    topic_severity: int,
+    names: dict[str, str],
+) -> Callable[[int, int], list[SiteRow]]:
+    """A slice of the prioritised list: OECD order, severity first, then likelihood (the
+    score), then name.
+
+    The database orders the sites that share their profile's scores (``rest``) by the
+    columns the engine stored for them (``SiteRisk.severity``/``score``, or for one topic
+    that topic's score), and reads details for the slice only. The few sites with scores
+    of their own (``single_rows``: signals, the member's overrides) are merged in here:
+    a slice starting at ``offset`` needs database rows from ``offset - len(singles)`` on,
+    and every position is then known exactly.
+    """
+    # Byte order, as Python compares names, so the merge with the singles agrees with the database.
+    name = Collate(F("facility__name"), "C") if connection.vendor == "postgresql" else F("facility__name")
+    ordered: QuerySet[Any]
+    if topic:
+        value = Coalesce(Cast(KeyTextTransform(topic, "facility__risk__profile__scores"), FloatField()), Value(0.0))
+        ordered = rest.annotate(
+            o_value=value,
+            o_sev=Case(When(o_value__gte=BAND_LIMITS[1], then=Value(topic_severity)), default=Value(0)),
+        ).order_by("-o_sev", "-o_value", name.asc(), "facility_id")
+    else:
+        ordered = rest.order_by("-facility__risk__severity", "-facility__risk__score", name.asc(), "facility_id")
+    singles = sorted(single_rows.values(), key=_sort_key)
+    single_keys = [_sort_key(r) for r in singles]
+
+    def fetch(offset: int, limit: int) -> list[SiteRow]:
+        if limit <= 0:
+            return []
+        start = max(0, offset - len(singles))
+        stop = offset + limit
+        rows: list[tuple[int, SiteRow]] = []
+        fetched = list(ordered.values_list(*DETAIL_COLUMNS)[start:stop])
+        keys = []
+        for i, d in enumerate(fetched):
+            top, value, sev = per_profile[d[7]]
+            row = SiteRow(d[0], d[2], d[3], d[4], d[5], d[6], d[1], value, band(value), sev, top)
+            key = _sort_key(row)
+            keys.append(key)
+            rows.append((start + i + bisect_left(single_keys, key), row))
+        exhausted = len(fetched) < stop - start
+        for j, (key, row) in enumerate(zip(single_keys, singles, strict=True)):
+            if fetched and key < keys[0]:
+                if start:
+                    continue  # before the slice: at most start + j < offset
+                before = 0
+            elif fetched and key > keys[-1] and not exhausted:
+                continue  # after the slice
+            else:
+                before = start + bisect_left(keys, key)
+            rows.append((j + before, row))
+        page = [row for position, row in sorted(rows, key=lambda x: x[0]) if offset <= position < stop]
+        ids = [r.facility_id for r in page]
+        sanctioned = set(
+            ScreeningHit.objects.filter(status=HitStatus.CONFIRMED, facility_id__in=ids).values_list(
+                "facility_id", flat=True
+            )
+        )
+        in_events = Counter(
+            fid
+            for fid, _ref in SiteSignal.objects.filter(source="event", facility_id__in=ids)
+            .values_list("facility_id", "source_ref")
+            .distinct()
+        )
+        for r in page:
+            r.topic_name = names.get(r.topic, r.topic)
+            r.sanctioned = r.facility_id in sanctioned
+            r.events = in_events.get(r.facility_id, 0)
+        return page
+
+    return fetch
+
+
+def _sort_key(r: SiteRow) -> tuple[int, float, str, int]:
+    # OECD: severity first, then likelihood (the score); then by name, as the database orders.
+    return (-r.severity, -r.score, r.name, r.facility_id)
+
+
+# --- One site ------------------------------------------------------------------------
+
+
+@dataclass
+class TopicRisk:
+    topic: Topic
+    inherent: float
+    adjusted: float
+    band: str
+    explanation: list[tuple[str, float]]
+    signals: list[SiteSignal]
+    override: RiskOverride | None = None
+
+
+@dataclass
+class SiteRiskView:
+    facility: Facility
+    computed: bool
+    overall: float = 0.0
+    band: str = "low"
+    topics: list[TopicRisk] = field(default_factory=list)
+    sanctions: list[ScreeningHit] = field(default_factory=list)
+    events: list[RiskEvent] = field(default_factory=list)
+    can_override: bool = False
+
+
+def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
+    """A site's risk by topic with its explanation. Scores are sector data; the
+    override shown is only the actor's own organisation's."""
+    actor.require_org()
+    risk = SiteRisk.objects.select_related("profile").filter(facility=facility).first()
+    if risk is None:
+        return SiteRiskView(facility=facility, computed=False)
+    today = timezone.localdate()
+    signals: dict[str, list[SiteSignal]] = defaultdict(list)
+    for signal in SiteSignal.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today), facility=facility, observed_on__lte=today
+    ).select_related("topic"):
+        signals[signal.topic.code].append(signal)
+    own = {o.topic_id: o for o in scoped(actor, RiskOverride.objects.all(), owner="org").filter(facility=facility)}
+    inherent = risk.profile.scores
+    adjusted = risk.adjusted or inherent
+    items = []
+    for t in topics():
+        if t.code not in inherent:
+            continue
+        items.append(
+            TopicRisk(
+                topic=t,
+                inherent=inherent[t.code],
+                adjusted=adjusted.get(t.code, inherent[t.code]),
+                band=band(adjusted.get(t.code, inherent[t.code])),
+                explanation=[(str(a), float(b)) for a, b in risk.profile.explanation.get(t.code, [])],
+                signals=signals.get(t.code, []),
+                override=own.get(t.pk),
+            )
+        )
+    items.sort(key=lambda x: (-band_index(x.adjusted), -x.topic.severity, -x.adjusted))
+    event_ids = {int(s.source_ref) for ss in signals.values() for s in ss if s.source == "event"}
+    can_override = (
+        actor.kind == OrgKind.MEMBER
+        and actor.can_edit
+        and scoped(actor, SupplyLink.objects.all(), owner="org").filter(facility=facility).exists()
+    )
+    return SiteRiskView(
+        facility=facility,
+        computed=True,
+        overall=risk.score,
+        band=BAND_CODES[risk.band],
+        topics=items,
+        sanctions=list(
+            ScreeningHit.objects.filter(facility=facility, status=HitStatus.CONFIRMED).select_related(
+                "entry__sanctions_list"
+            )
+        ),
+        events=list(RiskEvent.objects.filter(pk__in=event_ids)),
+        can_override=can_override,
+    )
+
+
+def get_override(actor: Actor, override_id: int) -> RiskOverride:
+    return get_scoped_or_404(
+        scoped(actor, RiskOverride.objects.select_related("facility", "topic"), owner="org"), pk=override_id
+    )
+
+
+# --- Events --------------------------------------------------------------------------
+
+
+def events(actor: Actor) -> QuerySet[RiskEvent]:
+    """Declared events are sector announcements: every participant may read them."""
+    actor.require_org()
+    return RiskEvent.objects.prefetch_related("topics").order_by("-starts_on", "-pk")
+
+
+def get_event(actor: Actor, event_id: int) -> RiskEvent:
+    return get_scoped_or_404(events(actor), pk=event_id)
+
+
+def own_alerts(actor: Actor) -> QuerySet[EventAlert]:
+    return scoped(actor, EventAlert.objects.select_related("event"), owner="org")
+
+
+def affected_sites(actor: Actor, event: RiskEvent) -> list[tuple[ChainSite, EventResponse | None]]:
+    """The actor's own sites in the event's area (linked, then those mapped beyond tier 1
+    through its edges), with its own response for each."""
+    from covenant.risk.services import facilities_in
+
+    if actor.kind != OrgKind.MEMBER:
+        return []
+    area = Facility.objects.filter(facilities_in(event.regions))
+    sites = chain_sites_in(actor, area)
+    responses = {r.facility_id: r for r in scoped(actor, EventResponse.objects.all(), owner="org").filter(event=event)}
+    return [(site, responses.get(site.facility.pk)) for site in sites]
+
+
+@dataclass(frozen=True)
+class EventStats:
+    members_exposed: int
+    members_responded: int
+    members_completed: int
+
+
+def event_stats(event: RiskEvent) -> EventStats:
+    """Counts only: how many members are exposed and have responded. Never which sites."""
+    responded = EventResponse.objects.filter(event=event).values("org_id").distinct().count()
+    open_orgs = set(
+        EventResponse.objects.filter(event=event)
+        .exclude(status__in=("done", "not_affected"))
+        .values_list("org_id", flat=True)
+    )
+    all_orgs = set(EventResponse.objects.filter(event=event).values_list("org_id", flat=True))
+    return EventStats(
+        members_exposed=EventAlert.objects.filter(event=event).count(),
+        members_responded=responded,
+        members_completed=len(all_orgs - open_orgs),
+    )
+
+
+# --- Indicators and sanctions (secretariat tools; provenance is for everyone) --------------
+
+
+def indicators(actor: Actor) -> QuerySet[Indicator]:
+    actor.require_org()
+    return Indicator.objects.annotate(n_values=Count("values")).order_by("-builtin", "name")
+
+
+def get_indicator(actor: Actor, indicator_id: int) -> Indicator:
+    return get_scoped_or_404(indicators(actor), pk=indicator_id)
+
+
+def weights_of(indicator: Indicator) -> dict[str, float]:
+    return dict(TopicWeight.objects.filter(indicator=indicator).values_list("topic__code", "points"))
+
+
+def sanctions_lists(actor: Actor) -> QuerySet[SanctionsList]:
+    actor.require_kind(OrgKind.SECRETARIAT)
+    return SanctionsList.objects.all()
+
+
+def hits(actor: Actor, status: str = HitStatus.PENDING) -> QuerySet[ScreeningHit]:
+    """The review queue: the secretariat's, as it decides on register-wide flags."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    qs = ScreeningHit.objects.select_related("entry__sanctions_list", "facility")
+    return qs.filter(status=status) if status else qs
+
+
+def get_hit(actor: Actor, hit_id: int) -> ScreeningHit:
+    if actor.kind != OrgKind.SECRETARIAT:
+        raise Http404  # not 403: others may not even learn that a hit exists
+    return get_scoped_or_404(hits(actor, status=""), pk=hit_id)
+
+
+def secretariat_summary() -> dict[str, Any]:
+    """Sector-wide counts for the secretariat's dashboard: no member identifiable."""
+    return {
+        "active_events": sum(1 for e in RiskEvent.objects.filter(ended_at__isnull=True) if e.is_active),
+        "pending_hits": ScreeningHit.objects.filter(status=HitStatus.PENDING).count(),
+        "high_sites": SiteRisk.objects.filter(band__gte=2).count(),
+    }
+
+
+def dashboard_card(actor: Actor) -> dict[str, int]:
+    """The member dashboard's risk card: its own high-risk sites and active event alerts."""
+    links = _own_links(actor)
+    beyond = beyond_tier_one(actor)
+    return {
+        # The same chain as the overview: linked sites and those mapped beyond tier 1.
+        "high": links.filter(facility__risk__band__gte=2).count() + beyond.filter(risk__band__gte=2).count(),
+        "alerts": own_alerts(actor).filter(event__ended_at__isnull=True).count(),
+    }
