@@ -1,0 +1,322 @@
+"""API routes of audits: audit firms and suppliers push audits, findings and reports; members read what is shared."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from covenant.audits import selectors, services
+from covenant.audits.models import Audit, CorrectiveAction, Finding, SchemeVersion
+from covenant.audits.views import _download
+from covenant.core.apiutils import Page
+from covenant.core.web import actor_of
+from covenant.registry import selectors as registry_selectors
+
+router = Router(tags=["Audits"])
+
+
+class SchemeVersionOut(Schema):
+    code: str
+    label: str
+    sections: list[dict[str, Any]]
+    grades: list[dict[str, Any]]
+    ratings: list[dict[str, Any]]
+    validity_months: int
+    pillars: list[str]
+
+    @staticmethod
+    def resolve_code(obj: SchemeVersion) -> str:
+        return f"{obj.scheme.code}/{obj.version}"
+
+
+class AuditorIn(Schema):
+    name: str
+    apsca_number: str = ""
+    level: str = ""
+    is_lead: bool = False
+
+
+class FindingIn(Schema):
+    section: str
+    grade: str
+    description: str
+    legal_reference: str = ""
+
+
+class AuditIn(Schema):
+    facility: str
+    scheme: str  # e.g. "smeta/7.0-4p"
+    start_date: date
+    end_date: date
+    audit_firm_name: str
+    audit_type: str = "initial"
+    announcement: str = "announced"
+    workers_female: int | None = None
+    workers_male: int | None = None
+    workers_other: int | None = None
+    rating: str = ""
+    auditors: list[AuditorIn]
+    findings: list[FindingIn] = []
+
+
+class ActionOut(Schema):
+    id: int
+    status: str
+    overdue: bool
+    due_date: date | None
+    action: str
+    responsible: str
+
+    @staticmethod
+    def resolve_overdue(obj: CorrectiveAction) -> bool:
+        return obj.is_overdue()
+
+
+class FindingOut(Schema):
+    number: int
+    section: str
+    grade: str
+    severity: str
+    collaborative: bool
+    description: str
+    legal_reference: str
+    action: ActionOut | None
+
+    @staticmethod
+    def resolve_action(obj: Finding) -> CorrectiveAction | None:
+        return getattr(obj, "action", None)
+
+
+class AuditOut(Schema):
+    id: uuid.UUID
+    facility: str
+    scheme: str
+    audit_type: str
+    announcement: str
+    start_date: date
+    end_date: date
+    audit_firm_name: str
+    rating: str
+    valid_until: date
+    follow_up_due: date | None
+    qualified_auditor: bool
+    status: str
+    has_report: bool
+
+    @staticmethod
+    def resolve_facility(obj: Audit) -> str:
+        return obj.facility.public_id
+
+    @staticmethod
+    def resolve_scheme(obj: Audit) -> str:
+        return f"{obj.scheme_version.scheme.code}/{obj.scheme_version.version}"
+
+    @staticmethod
+    def resolve_has_report(obj: Audit) -> bool:
+        return bool(obj.report)
+
+
+class AuditorOut(Schema):
+    name: str
+    apsca_number: str
+    level: str
+    is_lead: bool
+    register_check: str
+
+
+class AuditDetailOut(AuditOut):
+    auditors: list[AuditorOut]
+    findings: list[FindingOut]
+
+    @staticmethod
+    def resolve_auditors(obj: Audit) -> Any:
+        return obj.auditors.all()
+
+    @staticmethod
+    def resolve_findings(obj: Audit) -> Any:
+        # Set by _detail from the scoped selector; the schema never reads findings on its own.
+        return getattr(obj, "visible_findings", [])
+
+
+class CoverageOut(Schema):
+    sites: int
+    covered: int
+    recognised_not_shared: int
+    not_recognised: int
+    never_audited: int
+    high_risk: int
+    high_risk_covered: int
+
+
+def _detail(request: HttpRequest, audit: Audit) -> Audit:
+    audit.visible_findings = list(selectors.findings(actor_of(request), audit))  # type: ignore[attr-defined]
+    return audit
+
+
+def _required(file: UploadedFile | None) -> UploadedFile:
+    """The file is checked after access, so an outsider learns nothing from a 422."""
+    if file is None:
+        raise ValidationError("Send the file as multipart form data in the field 'file'.")
+    return file
+
+
+@router.get("/audit-schemes", response=list[SchemeVersionOut], summary="The audit schemes and versions")
+def list_schemes(request: HttpRequest) -> Any:
+    actor_of(request).require_org()
+    return selectors.scheme_versions()
+
+
+@router.get("/audits", response=list[AuditOut], summary="Audits you may read")
+@paginate(Page)
+def list_audits(request: HttpRequest, q: str = "") -> Any:
+    return selectors.audit_list(actor_of(request), q=q)
+
+
+@router.post("/audits", response={201: AuditDetailOut}, summary="Enter an audit (audit firms and suppliers)")
+def create_audit(request: HttpRequest, payload: AuditIn) -> Any:
+    actor = actor_of(request)
+    facility = registry_selectors.get_facility(actor, payload.facility)
+    data = services.AuditInput(
+        facility=facility,
+        scheme_version=services.scheme_version_by_code(payload.scheme),
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        audit_firm_name=payload.audit_firm_name,
+        audit_type=payload.audit_type,
+        announcement=payload.announcement,
+        workers_female=payload.workers_female,
+        workers_male=payload.workers_male,
+        workers_other=payload.workers_other,
+        rating=payload.rating,
+        auditors=[services.AuditorInput(**a.dict()) for a in payload.auditors],
+        findings=[services.FindingInput(**f.dict()) for f in payload.findings],
+    )
+    audit = services.create_audit(actor, data)
+    return Status(201, _detail(request, selectors.get_audit(actor, audit.pk)))
+
+
+# Declared after the fixed paths above so that they are not taken for an id.
+@router.get("/audits/coverage", response=CoverageOut, summary="Your recognised audit coverage (members)")
+def get_coverage(request: HttpRequest) -> Any:
+    return selectors.coverage(actor_of(request))
+
+
+@router.get("/audits/{audit_id}", response=AuditDetailOut, summary="One audit with its auditors and findings")
+def get_audit(request: HttpRequest, audit_id: uuid.UUID) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    services.record_read(actor, audit, "viewed")
+    return _detail(request, audit)
+
+
+@router.post("/audits/{audit_id}/report", response=AuditOut, summary="Attach the report (PDF only)")
+def upload_report(request: HttpRequest, audit_id: uuid.UUID, file: File[UploadedFile | None] = None) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    file = _required(file)
+    return services.attach_report(
+        actor, audit, filename=file.name or "report.pdf", data=file.read(services.max_report_bytes() + 1)
+    )
+
+
+@router.get("/audits/{audit_id}/report", summary="Download the report")
+def download_report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    if not audit.report:
+        raise Http404
+    response = _download(audit.report.name, audit.report_name or "report.pdf", "application/pdf")
+    services.record_read(actor, audit, "downloaded")
+    return response
+
+
+@router.post(
+    "/audits/{audit_id}/findings/import",
+    response={201: list[FindingOut]},
+    summary="Add findings from CSV or XLSX (all rows or none)",
+)
+def import_findings(request: HttpRequest, audit_id: uuid.UUID, file: File[UploadedFile | None] = None) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    file = _required(file)
+    created = services.import_findings(
+        actor, audit, filename=file.name or "findings.csv", data=file.read(services.max_report_bytes() + 1)
+    )
+    return Status(201, created)
+
+
+class CapOut(ActionOut):
+    audit: uuid.UUID
+    facility: str
+    section: str
+    grade: str
+
+    @staticmethod
+    def resolve_audit(obj: CorrectiveAction) -> uuid.UUID:
+        return obj.audit_id
+
+    @staticmethod
+    def resolve_facility(obj: CorrectiveAction) -> str:
+        return obj.audit.facility.public_id
+
+    @staticmethod
+    def resolve_section(obj: CorrectiveAction) -> str:
+        return obj.finding.section
+
+    @staticmethod
+    def resolve_grade(obj: CorrectiveAction) -> str:
+        return obj.finding.grade
+
+
+class VerifyIn(Schema):
+    method: str  # desk_review | follow_up_audit
+    note: str = ""
+
+
+class ShareIn(Schema):
+    member: str  # the member's slug
+
+
+@router.get("/caps", response=list[CapOut], summary="Corrective actions of the audits you may read")
+@paginate(Page)
+def list_caps(request: HttpRequest, show: str = "overdue") -> Any:
+    actor = actor_of(request)
+    return selectors.overdue_actions(actor) if show == "overdue" else selectors.open_actions(actor)
+
+
+@router.post("/caps/{action_id}/verify", response=CapOut, summary="Verify and close a corrective action")
+def verify_cap(request: HttpRequest, action_id: int, payload: VerifyIn) -> Any:
+    actor = actor_of(request)
+    return services.verify_action(
+        actor, selectors.get_action(actor, action_id), method=payload.method, note=payload.note
+    )
+
+
+@router.post("/audits/{audit_id}/shares", response={201: dict[str, str]}, summary="Share an audit with a member")
+def share_audit(request: HttpRequest, audit_id: uuid.UUID, payload: ShareIn) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    member = selectors.members().filter(slug=payload.member).first()
+    if member is None:
+        raise ValidationError(f"There is no member company '{payload.member}'.")
+    services.grant_access(actor, audit, member)
+    return Status(201, {"audit": str(audit.pk), "member": member.slug})
+
+
+@router.delete("/audits/{audit_id}/shares/{member}", response={204: None}, summary="Stop sharing an audit")
+def unshare_audit(request: HttpRequest, audit_id: uuid.UUID, member: str) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    org = selectors.members().filter(slug=member).first()
+    if org is None:
+        raise Http404
+    services.revoke_access(actor, audit, org)
+    return Status(204, None)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AuditsConfig(AppConfig):
+    name = "covenant.audits"
+    label = "audits"
+    verbose_name = "Audits and mutual recognition"
+
+    def ready(self) -> None:
+        from covenant.audits.receivers import move_audits_on_merge
+        from covenant.registry.signals import facility_merged
+
+        facility_merged.connect(move_audits_on_merge, dispatch_uid="audits.move_audits_on_merge")

@@ -1,0 +1,425 @@
+"""Social audits of sites, shared with the supplier's consent, recognised once for all.
+
+An :class:`Audit` belongs to a site and is owned by the site's supplier (the
+organisation whose claim to the site was verified). Members see an audit only
+through an explicit :class:`AuditShare` or the supplier's "share all my audits
+with all members" choice (:class:`SupplierSharing`); the audit firm that entered
+it sees it too. Schemes are data (:class:`SchemeVersion`), never code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditScheme(models.Model):
+    """A family of audit protocols (SMETA, amfori BSCI, SA8000, RBA VAP, or one the secretariat adds)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    owner_name = models.CharField(_("scheme owner"), max_length=120, blank=True)
+    is_custom = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeVersion(models.Model):
+    """One version of a scheme, with everything the rules need as data.
+
+    ``sections``: ``[{"code", "name", "topic"}]`` where ``topic`` is a risk Topic code (or "").
+    ``grades``: ``[{"code", "name", "severity", "non_compliance", "collaborative"}]``;
+    ``severity`` is critical | major | minor | none and sets the default CAP deadline.
+    ``ratings``: ``[{"code", "min", "max", "valid_months", "follow_up_months"}]`` (empty: no rating).
+    ``validity_months``: how long an audit stays valid when the rating says nothing else.
+    ``pillars``: what the version covers (e.g. labour, health_safety, environment, business_ethics).
+    """
+
+    scheme = models.ForeignKey(AuditScheme, on_delete=models.CASCADE, related_name="versions")
+    version = models.CharField(_("version"), max_length=40)
+    label = models.CharField(_("label"), max_length=120)
+    sections = models.JSONField(default=list)
+    grades = models.JSONField(default=list)
+    ratings = models.JSONField(default=list, blank=True)
+    validity_months = models.PositiveSmallIntegerField(default=24)
+    pillars = models.JSONField(default=list)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["scheme__name", "version"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "version"], name="unique_scheme_version")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def section(self, code: str) -> dict[str, str] | None:
+        return next((s for s in self.sections if str(s["code"]).lower() == code.strip().lower()), None)
+
+    def grade(self, code: str) -> dict[str, object] | None:
+        return next((g for g in self.grades if str(g["code"]).lower() == code.strip().lower()), None)
+
+
+class ApscaStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LAPSED = "lapsed", _("Lapsed")
+    SANCTIONED = "sanctioned", _("Sanctioned")
+
+
+class ApscaAuditor(models.Model):
+    """One line of the APSCA register, as the secretariat imported it."""
+
+    number = models.CharField(_("APSCA number"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, blank=True)  # ASCA, CSCA, RA, ...
+    status = models.CharField(_("status"), max_length=12, choices=ApscaStatus.choices)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class AuditType(models.TextChoices):
+    INITIAL = "initial", _("Initial")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    VERIFICATION = "verification", _("Verification")
+
+
+class Announcement(models.TextChoices):
+    ANNOUNCED = "announced", _("Announced")
+    SEMI = "semi_announced", _("Semi-announced")
+    UNANNOUNCED = "unannounced", _("Unannounced")
+
+
+class AuditStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Audit(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    facility = models.ForeignKey("registry.Facility", on_delete=models.PROTECT, related_name="audits")
+    # The site's supplier at the time of the audit: it decides who sees the report.
+    owner = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="owned_audits")
+    # The audit firm that entered the audit, if it did; it may keep reading and correcting it.
+    audit_firm_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="performed_audits"
+    )
+    audit_firm_name = models.CharField(_("audit firm"), max_length=200)
+    scheme_version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="audits")
+    audit_type = models.CharField(_("type"), max_length=12, choices=AuditType.choices, default=AuditType.INITIAL)
+    announcement = models.CharField(
+        _("announcement"), max_length=16, choices=Announcement.choices, default=Announcement.ANNOUNCED
+    )
+    start_date = models.DateField(_("first day on site"))
+    end_date = models.DateField(_("last day on site"))
+    workers_female = models.PositiveIntegerField(_("women on site"), null=True, blank=True)
+    workers_male = models.PositiveIntegerField(_("men on site"), null=True, blank=True)
+    workers_other = models.PositiveIntegerField(_("other workers on site"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=10, blank=True)
+    # Derived when saved, so coverage is one indexed query (see rules.valid_until).
+    valid_until = models.DateField()
+    follow_up_due = models.DateField(null=True, blank=True)
+    qualified_auditor = models.BooleanField(default=False)
+    report = models.FileField(upload_to="audits/%Y/%m/", blank=True)
+    report_name = models.CharField(max_length=255, blank=True)
+    report_size = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=AuditStatus.choices, default=AuditStatus.ACTIVE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-end_date", "-created_at"]
+        indexes = [
+            # Covers the coverage query entirely (no table lookups): see selectors.coverage.
+            models.Index(
+                fields=[
+                    "facility",
+                    "status",
+                    "valid_until",
+                    "end_date",
+                    "scheme_version",
+                    "qualified_auditor",
+                    "owner",
+                    "id",
+                ],
+                name="audit_site_valid",
+            ),
+            models.Index(fields=["owner", "status"], name="audit_owner_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="audit_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_version} {self.end_date:%Y-%m-%d}"
+
+    @property
+    def workers_total(self) -> int | None:
+        parts = [self.workers_female, self.workers_male, self.workers_other]
+        return sum(p for p in parts if p is not None) if any(p is not None for p in parts) else None
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.status == AuditStatus.ACTIVE and self.valid_until >= day
+
+
+class RegisterCheck(models.TextChoices):
+    VERIFIED = "verified", _("On the APSCA register")
+    UNKNOWN = "unknown", _("Not on the APSCA register")
+    LAPSED = "lapsed", _("APSCA membership lapsed")
+    SANCTIONED = "sanctioned", _("Sanctioned by APSCA")
+
+
+class AuditAuditor(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="auditors")
+    name = models.CharField(_("name"), max_length=200)
+    apsca_number = models.CharField(_("APSCA number"), max_length=8, blank=True)
+    level = models.CharField(_("level"), max_length=20, blank=True)
+    is_lead = models.BooleanField(_("lead auditor"), default=False)
+    register_check = models.CharField(max_length=12, choices=RegisterCheck.choices, default=RegisterCheck.UNKNOWN)
+
+    class Meta:
+        ordering = ["-is_lead", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finding(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    number = models.PositiveIntegerField()
+    section = models.CharField(_("section"), max_length=20)
+    grade = models.CharField(_("grade"), max_length=30)
+    severity = models.CharField(max_length=10)  # critical | major | minor | none, from the scheme's grade
+    is_non_compliance = models.BooleanField(default=True)
+    collaborative = models.BooleanField(_("collaborative action required"), default=False)
+    description = models.TextField(_("description"))
+    legal_reference = models.CharField(_("code or local law"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["audit", "number"]
+        constraints = [models.UniqueConstraint(fields=["audit", "number"], name="unique_finding_number")]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.grade}"
+
+    @property
+    def section_name(self) -> str:
+        section = self.audit.scheme_version.section(self.section)
+        return str(section["name"]) if section else ""
+
+    @property
+    def grade_name(self) -> str:
+        grade = self.audit.scheme_version.grade(self.grade)
+        return str(grade["name"]) if grade else self.grade
+
+
+class CapStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PROGRESS = "progress", _("Progress made")
+    CLOSED = "closed", _("Closed")
+
+
+class Verification(models.TextChoices):
+    DESK = "desk_review", _("Desk review")
+    FOLLOW_UP = "follow_up_audit", _("Follow-up audit")
+
+
+class CorrectiveAction(models.Model):
+    """What the site does about one non-compliance. Overdue is computed, never stored."""
+
+    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="action")
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
+    action = models.TextField(_("action"), blank=True)
+    responsible = models.CharField(_("owner"), max_length=200, blank=True)
+    # None for findings the site cannot close alone (collaborative action required).
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=CapStatus.choices, default=CapStatus.OPEN)
+    verification_method = models.CharField(max_length=16, choices=Verification.choices, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"], name="cap_status_due")]
+
+    def __str__(self) -> str:
+        return f"CAP {self.finding}"
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status != CapStatus.CLOSED and self.due_date is not None and self.due_date < today
+
+    @property
+    def display_status(self) -> str:
+        return "overdue" if self.is_overdue() else str(self.status)
+
+
+class CapEvidence(models.Model):
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="cap-evidence/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CapReminder(models.Model):
+    """A reminder sent for one action at one stage; at most one per stage."""
+
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=10)  # before | after
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "stage"], name="one_reminder_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} {self.stage}"
+
+
+class SupplierSharing(models.Model):
+    """A supplier's standing choice: every member of the initiative may read all its audits."""
+
+    supplier = models.OneToOneField("orgs.Organisation", on_delete=models.CASCADE, related_name="audit_sharing")
+    share_all_members = models.BooleanField(
+        _("Share all our audits with every member of the initiative"), default=False
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"sharing of {self.supplier_id}"
+
+
+class AuditShare(models.Model):
+    """The supplier granted one member access to one audit."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="shares")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="audit_shares")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "org"], name="one_share_per_member")]
+        indexes = [models.Index(fields=["org", "audit"], name="share_org_audit")]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id} -> {self.org_id}"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the supplier")
+    GRANTED = "granted", _("Granted")
+    DECLINED = "declined", _("Declined")
+
+
+class AccessRequest(models.Model):
+    """A member asks the supplier for the audits of one site."""
+
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="audit_access_requests")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} asks {self.supplier_id} for {self.facility_id}"
+
+
+class RecognitionPolicy(models.Model):
+    """The sector benchmark (``org`` empty) or a member's stricter rules."""
+
+    org = models.OneToOneField(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="recognition_policy"
+    )
+    accepted_versions = models.ManyToManyField(SchemeVersion, blank=True, related_name="+")
+    max_age_months = models.PositiveSmallIntegerField(_("maximum age (months)"), default=36)
+    require_qualified_auditor = models.BooleanField(_("a qualified (APSCA) auditor is required"), default=True)
+    required_pillars = models.JSONField(_("pillars required"), default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"recognition policy of {self.org_id or 'the sector'}"
+
+
+class JointAuditStatus(models.TextChoices):
+    PLANNING = "planning", _("Being planned")
+    DONE = "done", _("Done")
+
+
+class JointAudit(models.Model):
+    """One audit that several members asked for, instead of one each."""
+
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=JointAuditStatus.choices, default=JointAuditStatus.PLANNING)
+    estimated_cost = models.DecimalField(_("estimated cost (EUR)"), max_digits=10, decimal_places=2, null=True)
+    audit = models.ForeignKey(Audit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"joint audit of {self.facility_id}"
+
+
+class AuditRequestStatus(models.TextChoices):
+    COVERED = "covered", _("A recognised audit exists")
+    JOINED = "joined", _("Joined into a joint audit")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AuditRequest(models.Model):
+    """A member asks for an audit of a site it sources from."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="audit_requests")
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=AuditRequestStatus.choices)
+    offered_audit = models.ForeignKey(Audit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    joint = models.ForeignKey(JointAudit, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} asks an audit of {self.facility_id}"

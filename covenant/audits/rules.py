@@ -1,0 +1,184 @@
+"""The rules of audits as plain functions: validity, recognition, CAP deadlines, counters.
+
+No database access here, so each rule is easy to test and to read next to the
+schemes' own texts. Services and selectors feed these with model instances or
+plain values.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import median
+from typing import Any
+
+# APSCA member numbers are eight digits; registers and reports sometimes put the
+# level in front ("CSCA 21701234"), which we accept and drop.
+_APSCA_RE = re.compile(r"^(?:APSCA|ASCA|CSCA|RA|PA)?[\s:#-]*(\d{8})$", re.IGNORECASE)
+
+DEFAULT_DUE_DAYS: dict[str, int] = {"critical": 30, "major": 90, "minor": 180}
+SEVERITY_WEIGHT: dict[str, float] = {"critical": 2.0, "major": 1.0, "minor": 0.5}
+
+
+def normalise_apsca_number(value: str) -> str | None:
+    """``"CSCA 21701234"`` → ``"21701234"``; None when it is not an APSCA number."""
+    match = _APSCA_RE.match(value.strip())
+    return match.group(1) if match else None
+
+
+def add_months(day: date, months: int) -> date:
+    year = day.year + (day.month - 1 + months) // 12
+    month = (day.month - 1 + months) % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def rating_rule(ratings: Sequence[Mapping[str, Any]], rating: str) -> Mapping[str, Any] | None:
+    return next((r for r in ratings if str(r["code"]).upper() == rating.strip().upper()), None)
+
+
+@dataclass(frozen=True)
+class Validity:
+    valid_until: date
+    follow_up_due: date | None
+
+
+def validity(
+    *, end_date: date, validity_months: int, ratings: Sequence[Mapping[str, Any]] = (), rating: str = ""
+) -> Validity:
+    """How long an audit counts, and when a follow-up is due.
+
+    The rating's own rule wins (amfori BSCI: A/B two years; C/D/E a follow-up
+    within 12 months, and the audit counts only until then); otherwise the
+    version's validity (SA8000: three years).
+    """
+    rule = rating_rule(ratings, rating) if rating else None
+    months = int(rule["valid_months"]) if rule and rule.get("valid_months") else validity_months
+    follow = rule.get("follow_up_months") if rule else None
+    return Validity(
+        valid_until=add_months(end_date, months),
+        follow_up_due=add_months(end_date, int(follow)) if follow else None,
+    )
+
+
+def due_date(
+    *, severity: str, collaborative: bool, start: date, due_days: Mapping[str, int] | None = None
+) -> date | None:
+    """Default CAP deadline by severity; none for findings the site cannot close alone."""
+    if collaborative:
+        return None
+    days = {**DEFAULT_DUE_DAYS, **(due_days or {})}.get(severity)
+    return start + timedelta(days=days) if days else None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An effective recognition policy, already resolved to the scheme versions it accepts."""
+
+    version_ids: frozenset[int]
+    max_age_months: int
+    require_qualified_auditor: bool
+    required_pillars: frozenset[str] = field(default_factory=frozenset)
+
+
+def stricter(
+    sector: Policy, member: Policy | None, pillars_by_version: Mapping[int, Iterable[str]] | None = None
+) -> Policy:
+    """A member may be stricter than the sector, never more lenient.
+
+    Accepted versions are the intersection (a member that accepts nothing
+    explicitly takes the sector's list), the maximum age the smaller, the
+    qualified-auditor rule either's, required pillars the union. Versions that
+    lack a required pillar drop out, so recognition is one test on the version.
+    """
+    if member is None:
+        versions, age, qualified, pillars = (
+            sector.version_ids,
+            sector.max_age_months,
+            sector.require_qualified_auditor,
+            sector.required_pillars,
+        )
+    else:
+        versions = sector.version_ids & member.version_ids if member.version_ids else sector.version_ids
+        age = min(sector.max_age_months, member.max_age_months)
+        qualified = sector.require_qualified_auditor or member.require_qualified_auditor
+        pillars = sector.required_pillars | member.required_pillars
+    if pillars and pillars_by_version is not None:
+        versions = frozenset(v for v in versions if pillars <= set(pillars_by_version.get(v, ())))
+    return Policy(frozenset(versions), age, qualified, frozenset(pillars))
+
+
+def oldest_accepted_end(policy: Policy, today: date) -> date:
+    return add_months(today, -policy.max_age_months)
+
+
+def is_recognised(
+    policy: Policy,
+    *,
+    version_id: int,
+    end_date: date,
+    valid_until: date,
+    qualified_auditor: bool,
+    active: bool,
+    today: date,
+) -> bool:
+    """Does this audit count for a member under ``policy`` today?"""
+    return (
+        active
+        and version_id in policy.version_ids
+        and valid_until >= today
+        and end_date >= oldest_accepted_end(policy, today)
+        and (qualified_auditor or not policy.require_qualified_auditor)
+    )
+
+
+def audits_avoided(recognised_members_per_audit: Iterable[int]) -> int:
+    """Each audit that counts for n members linked to the site spared n - 1 audits."""
+    return sum(max(0, n - 1) for n in recognised_members_per_audit)
+
+
+@dataclass(frozen=True)
+class CapKpis:
+    due: int
+    closed_on_time: int
+    closure_rate: float | None  # closed on time / due
+    median_days_to_close: float | None
+
+
+def cap_kpis(actions: Iterable[tuple[date | None, date | None, date]], today: date) -> CapKpis:
+    """KPIs over ``(due_date, closed_on, opened_on)`` triples.
+
+    An action is *due* once its deadline has passed or it was closed; it was
+    closed on time if it was closed on or before its deadline. Actions without a
+    deadline (collaborative) are left out of the rate but count for the median.
+    """
+    due = on_time = 0
+    durations: list[int] = []
+    for due_on, closed_on, opened_on in actions:
+        if closed_on is not None:
+            durations.append((closed_on - opened_on).days)
+        if due_on is None:
+            continue
+        if due_on < today or closed_on is not None:
+            due += 1
+            if closed_on is not None and closed_on <= due_on:
+                on_time += 1
+    return CapKpis(
+        due=due,
+        closed_on_time=on_time,
+        closure_rate=(on_time / due) if due else None,
+        median_days_to_close=float(median(durations)) if durations else None,
+    )
+
+
+def reminder_stage(due_on: date | None, today: date, *, days_before: int = 7) -> str | None:
+    """Which reminder an open action is ready for today: "before" its deadline or "after" it."""
+    if due_on is None:
+        return None
+    if today > due_on:
+        return "after"
+    if today >= due_on - timedelta(days=days_before):
+        return "before"
+    return None

@@ -1,0 +1,1195 @@
+"""Writes of audits: entry, findings, reports, sharing, recognition, CAPs, requests.
+
+Every function validates first, writes in one transaction with its audit
+event, and writes files only after validation (deleting them again if the
+transaction fails), so bad input leaves nothing behind. Reads of shared audits
+(page views, downloads) are recorded too: the supplier can see who read what.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from covenant.audits import rules
+from covenant.audits.models import (
+    AccessRequest,
+    ApscaAuditor,
+    ApscaStatus,
+    Audit,
+    AuditAuditor,
+    AuditRequest,
+    AuditRequestStatus,
+    AuditScheme,
+    AuditShare,
+    AuditStatus,
+    CapEvidence,
+    CapReminder,
+    CapStatus,
+    CorrectiveAction,
+    Finding,
+    JointAudit,
+    JointAuditStatus,
+    RecognitionPolicy,
+    RegisterCheck,
+    RequestStatus,
+    SchemeVersion,
+    SupplierSharing,
+    Verification,
+)
+from covenant.core import audit as trail
+from covenant.core.actors import Actor
+from covenant.orgs.models import Membership, Organisation, OrgKind
+from covenant.registry.listfiles import ListFileError, read_table
+from covenant.registry.messages import file_error_text
+from covenant.registry.models import Facility, FacilityStatus
+from covenant.risk.interface import Signal, clear_signals, replace_signals
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PDF_MAGIC = b"%PDF-"
+EVIDENCE_MAGICS = (PDF_MAGIC, b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def max_report_bytes() -> int:
+    return int(getattr(settings, "AUDIT_REPORT_MAX_BYTES", 25 * 1024 * 1024))
+
+
+def due_days() -> dict[str, int]:
+    return dict(getattr(settings, "AUDIT_CAP_DUE_DAYS", rules.DEFAULT_DUE_DAYS))
+
+
+# --- Input ------------------------------------------------------------------------------
+
+
+@dataclass
+class AuditorInput:
+    name: str
+    apsca_number: str = ""
+    level: str = ""
+    is_lead: bool = False
+
+
+@dataclass
+class FindingInput:
+    section: str
+    grade: str
+    description: str
+    legal_reference: str = ""
+
+
+@dataclass
+class AuditInput:
+    facility: Facility
+    scheme_version: SchemeVersion | None
+    start_date: date | None
+    end_date: date | None
+    audit_firm_name: str
+    audit_type: str = "initial"
+    announcement: str = "announced"
+    workers_female: int | None = None
+    workers_male: int | None = None
+    workers_other: int | None = None
+    rating: str = ""
+    auditors: list[AuditorInput] = field(default_factory=list)
+    findings: list[FindingInput] = field(default_factory=list)
+    report_name: str = ""
+    report_data: bytes | None = None
+
+
+def scheme_version_by_code(code: str) -> SchemeVersion:
+    """``"smeta/7.0-4p"`` or a version's label; an unknown scheme is a validation error."""
+    code = code.strip()
+    qs = SchemeVersion.objects.select_related("scheme").filter(is_active=True)
+    found = None
+    if "/" in code:
+        scheme, version = code.split("/", 1)
+        found = qs.filter(scheme__code__iexact=scheme, version__iexact=version).first()
+    found = found or qs.filter(label__iexact=code).first()
+    if found is None:
+        raise ValidationError(
+            _("'%(code)s' is not a scheme we know. Known: %(known)s.")
+            % {"code": code, "known": ", ".join(f"{v.scheme.code}/{v.version}" for v in qs)}
+        )
+    return found
+
+
+def check_pdf(name: str, data: bytes, limit: int | None = None) -> None:
+    """PDF only (by its first bytes, not its name) and not larger than the limit."""
+    limit = limit or max_report_bytes()
+    if len(data) > limit:
+        raise ValidationError(_("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)})
+    if not data.startswith(PDF_MAGIC):
+        raise ValidationError(_("%(name)s is not a PDF file. Upload the report as PDF.") % {"name": name})
+
+
+def _check_evidence(name: str, data: bytes) -> None:
+    limit = max_report_bytes()
+    if len(data) > limit:
+        raise ValidationError(_("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)})
+    if not data.startswith(EVIDENCE_MAGICS):
+        raise ValidationError(_("%(name)s is not a PDF, PNG or JPEG file.") % {"name": name})
+
+
+def _finding_errors(version: SchemeVersion, item: FindingInput, label: str) -> list[str]:
+    errors = []
+    if version.section(item.section) is None:
+        errors.append(
+            _("%(where)s: '%(value)s' is not a section of %(scheme)s (%(known)s).")
+            % {
+                "where": label,
+                "value": item.section,
+                "scheme": version.label,
+                "known": ", ".join(str(s["code"]) for s in version.sections),
+            }
+        )
+    if version.grade(item.grade) is None:
+        errors.append(
+            _("%(where)s: '%(value)s' is not a grade of %(scheme)s (%(known)s).")
+            % {
+                "where": label,
+                "value": item.grade,
+                "scheme": version.label,
+                "known": ", ".join(str(g["code"]) for g in version.grades),
+            }
+        )
+    if not item.description.strip():
+        errors.append(_("%(where)s: the description is missing.") % {"where": label})
+    return errors
+
+
+def validate_audit(data: AuditInput, today: date | None = None) -> None:
+    """Every problem at once, in words a supplier or auditor understands."""
+    today = today or timezone.localdate()
+    errors: list[str] = []
+    if data.facility.owner_id is None:
+        errors.append(_("This site has no verified supplier yet: its supplier must claim it first."))
+    if data.facility.status != FacilityStatus.ACTIVE:
+        errors.append(_("This site is not active in the register."))
+    version = data.scheme_version
+    if version is None or not version.is_active:
+        errors.append(_("Choose a scheme we know."))
+    if data.start_date is None or data.end_date is None:
+        errors.append(_("Give the first and the last day on site."))
+    else:
+        if data.start_date > today or data.end_date > today:
+            errors.append(_("The audit is dated in the future. Enter audits once they have taken place."))
+        if data.end_date < data.start_date:
+            errors.append(_("The last day on site is before the first."))
+    if not data.audit_firm_name.strip():
+        errors.append(_("Name the audit firm."))
+    for value in (data.workers_female, data.workers_male, data.workers_other):
+        if value is not None and value < 0:
+            errors.append(_("Numbers of workers cannot be negative."))
+            break
+    if version is not None:
+        if version.ratings:
+            if data.rating and rules.rating_rule(version.ratings, data.rating) is None:
+                errors.append(
+                    _("'%(value)s' is not a rating of %(scheme)s (%(known)s).")
+                    % {
+                        "value": data.rating,
+                        "scheme": version.label,
+                        "known": ", ".join(str(r["code"]) for r in version.ratings),
+                    }
+                )
+        elif data.rating:
+            errors.append(_("%(scheme)s has no rating; leave it empty.") % {"scheme": version.label})
+        for index, item in enumerate(data.findings, start=1):
+            errors.extend(_finding_errors(version, item, _("Finding %(n)s") % {"n": index}))
+    if not any(a.name.strip() for a in data.auditors):
+        errors.append(_("Name at least one auditor."))
+    for auditor in data.auditors:
+        if auditor.apsca_number.strip() and rules.normalise_apsca_number(auditor.apsca_number) is None:
+            errors.append(
+                _("'%(value)s' is not an APSCA number: it has eight digits, e.g. 21701234.")
+                % {"value": auditor.apsca_number}
+            )
+    if data.report_data is not None:
+        try:
+            check_pdf(data.report_name or "report.pdf", data.report_data)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _register_check(number: str, on: date) -> RegisterCheck:
+    if not number:
+        return RegisterCheck.UNKNOWN
+    entry = ApscaAuditor.objects.filter(number=number).first()
+    if entry is None:
+        return RegisterCheck.UNKNOWN
+    if entry.status == ApscaStatus.SANCTIONED:
+        return RegisterCheck.SANCTIONED
+    if entry.status == ApscaStatus.LAPSED or (entry.valid_until is not None and entry.valid_until < on):
+        return RegisterCheck.LAPSED
+    return RegisterCheck.VERIFIED
+
+
+def _with_files(saved: list[str], work: Callable[[], T]) -> T:
+    """Run ``work`` in a transaction; files it stored are removed again if it fails."""
+    try:
+        with transaction.atomic():
+            return work()
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+
+
+def _store(folder: str, filename: str, data: bytes, saved: list[str]) -> str:
+    today = timezone.localdate()
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename[-80:]) or "file"
+    name = default_storage.save(f"{folder}/{today:%Y/%m}/{uuid.uuid4().hex}-{safe}", ContentFile(data))
+    saved.append(name)
+    return name
+
+
+# --- Audits --------------------------------------------------------------------------------
+
+
+def _require_audit_author(actor: Actor, facility: Facility) -> Organisation:
+    """Suppliers enter audits of their own sites; audit firms of any claimed site."""
+    org = actor.require_kind(OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
+    actor.require_edit()
+    if org.kind == OrgKind.SUPPLIER and facility.owner_id != org.pk:
+        raise PermissionDenied(_("You can enter audits of your own sites only."))
+    return org
+
+
+def can_edit(actor: Actor, audit: Audit) -> bool:
+    if actor.org is None or not actor.can_edit or audit.status != AuditStatus.ACTIVE:
+        return False
+    return actor.org.pk in {audit.owner_id, audit.audit_firm_org_id}
+
+
+def _require_editor(actor: Actor, audit: Audit) -> None:
+    if not can_edit(actor, audit):
+        raise PermissionDenied(_("You may not change this audit."))
+
+
+def _summary(audit: Audit) -> dict[str, Any]:
+    return {
+        "facility": audit.facility.public_id,
+        "scheme": audit.scheme_version.label,
+        "end_date": audit.end_date,
+    }
+
+
+def create_audit(actor: Actor, data: AuditInput) -> Audit:
+    """Enter an audit with its auditors, findings, CAP lines and (optionally) its report."""
+    org = _require_audit_author(actor, data.facility)
+    validate_audit(data)
+    version = data.scheme_version
+    assert version is not None and data.start_date is not None and data.end_date is not None
+    end_date = data.end_date
+    start_date = data.start_date
+    owner_id = data.facility.owner_id
+    assert owner_id is not None
+    valid = rules.validity(
+        end_date=end_date, validity_months=version.validity_months, ratings=version.ratings, rating=data.rating
+    )
+    saved: list[str] = []
+    report_path = ""
+    if data.report_data is not None:
+        report_path = _store("audits", data.report_name or "report.pdf", data.report_data, saved)
+
+    def work() -> Audit:
+        checks = [(a, rules.normalise_apsca_number(a.apsca_number) or "") for a in data.auditors if a.name.strip()]
+        results = [(a, number, _register_check(number, end_date)) for a, number in checks]
+        audit = Audit.objects.create(
+            facility=data.facility,
+            owner_id=owner_id,
+            audit_firm_org=org if org.kind == OrgKind.AUDIT_FIRM else None,
+            audit_firm_name=data.audit_firm_name.strip()[:200],
+            scheme_version=version,
+            audit_type=data.audit_type,
+            announcement=data.announcement,
+            start_date=start_date,
+            end_date=end_date,
+            workers_female=data.workers_female,
+            workers_male=data.workers_male,
+            workers_other=data.workers_other,
+            rating=data.rating.strip().upper(),
+            valid_until=valid.valid_until,
+            follow_up_due=valid.follow_up_due,
+            qualified_auditor=any(check == RegisterCheck.VERIFIED for _a, _n, check in results),
+            report=report_path,
+            report_name=(data.report_name or "report.pdf")[:255] if report_path else "",
+            report_size=len(data.report_data or b""),
+            created_by=actor.user,
+        )
+        AuditAuditor.objects.bulk_create(
+            AuditAuditor(
+                audit=audit,
+                name=a.name.strip()[:200],
+                apsca_number=number,
+                level=a.level.strip()[:20],
+                is_lead=a.is_lead,
+                register_check=check,
+            )
+            for a, number, check in results
+        )
+        _add_findings(audit, data.findings)
+        flagged = [n for _a, n, check in results if check != RegisterCheck.VERIFIED]
+        trail.record(
+            actor,
+            "audits.audit.created",
+            obj=audit,
+            org_id=audit.owner_id,
+            summary={**_summary(audit), "findings": len(data.findings), "auditors_flagged": len(flagged)},
+        )
+        refresh_site_signals(audit.facility_id)
+        _fulfil_joint_audits(audit)
+        return audit
+
+    return _with_files(saved, work)
+
+
+def _fulfil_joint_audits(audit: Audit) -> None:
+    """A new audit of a site answers the joint audit members asked for: their requests are done,
+    and each asks the supplier for access (the supplier still decides who reads the report)."""
+    for joint in JointAudit.objects.filter(facility_id=audit.facility_id, status=JointAuditStatus.PLANNING):
+        joint.status = JointAuditStatus.DONE
+        joint.audit = audit
+        joint.save(update_fields=["status", "audit"])
+        for request in joint.requests.filter(status=AuditRequestStatus.JOINED).select_related("org"):
+            request.status = AuditRequestStatus.DONE
+            request.offered_audit = audit
+            request.save(update_fields=["status", "offered_audit"])
+            AccessRequest.objects.get_or_create(
+                facility_id=audit.facility_id,
+                org=request.org,
+                status=RequestStatus.PENDING,
+                defaults={"supplier_id": audit.owner_id, "message": _("Asked for through a joint audit.")},
+            )
+
+
+def _add_findings(audit: Audit, items: Sequence[FindingInput]) -> list[Finding]:
+    version = audit.scheme_version
+    start = (audit.findings.aggregate(n=Max("number"))["n"] or 0) + 1
+    created = []
+    for offset, item in enumerate(items):
+        grade = version.grade(item.grade)
+        assert grade is not None  # validated before
+        section = version.section(item.section)
+        assert section is not None
+        finding = Finding.objects.create(
+            audit=audit,
+            number=start + offset,
+            section=str(section["code"]),
+            grade=str(grade["code"]),
+            severity=str(grade.get("severity", "none")),
+            is_non_compliance=bool(grade.get("non_compliance")),
+            collaborative=bool(grade.get("collaborative")),
+            description=item.description.strip(),
+            legal_reference=item.legal_reference.strip()[:300],
+        )
+        if finding.is_non_compliance:
+            CorrectiveAction.objects.create(
+                finding=finding,
+                audit=audit,
+                due_date=rules.due_date(
+                    severity=finding.severity,
+                    collaborative=finding.collaborative,
+                    start=audit.end_date,
+                    due_days=due_days(),
+                ),
+            )
+        created.append(finding)
+    return created
+
+
+@transaction.atomic
+def add_finding(actor: Actor, audit: Audit, item: FindingInput) -> Finding:
+    _require_editor(actor, audit)
+    errors = _finding_errors(audit.scheme_version, item, _("Finding"))
+    if errors:
+        raise ValidationError(errors)
+    (finding,) = _add_findings(audit, [item])
+    trail.record(
+        actor,
+        "audits.finding.added",
+        obj=finding,
+        org_id=audit.owner_id,
+        summary={"audit": str(audit.pk), "section": finding.section, "grade": finding.grade},
+    )
+    refresh_site_signals(audit.facility_id)
+    return finding
+
+
+FINDING_COLUMNS = {
+    "section": ("section", "sectie", "performance area", "clause", "code"),
+    "grade": ("grade", "graad", "severity", "ernst", "type"),
+    "description": ("description", "omschrijving", "beschrijving", "finding", "bevinding", "details"),
+    "legal_reference": ("legal reference", "local law", "law", "wet", "code or local law", "reference"),
+}
+
+
+def _finding_columns(headers: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = header.strip().lower().replace("_", " ")
+        for name, options in FINDING_COLUMNS.items():
+            if name not in found and key in options:
+                found[name] = index
+                break
+    return found
+
+
+def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes) -> list[Finding]:
+    """Add findings from a CSV or XLSX file: all rows, or (with row-numbered reasons) none."""
+    _require_editor(actor, audit)
+    if len(data) > 5 * 1024 * 1024:
+        raise ValidationError(_("The file is larger than 5 MB."))
+    try:
+        table = read_table(data, filename, max_rows=5000)
+    except ListFileError as exc:
+        raise ValidationError(file_error_text(exc)) from exc
+    columns = _finding_columns(table.headers)
+    missing = [c for c in ("section", "grade", "description") if c not in columns]
+    if missing:
+        raise ValidationError(
+            _("The file needs the columns: section, grade, description (missing: %(missing)s).")
+            % {"missing": ", ".join(missing)}
+        )
+    items: list[FindingInput] = []
+    errors: list[str] = []
+
+    def cell(row: list[str], name: str) -> str:
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else ""
+
+    for index, row in enumerate(table.rows):
+        item = FindingInput(
+            section=cell(row, "section"),
+            grade=cell(row, "grade"),
+            description=cell(row, "description"),
+            legal_reference=cell(row, "legal_reference"),
+        )
+        label = _("Row %(row)s") % {"row": table.row_number(index)}
+        errors.extend(_finding_errors(audit.scheme_version, item, label))
+        items.append(item)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        created = _add_findings(audit, items)
+        trail.record(
+            actor,
+            "audits.findings.imported",
+            obj=audit,
+            org_id=audit.owner_id,
+            summary={"file": filename[:100], "findings": len(created)},
+        )
+        refresh_site_signals(audit.facility_id)
+    return created
+
+
+def attach_report(actor: Actor, audit: Audit, *, filename: str, data: bytes) -> Audit:
+    """Add or replace an audit's report (PDF only)."""
+    _require_editor(actor, audit)
+    check_pdf(filename, data)
+    saved: list[str] = []
+    path = _store("audits", filename, data, saved)
+    old = audit.report.name if audit.report else ""
+
+    def work() -> Audit:
+        audit.report = path  # type: ignore[assignment]
+        audit.report_name = filename[:255]
+        audit.report_size = len(data)
+        audit.save(update_fields=["report", "report_name", "report_size"])
+        trail.record(
+            actor,
+            "audits.report.attached",
+            obj=audit,
+            org_id=audit.owner_id,
+            summary={"file": filename[:100], "bytes": len(data), "replaced": bool(old)},
+        )
+        if old:
+            transaction.on_commit(lambda: default_storage.delete(old))
+        return audit
+
+    return _with_files(saved, work)
+
+
+@transaction.atomic
+def withdraw_audit(actor: Actor, audit: Audit, reason: str = "") -> Audit:
+    """The supplier (or the firm that entered it) withdraws an audit: it stops counting and stops feeding risk."""
+    _require_editor(actor, audit)
+    audit.status = AuditStatus.WITHDRAWN
+    audit.withdrawn_at = timezone.now()
+    audit.save(update_fields=["status", "withdrawn_at"])
+    clear_signals(source="audit", source_ref=str(audit.pk))
+    trail.record(
+        actor, "audits.audit.withdrawn", obj=audit, org_id=audit.owner_id, summary={"reason": reason.strip()[:200]}
+    )
+    refresh_site_signals(audit.facility_id)
+    return audit
+
+
+def record_read(actor: Actor, audit: Audit, what: str) -> None:
+    """A view or download of an audit by someone other than its owner goes on the trail.
+
+    The event belongs to the supplier (it decides who reads), so its
+    administrators see which member read which audit and when.
+    """
+    if actor.org is not None and actor.org.pk == audit.owner_id:
+        return
+    trail.record(
+        actor,
+        f"audits.audit.{what}",
+        obj=audit,
+        org_id=audit.owner_id,
+        summary={"facility": audit.facility.public_id, "reader": actor.org.name if actor.org else ""},
+    )
+
+
+def record_evidence_download(actor: Actor, evidence: CapEvidence) -> None:
+    audit = evidence.action.audit
+    if actor.org is not None and actor.org.pk == audit.owner_id:
+        return
+    trail.record(actor, "audits.evidence.downloaded", obj=evidence, org_id=audit.owner_id, summary={})
+
+
+# --- Signals to the risk picture ------------------------------------------------------------
+
+
+def signals_for(audit: Audit) -> list[Signal]:
+    """Open non-compliances per salient topic, weighted by severity (critical 2, major 1, minor 0.5)."""
+    version = audit.scheme_version
+    topics: dict[str, float] = {}
+    counts: dict[str, dict[str, int]] = {}
+    open_findings = audit.findings.filter(is_non_compliance=True).exclude(action__status=CapStatus.CLOSED)
+    for finding in open_findings:
+        section = version.section(finding.section) or {}
+        topic = str(section.get("topic") or "")
+        weight = rules.SEVERITY_WEIGHT.get(finding.severity, 0.0)
+        if not topic or not weight:
+            continue
+        topics[topic] = topics.get(topic, 0.0) + weight
+        counts.setdefault(topic, {})
+        counts[topic][finding.severity] = counts[topic].get(finding.severity, 0) + 1
+    signals = []
+    for topic, delta in topics.items():
+        detail = ", ".join(f"{n} {severity}" for severity, n in sorted(counts[topic].items()))
+        signals.append(
+            Signal(
+                topic=topic,
+                delta=delta,
+                explanation=f"{version.label} audit of {audit.end_date:%Y-%m-%d}: open findings ({detail})",
+                observed_on=audit.end_date,
+                expires_on=audit.valid_until,
+            )
+        )
+    return signals
+
+
+def refresh_site_signals(facility_id: int) -> None:
+    """Only a site's latest active audit speaks for it; older and withdrawn ones are withdrawn from risk."""
+    audits = list(Audit.objects.filter(facility_id=facility_id).select_related("scheme_version").order_by("-end_date"))
+    latest = next((a for a in audits if a.status == AuditStatus.ACTIVE), None)
+    for audit in audits:
+        if audit is latest:
+            replace_signals(
+                facility_id=facility_id, source="audit", source_ref=str(audit.pk), signals=signals_for(audit)
+            )
+        else:
+            clear_signals(source="audit", source_ref=str(audit.pk), facility_id=facility_id)
+
+
+# --- Sharing ------------------------------------------------------------------------------
+
+
+def _require_owner(actor: Actor, audit: Audit) -> Organisation:
+    org = actor.require_kind(OrgKind.SUPPLIER)
+    actor.require_edit()
+    if audit.owner_id != org.pk:
+        raise PermissionDenied(_("Only the supplier decides who sees its audits."))
+    return org
+
+
+@transaction.atomic
+def grant_access(actor: Actor, audit: Audit, member: Organisation) -> AuditShare:
+    _require_owner(actor, audit)
+    if member.kind != OrgKind.MEMBER:
+        raise ValidationError(_("Audits are shared with member companies only."))
+    share, created = AuditShare.objects.get_or_create(audit=audit, org=member, defaults={"granted_by": actor.user})
+    if created:
+        trail.record(actor, "audits.share.granted", obj=audit, summary={"member": member.name, **_summary(audit)})
+    AccessRequest.objects.filter(
+        facility_id=audit.facility_id, org=member, status=RequestStatus.PENDING, supplier_id=audit.owner_id
+    ).update(status=RequestStatus.GRANTED, decided_at=timezone.now())
+    return share
+
+
+@transaction.atomic
+def revoke_access(actor: Actor, audit: Audit, member: Organisation) -> None:
+    _require_owner(actor, audit)
+    deleted, _rows = AuditShare.objects.filter(audit=audit, org=member).delete()
+    if deleted:
+        trail.record(actor, "audits.share.revoked", obj=audit, summary={"member": member.name, **_summary(audit)})
+
+
+@transaction.atomic
+def set_share_all(actor: Actor, share_all: bool) -> SupplierSharing:
+    org = actor.require_kind(OrgKind.SUPPLIER)
+    actor.require_admin()
+    choice, _created = SupplierSharing.objects.get_or_create(supplier=org)
+    if choice.share_all_members != share_all:
+        choice.share_all_members = share_all
+        choice.updated_at = timezone.now()
+        choice.save()
+        trail.record(actor, "audits.sharing.changed", obj=choice, summary={"share_all_members": share_all})
+    return choice
+
+
+@transaction.atomic
+def request_access(actor: Actor, facility: Facility, message: str = "") -> AccessRequest:
+    """A member linked to a site asks its supplier for the site's audits."""
+    org = actor.require_kind(OrgKind.MEMBER)
+    actor.require_edit()
+    if facility.owner_id is None:
+        raise ValidationError(_("This site has no verified supplier to ask yet."))
+    existing = AccessRequest.objects.filter(facility=facility, org=org, status=RequestStatus.PENDING).first()
+    if existing is not None:
+        return existing
+    request = AccessRequest.objects.create(
+        facility=facility,
+        supplier_id=facility.owner_id,
+        org=org,
+        requested_by=actor.user,
+        message=message.strip()[:500],
+    )
+    # The request is the supplier's to answer: it goes on the supplier's trail too.
+    trail.record(
+        actor,
+        "audits.access.requested",
+        obj=request,
+        org_id=facility.owner_id,
+        summary={"facility": facility.public_id, "member": org.name},
+    )
+    return request
+
+
+@transaction.atomic
+def decide_access_request(actor: Actor, request: AccessRequest, *, grant: bool) -> AccessRequest:
+    org = actor.require_kind(OrgKind.SUPPLIER)
+    actor.require_edit()
+    if request.supplier_id != org.pk:
+        raise PermissionDenied
+    if request.status != RequestStatus.PENDING:
+        raise ValidationError(_("This request was already answered."))
+    request.status = RequestStatus.GRANTED if grant else RequestStatus.DECLINED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    if grant:
+        for audit in Audit.objects.filter(facility=request.facility, owner=org, status=AuditStatus.ACTIVE):
+            AuditShare.objects.get_or_create(audit=audit, org=request.org, defaults={"granted_by": actor.user})
+    trail.record(
+        actor,
+        "audits.access.decided",
+        obj=request,
+        summary={"facility": request.facility.public_id, "member": request.org.name, "granted": grant},
+    )
+    return request
+
+
+# --- Corrective action plans -----------------------------------------------------------------
+
+
+def _require_site_side(actor: Actor, action: CorrectiveAction) -> None:
+    """The supplier (and the firm that entered the audit) keep the plan itself up to date."""
+    _require_editor(actor, action.audit)
+
+
+@transaction.atomic
+def update_action(
+    actor: Actor,
+    action: CorrectiveAction,
+    *,
+    action_text: str,
+    responsible: str,
+    due_date: date | None,
+    progress: bool = False,
+) -> CorrectiveAction:
+    _require_site_side(actor, action)
+    if action.status == CapStatus.CLOSED:
+        raise ValidationError(_("This action is closed."))
+    if due_date is not None and due_date < action.audit.end_date:
+        raise ValidationError(_("The due date is before the audit."))
+    if action.finding.collaborative and due_date is not None:
+        raise ValidationError(_("Collaborative actions have no deadline of their own."))
+    changes: dict[str, Any] = {}
+    for name, value in (("action", action_text.strip()), ("responsible", responsible.strip()[:200])):
+        if getattr(action, name) != value:
+            changes[name] = True
+            setattr(action, name, value)
+    if not action.finding.collaborative and due_date is not None and due_date != action.due_date:
+        changes["due_date"] = [action.due_date, due_date]
+        action.due_date = due_date
+    if progress and action.status == CapStatus.OPEN:
+        action.status = CapStatus.PROGRESS
+        changes["status"] = CapStatus.PROGRESS
+    if changes:
+        action.save()
+        trail.record(actor, "audits.cap.updated", obj=action, org_id=action.audit.owner_id, summary=changes)
+    return action
+
+
+def add_evidence(actor: Actor, action: CorrectiveAction, *, filename: str, data: bytes, note: str = "") -> CapEvidence:
+    _require_site_side(actor, action)
+    if action.status == CapStatus.CLOSED:
+        raise ValidationError(_("This action is closed."))
+    _check_evidence(filename, data)
+    saved: list[str] = []
+    path = _store("cap-evidence", filename, data, saved)
+
+    def work() -> CapEvidence:
+        evidence = CapEvidence.objects.create(
+            action=action,
+            file=path,
+            filename=filename[:255],
+            size=len(data),
+            note=note.strip()[:500],
+            uploaded_by=actor.user,
+        )
+        if action.status == CapStatus.OPEN:
+            action.status = CapStatus.PROGRESS
+            action.save(update_fields=["status"])
+        trail.record(
+            actor,
+            "audits.cap.evidence_added",
+            obj=action,
+            org_id=action.audit.owner_id,
+            summary={"file": filename[:100]},
+        )
+        return evidence
+
+    return _with_files(saved, work)
+
+
+def can_verify(actor: Actor, action: CorrectiveAction) -> bool:
+    """The audit firm of the audit, or a member the audit is shared with, verifies; never the site itself."""
+    if actor.org is None or not actor.can_edit or action.status == CapStatus.CLOSED:
+        return False
+    audit = action.audit
+    if actor.kind == OrgKind.AUDIT_FIRM:
+        return audit.audit_firm_org_id == actor.org.pk
+    if actor.kind == OrgKind.MEMBER:
+        from covenant.audits.selectors import visible_audits
+
+        return visible_audits(actor).filter(pk=audit.pk).exists()
+    return False
+
+
+@transaction.atomic
+def verify_action(actor: Actor, action: CorrectiveAction, *, method: str, note: str = "") -> CorrectiveAction:
+    """Close an action after checking it (desk review of documents, or a follow-up audit)."""
+    if not can_verify(actor, action):
+        raise PermissionDenied(_("You may not verify this action."))
+    if method not in Verification.values:
+        raise ValidationError(_("Say how the action was verified: desk review or follow-up audit."))
+    action.status = CapStatus.CLOSED
+    action.verification_method = method
+    action.verified_by = actor.user
+    action.verified_by_org = actor.org
+    action.verification_note = note.strip()
+    action.closed_at = timezone.now()
+    action.save()
+    trail.record(
+        actor,
+        "audits.cap.verified",
+        obj=action,
+        org_id=action.audit.owner_id,
+        summary={"method": method, "by": actor.org.name if actor.org else ""},
+    )
+    refresh_site_signals(action.audit.facility_id)
+    return action
+
+
+def _site_people(org_id: int) -> list[str]:
+    return list(
+        Membership.objects.filter(org_id=org_id, role__in=("admin", "editor"), user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def _mailer(subject: str, body: str, recipients: list[str]) -> Callable[[], None]:
+    def send() -> None:
+        send_mail(subject, body, None, recipients, fail_silently=True)
+
+    return send
+
+
+def send_cap_reminders(today: date | None = None, days_before: int = 7) -> int:
+    """E-mail the site's supplier before and after each open deadline; once per action and stage."""
+    today = today or timezone.localdate()
+    sent = 0
+    system = Actor.system(via="task")
+    actions = (
+        CorrectiveAction.objects.exclude(status=CapStatus.CLOSED)
+        .filter(audit__status=AuditStatus.ACTIVE, due_date__isnull=False)
+        .select_related("finding", "audit__facility")
+    )
+    for action in actions:
+        stage = rules.reminder_stage(action.due_date, today, days_before=days_before)
+        if stage is None or CapReminder.objects.filter(action=action, stage=stage).exists():
+            continue
+        recipients = _site_people(action.audit.owner_id)
+        with transaction.atomic():
+            CapReminder.objects.create(action=action, stage=stage)
+            trail.record(
+                system, "audits.cap.reminded", obj=action, org_id=action.audit.owner_id, summary={"stage": stage}
+            )
+            subject = (
+                f"Corrective action due on {action.due_date:%Y-%m-%d}"
+                if stage == "before"
+                else f"Corrective action overdue since {action.due_date:%Y-%m-%d}"
+            )
+            body = (
+                f"{action.audit.facility.name} ({action.audit.facility.public_id}), finding "
+                f"{action.finding.section} {action.finding.grade}.\n{settings.SITE_URL}/audits/actions/{action.pk}/\n"
+            )
+            if recipients:
+                transaction.on_commit(_mailer(subject, body, recipients))
+        sent += 1
+    return sent
+
+
+# --- Recognition, schemes and the APSCA register (secretariat) ---------------------------------
+
+
+@transaction.atomic
+def set_policy(
+    actor: Actor,
+    *,
+    version_ids: Sequence[int],
+    max_age_months: int,
+    require_qualified_auditor: bool,
+    required_pillars: Sequence[str],
+) -> RecognitionPolicy:
+    """The secretariat sets the sector benchmark; a member sets its own (which can only be stricter)."""
+    org = actor.require_kind(OrgKind.SECRETARIAT, OrgKind.MEMBER)
+    actor.require_admin()
+    if not 1 <= max_age_months <= 120:
+        raise ValidationError(_("The maximum age is between 1 and 120 months."))
+    versions = list(SchemeVersion.objects.filter(pk__in=version_ids))
+    owner = None if org.kind == OrgKind.SECRETARIAT else org
+    if owner is None and not versions:
+        raise ValidationError(_("The sector benchmark must accept at least one scheme."))
+    policy = (
+        RecognitionPolicy.objects.select_for_update().filter(org__isnull=True).first()
+        if owner is None
+        else RecognitionPolicy.objects.select_for_update().filter(org=owner).first()
+    )
+    if policy is None:
+        policy = RecognitionPolicy(org=owner)
+    policy.max_age_months = max_age_months
+    policy.require_qualified_auditor = require_qualified_auditor
+    policy.required_pillars = sorted(set(required_pillars))
+    policy.updated_at = timezone.now()
+    policy.save()
+    policy.accepted_versions.set(versions)
+    trail.record(
+        actor,
+        "audits.policy.set",
+        obj=policy,
+        summary={
+            "scope": "sector" if owner is None else "member",
+            "versions": sorted(v.label for v in versions),
+            "max_age_months": max_age_months,
+            "qualified_auditor": require_qualified_auditor,
+            "pillars": policy.required_pillars,
+        },
+    )
+    return policy
+
+
+def _lines(text: str, size: int, label: str) -> list[list[str]]:
+    rows = []
+    for number, line in enumerate(text.strip().splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < size or not parts[0]:
+            raise ValidationError(
+                _("%(what)s, line %(n)s: expected %(size)s parts separated by |.")
+                % {"what": label, "n": number, "size": size}
+            )
+        rows.append(parts)
+    return rows
+
+
+def _yes(value: str) -> bool:
+    return value.strip().lower() in {"yes", "ja", "true", "1", "y", "x"}
+
+
+@transaction.atomic
+def add_scheme_version(
+    actor: Actor,
+    *,
+    scheme_code: str,
+    scheme_name: str,
+    version: str,
+    label: str,
+    sections: str,
+    grades: str,
+    ratings: str = "",
+    validity_months: int = 24,
+    pillars: Sequence[str] = ("labour", "health_safety"),
+) -> SchemeVersion:
+    """Add a scheme (or a version of one) as data: sections, grades and ratings one per line, parts split by |."""
+    from covenant.risk.models import Topic
+
+    actor.require_kind(OrgKind.SECRETARIAT)
+    actor.require_edit()
+    topics = set(Topic.objects.values_list("code", flat=True))
+    section_rows = _lines(sections, 2, _("Sections"))
+    grade_rows = _lines(grades, 3, _("Grades"))
+    rating_rows = _lines(ratings, 5, _("Ratings")) if ratings.strip() else []
+    errors = []
+    for row in section_rows:
+        topic = row[2] if len(row) > 2 else ""
+        if topic and topic not in topics:
+            errors.append(
+                _("'%(value)s' is not a topic (%(known)s).") % {"value": topic, "known": ", ".join(sorted(topics))}
+            )
+    for row in grade_rows:
+        if row[2] not in {"critical", "major", "minor", "none"}:
+            errors.append(_("Grade %(code)s: severity must be critical, major, minor or none.") % {"code": row[0]})
+    parsed_ratings = []
+    for row in rating_rows:
+        try:
+            parsed_ratings.append(
+                {
+                    "code": row[0],
+                    "min": int(row[1]),
+                    "max": int(row[2]),
+                    "valid_months": int(row[3]),
+                    "follow_up_months": int(row[4]) if row[4] else None,
+                }
+            )
+        except ValueError:
+            errors.append(_("Rating %(code)s: use whole numbers.") % {"code": row[0]})
+    if not section_rows or not grade_rows:
+        errors.append(_("A scheme needs at least one section and one grade."))
+    if not version.strip() or not label.strip() or not scheme_code.strip():
+        errors.append(_("Give the scheme's code, the version and a label."))
+    if not 1 <= validity_months <= 120:
+        errors.append(_("Validity is between 1 and 120 months."))
+    if errors:
+        raise ValidationError(errors)
+    scheme, created = AuditScheme.objects.get_or_create(
+        code=scheme_code.strip().lower()[:40], defaults={"name": scheme_name.strip() or scheme_code, "is_custom": True}
+    )
+    if SchemeVersion.objects.filter(scheme=scheme, version=version.strip()).exists():
+        raise ValidationError(_("This version of the scheme exists already."))
+    item = SchemeVersion.objects.create(
+        scheme=scheme,
+        version=version.strip()[:40],
+        label=label.strip()[:120],
+        sections=[{"code": r[0], "name": r[1], "topic": r[2] if len(r) > 2 else ""} for r in section_rows],
+        grades=[
+            {
+                "code": r[0],
+                "name": r[1],
+                "severity": r[2],
+                "non_compliance": r[2] != "none" if len(r) < 4 else _yes(r[3]),
+                "collaborative": len(r) > 4 and _yes(r[4]),
+            }
+            for r in grade_rows
+        ],
+        ratings=parsed_ratings,
+        validity_months=validity_months,
+        pillars=list(pillars),
+    )
+    trail.record(
+        actor, "audits.scheme.added", obj=item, org_id=None, summary={"label": item.label, "new_scheme": created}
+    )
+    return item
+
+
+APSCA_COLUMNS = {
+    "number": ("number", "apsca number", "apsca id", "id", "member number"),
+    "name": ("name", "auditor", "full name"),
+    "level": ("level", "membership level", "type"),
+    "status": ("status", "membership status"),
+    "valid_until": ("valid until", "expiry", "expires", "expiry date", "valid to"),
+}
+
+
+def import_apsca_register(actor: Actor, *, filename: str, data: bytes) -> int:
+    """Replace the APSCA register with a CSV/XLSX export: every row valid, or nothing changes."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    actor.require_edit()
+    try:
+        table = read_table(data, filename, max_rows=200_000)
+    except ListFileError as exc:
+        raise ValidationError(file_error_text(exc)) from exc
+    columns: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        key = header.strip().lower().replace("_", " ")
+        for name, options in APSCA_COLUMNS.items():
+            if name not in columns and key in options:
+                columns[name] = index
+    missing = [c for c in ("number", "name", "status") if c not in columns]
+    if missing:
+        raise ValidationError(
+            _("The file needs the columns: number, name, status (missing: %(missing)s).")
+            % {"missing": ", ".join(missing)}
+        )
+    errors: list[str] = []
+    rows: dict[str, ApscaAuditor] = {}
+    statuses = {
+        "active": ApscaStatus.ACTIVE,
+        "lapsed": ApscaStatus.LAPSED,
+        "expired": ApscaStatus.LAPSED,
+        "inactive": ApscaStatus.LAPSED,
+        "sanctioned": ApscaStatus.SANCTIONED,
+        "suspended": ApscaStatus.SANCTIONED,
+    }
+    for index, row in enumerate(table.rows):
+
+        def cell(name: str, r: list[str] = row) -> str:
+            i = columns.get(name)
+            return r[i].strip() if i is not None and i < len(r) else ""
+
+        where = table.row_number(index)
+        number = rules.normalise_apsca_number(cell("number"))
+        if number is None:
+            errors.append(
+                _("Row %(row)s: '%(value)s' is not an APSCA number (eight digits).")
+                % {"row": where, "value": cell("number")}
+            )
+            continue
+        status = statuses.get(cell("status").lower())
+        if status is None:
+            errors.append(_("Row %(row)s: status must be active, lapsed or sanctioned.") % {"row": where})
+            continue
+        valid_until = None
+        if cell("valid_until"):
+            try:
+                valid_until = date.fromisoformat(cell("valid_until")[:10])
+            except ValueError:
+                errors.append(
+                    _("Row %(row)s: '%(value)s' is not a date (YYYY-MM-DD).")
+                    % {"row": where, "value": cell("valid_until")}
+                )
+                continue
+        if number in rows:
+            errors.append(_("Row %(row)s: %(number)s appears twice.") % {"row": where, "number": number})
+            continue
+        rows[number] = ApscaAuditor(
+            number=number, name=cell("name")[:200], level=cell("level")[:20], status=status, valid_until=valid_until
+        )
+    if errors:
+        raise ValidationError(
+            errors[:50] + ([_("… and %(n)s more.") % {"n": len(errors) - 50}] if len(errors) > 50 else [])
+        )
+    with transaction.atomic():
+        ApscaAuditor.objects.all().delete()
+        ApscaAuditor.objects.bulk_create(rows.values(), batch_size=2000)
+        trail.record(
+            actor,
+            "audits.apsca.imported",
+            org_id=None,
+            object_type="audits.apscaauditor",
+            summary={"file": filename[:100], "auditors": len(rows)},
+        )
+    return len(rows)
+
+
+# --- Audit requests and joint audits ---------------------------------------------------------
+
+
+@transaction.atomic
+def request_audit(
+    actor: Actor, facility: Facility, *, note: str = "", estimated_cost: Decimal | None = None
+) -> AuditRequest:
+    """A member asks for an audit of a site it sources from.
+
+    A recognised audit that exists is offered first (and access to it asked of
+    the supplier if the member cannot read it yet); only when there is none is
+    the request joined with other members' requests for the site into one audit.
+    """
+    from covenant.audits.selectors import _active_links, effective_policy, recognised_audits, visible_audits
+
+    org = actor.require_kind(OrgKind.MEMBER)
+    actor.require_edit()
+    if not _active_links().filter(org=org, facility=facility).exists():
+        raise ValidationError(_("Link the site to your supply chain first."))
+    existing = AuditRequest.objects.filter(
+        org=org, facility=facility, status__in=[AuditRequestStatus.COVERED, AuditRequestStatus.JOINED]
+    ).first()
+    if existing is not None:
+        return existing
+    recognised = recognised_audits(effective_policy(org)).filter(facility=facility).order_by("-end_date").first()
+    if recognised is not None:
+        request = AuditRequest.objects.create(
+            org=org,
+            facility=facility,
+            requested_by=actor.user,
+            note=note.strip()[:500],
+            status=AuditRequestStatus.COVERED,
+            offered_audit=recognised,
+        )
+        if not visible_audits(actor).filter(pk=recognised.pk).exists():
+            request_access(actor, facility, _("Asked for while requesting an audit."))
+    else:
+        joint = JointAudit.objects.select_for_update().filter(
+            facility=facility, status=JointAuditStatus.PLANNING
+        ).first() or JointAudit.objects.create(facility=facility, estimated_cost=estimated_cost)
+        request = AuditRequest.objects.create(
+            org=org,
+            facility=facility,
+            requested_by=actor.user,
+            note=note.strip()[:500],
+            status=AuditRequestStatus.JOINED,
+            joint=joint,
+        )
+    trail.record(
+        actor,
+        "audits.request.created",
+        obj=request,
+        summary={"facility": facility.public_id, "outcome": request.status},
+    )
+    return request
+
+
+@transaction.atomic
+def cancel_audit_request(actor: Actor, request: AuditRequest) -> AuditRequest:
+    org = actor.require_kind(OrgKind.MEMBER)
+    actor.require_edit()
+    if request.org_id != org.pk:
+        raise PermissionDenied
+    request.status = AuditRequestStatus.CANCELLED
+    request.save(update_fields=["status"])
+    trail.record(actor, "audits.request.cancelled", obj=request, summary={"facility": request.facility.public_id})
+    return request
+
+
+def cost_share(joint: JointAudit) -> tuple[int, Decimal | None]:
+    """Members in a joint audit split its cost equally: (members, each one's share)."""
+    n = joint.requests.exclude(status=AuditRequestStatus.CANCELLED).count()
+    if not n or joint.estimated_cost is None:
+        return n, None
+    return n, (joint.estimated_cost / n).quantize(Decimal("0.01"))
