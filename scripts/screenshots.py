@@ -1,0 +1,87 @@
+"""Take the README's screenshots from a running demo (`make demo` in another terminal).
+
+    .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:8000] [--out docs/img]
+
+Uses Playwright with Debian's chromium; never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from covenant.demo.data import DEMO_PASSWORD, DEMO_TOTP_CODE
+
+MEMBER = "pieter.vandenberg@noordhaven.example"
+SECRETARIAT = "jeroen.bakker@fcg-covenant.example"
+SUPPLIER = "ha.vu@phuc-hung-garment.example"
+
+
+def sign_in(page: Page, url: str, email: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if "/2fa/" in page.url:
+        page.get_by_label("Code").fill(DEMO_TOTP_CODE)
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{url}/dashboard/")
+
+
+def shoot(page: Page, url: str, path: str, out: Path, name: str, full: bool = True) -> None:
+    page.goto(f"{url}{path}")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(out / f"{name}.png"), full_page=full)
+    print("saved", out / f"{name}.png")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", type=Path, default=Path("docs/img"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        page = context.new_page()
+        sign_in(page, args.url, MEMBER)
+        shoot(page, args.url, "/dashboard/", args.out, "dashboard", full=False)
+        shoot(page, args.url, "/supply-chain/", args.out, "supply-chain", full=False)
+        shoot(page, args.url, "/review/", args.out, "review", full=False)
+        page.goto(f"{args.url}/lists/")
+        upload = page.locator("a[href^='/lists/uploads/']").first.get_attribute("href") or "/lists/"
+        shoot(page, args.url, upload, args.out, "upload", full=False)
+        shoot(page, args.url, "/risk/", args.out, "risk", full=False)
+        page.goto(f"{args.url}/risk/events/")
+        event = page.locator("table a[href^='/risk/events/']").first.get_attribute("href") or "/risk/events/"
+        shoot(page, args.url, event, args.out, "risk-event", full=False)
+        shoot(page, args.url, "/audits/coverage/", args.out, "audit-coverage", full=False)
+        page.goto(f"{args.url}/dashboard/")
+        page.get_by_role("button", name="NL").click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(args.out / "dashboard-nl.png"))
+        context.close()
+        for email, path, name in (
+            (SUPPLIER, "/audits/", "supplier-audits"),
+            (SECRETARIAT, "/dashboard/", "secretariat"),
+        ):
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+            page = context.new_page()
+            sign_in(page, args.url, email)
+            shoot(page, args.url, path, args.out, name, full=False)
+            if name == "supplier-audits":
+                rows = page.locator("table a[href^='/audits/']")
+                if rows.count():
+                    shoot(page, args.url, rows.first.get_attribute("href") or "/audits/", args.out, "audit")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
