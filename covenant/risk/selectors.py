@@ -76,6 +76,7 @@ class SiteRow:
     sanctioned: bool = False
     events: int = 0
     topic_name: str = ""
+    flagged: bool = False  # sanctioned/events looked up (the map's rows do without)
 
 
 DETAIL_COLUMNS = (
@@ -98,13 +99,21 @@ class PriorityList(Sequence[SiteRow]):
         self._count = count
         self._prefix: list[SiteRow] = []  # rows 0..n already fetched (the map's, then the page's)
 
-    def _fetch(self, offset: int, limit: int) -> list[SiteRow]:
+    def _fetch(self, offset: int, limit: int, *, flags: bool = True) -> list[SiteRow]:
         if offset + limit <= len(self._prefix):
-            return self._prefix[offset : offset + limit]
-        rows = self._raw_fetch(offset, limit)
-        if offset == 0 and len(rows) > len(self._prefix):
-            self._prefix = rows
+            rows = self._prefix[offset : offset + limit]
+        else:
+            rows = self._raw_fetch(offset, limit)
+            if offset == 0 and len(rows) > len(self._prefix):
+                self._prefix = rows
+        if flags:
+            _flag([r for r in rows if not r.flagged])
         return rows
+
+    def leading(self, limit: int) -> list[SiteRow]:
+        """The first ``limit`` rows without their flags (sanctions, events): enough for the
+        map, and the list's first pages are then served from them, flagged as they are shown."""
+        return self._fetch(0, min(limit, self._count), flags=False)
 
     def __len__(self) -> int:
         return self._count
@@ -148,11 +157,18 @@ def _profile_scores() -> dict[int, dict[str, float]]:
     # A new profile always gets a new, higher id, so the highest id is a cheap stamp (an index lookup).
     stamp = RiskProfile.objects.order_by("-pk").values_list("pk", flat=True).first()
     if _PROFILE_CACHE["stamp"] != stamp:
-        _PROFILE_CACHE["scores"] = dict(RiskProfile.objects.values_list("pk", "scores"))
+        rows = list(RiskProfile.objects.values_list("pk", "country", "scores"))
+        _PROFILE_CACHE["scores"] = {pk: scores for pk, _cc, scores in rows}
+        _PROFILE_CACHE["countries"] = {pk: cc for pk, cc, _scores in rows}
         _PROFILE_CACHE["summary"] = {}
         _PROFILE_CACHE["vectors"] = {}
         _PROFILE_CACHE["stamp"] = stamp
     return _PROFILE_CACHE["scores"]  # type: ignore[no-any-return]
+
+
+def _profile_countries() -> dict[int, str]:
+    """Each profile's country, loaded with the scores (call ``_profile_scores`` first)."""
+    return _PROFILE_CACHE["countries"]  # type: ignore[no-any-return]
 
 
 def _profile_summary() -> dict[tuple[int, str], tuple[str, float, int]]:
@@ -224,7 +240,7 @@ def member_overview(
     ]
     # Sites with their own scores, as full rows with their own priority.
     single_rows: dict[int, SiteRow] = {}
-    singles: list[tuple[str, dict[str, float]]] = []
+    singles: list[tuple[str, int | None, dict[str, float], int, float]] = []  # as groups, of one site
     for fid, link_tier, public_id, name, cc, lat, lng, profile_id, adjusted in own_rows:
         scores = adjusted or profiles.get(profile_id) or {}
         own = overrides.get(fid)
@@ -232,8 +248,8 @@ def member_overview(
             scores = {**scores, **own}
         if not scores:
             continue
-        singles.append((cc, scores))
         top, value, sev = priority(scores)
+        singles.append((cc, None, scores, 1, value))
         single_rows[fid] = SiteRow(
             fid, public_id, name, cc, lat, lng, link_tier, value, band(value), sev, top, overridden=bool(own)
         )
@@ -253,20 +269,25 @@ def member_overview(
             scores = adjusted or profiles.get(profile_id) or {}
             if not scores:
                 continue
-            singles.append((cc, scores))
             top, value, sev = priority(scores)
+            singles.append((cc, None, scores, 1, value))
             single_rows[fid] = SiteRow(fid, public_id, name, cc, lat, lng, None, value, band(value), sev, top)
     # Every other linked site shares its profile's scores: the database counts them per
     # (country, profile) for the heat map, and orders them for the list, a page at a time.
     rest = scored.filter(facility__risk__adjusted__isnull=True).exclude(facility_id__in=list(overrides))
     summary = _profile_summary()
+    countries = _profile_countries()
     per_profile: dict[int, tuple[str, float, int]] = {}
     groups: list[tuple[str, int | None, dict[str, float], int, float]] = []
     in_groups = 0
-    for cc, profile_id, n in (
-        rest.values_list("facility__country", "facility__risk__profile_id").annotate(n=Count("pk")).order_by()
-    ):
+    # Counted per profile straight from SiteRisk: a profile belongs to one country (the
+    # engine scores a site from its own country), so the register need not be joined.
+    plain = SiteRisk.objects.filter(
+        adjusted__isnull=True, facility_id__in=links.exclude(facility_id__in=list(overrides)).values("facility_id")
+    )
+    for profile_id, n in plain.values_list("profile_id").annotate(n=Count("pk")).order_by():
         scores = profiles.get(profile_id)
+        cc = countries.get(profile_id, "")
         if not scores:
             continue
         found = summary.get((profile_id, topic))
@@ -276,9 +297,7 @@ def member_overview(
         groups.append((cc, profile_id, scores, n, found[1]))
         in_groups += n
     n_sites = links.count() + n_beyond
-    heat, band_counts, topic_high, topic_mean = _aggregate(
-        groups + [(cc, None, sc, 1, priority(sc)[1]) for cc, sc in singles], topic_list
-    )
+    heat, band_counts, topic_high, topic_mean = _aggregate(groups + singles, topic_list)
     top_issues = sorted(
         ((t, topic_high[t.code], topic_mean[t.code]) for t in topic_list),
         key=lambda x: (-x[0].severity * (x[1] > 0), -x[1], -x[2]),
@@ -306,17 +325,20 @@ def member_overview(
     )
 
 
-def _vector(profile_id: int | None, scores: dict[str, float], codes: list[str]) -> np.ndarray:
-    """A profile's scores as an array in topic order, kept with the profile cache."""
-    if profile_id is None:
-        return np.array([scores.get(code, 0.0) for code in codes], dtype=np.float64)
+def _vectors(groups: list[tuple[str, int | None, dict[str, float], int, float]], codes: list[str]) -> list[np.ndarray]:
+    """Each group's scores as an array in topic order; a profile's is kept with the profile cache."""
     if _PROFILE_CACHE.get("codes") != codes:  # topics added or reordered: vectors are stale
         _PROFILE_CACHE["vectors"], _PROFILE_CACHE["codes"] = {}, list(codes)
-    vectors: dict[int, np.ndarray] = _PROFILE_CACHE["vectors"]
-    found = vectors.get(profile_id)
-    if found is None:
-        found = vectors[profile_id] = np.array([scores.get(c, 0.0) for c in codes], dtype=np.float64)
-    return found
+    cached: dict[int, np.ndarray] = _PROFILE_CACHE["vectors"]
+    out = []
+    for _cc, profile_id, scores, _n, _v in groups:
+        found = cached.get(profile_id) if profile_id is not None else None
+        if found is None:
+            found = np.array([scores.get(code, 0.0) for code in codes], dtype=np.float64)
+            if profile_id is not None:
+                cached[profile_id] = found
+        out.append(found)
+    return out
 
 
 def _aggregate(
@@ -334,7 +356,7 @@ def _aggregate(
         return [], band_counts, dict.fromkeys(codes, 0), dict.fromkeys(codes, 0.0)
     countries = sorted({g[0] for g in groups})
     index = {cc: i for i, cc in enumerate(countries)}
-    scores = np.stack([_vector(pid, s, codes) for _cc, pid, s, _n, _v in groups])
+    scores = np.stack(_vectors(groups, codes))
     sites = np.array([g[3] for g in groups], dtype=np.float64)
     rows = np.array([index[g[0]] for g in groups], dtype=np.intp)
     # The band the list shows: of the topic asked for, else of the worst topic.
@@ -349,12 +371,17 @@ def _aggregate(
     np.add.at(sums, rows, weighted)
     np.add.at(highs, rows, high)
     per_country = np.bincount(rows, weights=sites, minlength=len(countries))
+    means_all = sums / per_country[:, None]
+    # As band() (below 4 low, ...) of the mean rounded to 6 places: summation-order noise
+    # must not put a mean of exactly 4.0 in "low".
+    bands_all = np.digitize(np.round(means_all, 6), BAND_LIMITS).tolist()
+    means_list, highs_list = means_all.tolist(), highs.astype(np.int64).tolist()
     heat = []
     for i in sorted(range(len(countries)), key=lambda i: (-per_country[i], countries[i])):
-        means = sums[i] / per_country[i]
+        means, country_bands, country_highs = means_list[i], bands_all[i], highs_list[i]
         cells = [
             # Rounded to 6 places first, so summation-order noise cannot flip x.x5.
-            (code, round(round(float(means[j]), 6), 1), band(float(means[j])), int(highs[i, j]))
+            (code, round(round(means[j], 6), 1), BANDS[country_bands[j]], country_highs[j])
             for j, code in enumerate(codes)
         ]
         heat.append((countries[i], cells))
@@ -423,25 +450,33 @@ def _priority_pages(
                 before = start + bisect_left(keys, key)
             rows.append((j + before, row))
         page = [row for position, row in sorted(rows, key=lambda x: x[0]) if offset <= position < stop]
-        ids = [r.facility_id for r in page]
-        sanctioned = set(
-            ScreeningHit.objects.filter(status=HitStatus.CONFIRMED, facility_id__in=ids).values_list(
-                "facility_id", flat=True
-            )
-        )
-        in_events = Counter(
-            fid
-            for fid, _ref in SiteSignal.objects.filter(source="event", facility_id__in=ids)
-            .values_list("facility_id", "source_ref")
-            .distinct()
-        )
         for r in page:
             r.topic_name = names.get(r.topic, r.topic)
-            r.sanctioned = r.facility_id in sanctioned
-            r.events = in_events.get(r.facility_id, 0)
         return page
 
     return fetch
+
+
+def _flag(rows: list[SiteRow]) -> None:
+    """Confirmed sanctions hits and active events of the rows' sites."""
+    if not rows:
+        return
+    ids = [r.facility_id for r in rows]
+    sanctioned = set(
+        ScreeningHit.objects.filter(status=HitStatus.CONFIRMED, facility_id__in=ids).values_list(
+            "facility_id", flat=True
+        )
+    )
+    in_events = Counter(
+        fid
+        for fid, _ref in SiteSignal.objects.filter(source="event", facility_id__in=ids)
+        .values_list("facility_id", "source_ref")
+        .distinct()
+    )
+    for r in rows:
+        r.sanctioned = r.facility_id in sanctioned
+        r.events = in_events.get(r.facility_id, 0)
+        r.flagged = True
 
 
 def _sort_key(r: SiteRow) -> tuple[int, float, str, int]:
