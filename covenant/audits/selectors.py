@@ -287,63 +287,71 @@ def _site_states(
     )
 
 
-def _coverage_rows_grouped(
-    links: QuerySet[SupplyLink], org: Organisation, policy: rules.Policy, today: date
-) -> list[tuple[int, bool, bool, bool]]:
-    """The same as the per-link lookups, as one pass over the linked sites' audits grouped by site.
-
-    PostgreSQL answers this faster (hash joins); SQLite answers the correlated lookups faster.
-    """
-    recognised = Q(
-        scheme_version_id__in=sorted(policy.version_ids),
-        valid_until__gte=today,
-        end_date__gte=rules.oldest_accepted_end(policy, today),
-    )
-    if policy.require_qualified_auditor:
-        recognised &= Q(qualified_auditor=True)
-    readable = _member_access(org.pk)
-    grouped = (
-        Audit.objects.filter(status=AuditStatus.ACTIVE, facility_id__in=links.values("facility_id"))
-        .order_by()
-        .values("facility_id")
-        .annotate(
-            r=Max(Case(When(recognised, then=Value(1)), default=Value(0))),
-            c=Max(Case(When(recognised & readable, then=Value(1)), default=Value(0))),
-        )
-        .values_list("facility_id", "r", "c")
-    )
-    found = {facility_id: (bool(r), bool(c)) for facility_id, r, c in grouped}
-    return [(f, *found.get(f, (False, False)), f in found) for f in links.values_list("facility_id", flat=True)]
-
-
-def _coverage_rows(org: Organisation, policy: rules.Policy, today: date) -> list[tuple[int, bool, bool, bool]]:
-    """(facility id, recognised, readable, audited at all) per active link, aggregated in the database."""
-    # No ordering: sorting 20,000 links by facility name would cost more than the counting.
-    links = _active_links().filter(org=org).order_by()
-    if connection.vendor == "postgresql":
-        return _coverage_rows_grouped(links, org, policy, today)
-    states = _site_states(links, org, policy, today)
-    rows = states.values_list("facility_id", "recognised", "covered", "audited")  # type: ignore[misc]
-    return [(f, bool(r), bool(c), bool(a)) for f, r, c, a in rows]
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def coverage(actor: Actor) -> Coverage:
-    """Per linked site: is there a valid recognised audit for this member? Counted in the database."""
-    from covenant.risk.interface import risk_bands
+    """Per linked site: is there a valid recognised audit for this member? Counted in the database.
+
+    One statement: the member's active links, left-joined with their sites' recognised
+    audits grouped by site (may the member read one?) and with the sites' risk bands. Only
+    a few counts come back: no per-site rows are shipped to Python
+    (see benchmarks/audits/bench_coverage.py).
+    """
+    from covenant.risk.interface import HIGH_BAND, band_rows, score_unscored
 
     org = actor.require_kind(OrgKind.MEMBER)
     today = timezone.localdate()
-    rows = _coverage_rows(org, effective_policy(org), today)
-    bands = risk_bands(_active_links().filter(org=org).values("facility_id"))
-    high = {f for f, band in bands.items() if band in HIGH_BANDS}
+    policy = effective_policy(org)
+    site_ids = _active_links().filter(org=org).order_by().values("facility_id")
+    readable = Q(pk__in=Subquery(AuditShare.objects.filter(org_id=org.pk).values("audit_id"))) | Q(
+        owner_id__in=share_all_supplier_ids()
+    )
+    recognised = (
+        recognised_audits(policy, today)
+        .filter(facility_id__in=site_ids)
+        .order_by()
+        .values("facility_id")
+        .annotate(c=Max(Case(When(readable, then=Value(1)), default=Value(0))))
+    )
+    parts = [_sql(site_ids), _sql(recognised), _sql(band_rows(site_ids))]
+    # "Audited at all" only matters for sites without a recognised audit: a probe of the
+    # (facility, status) index per such site beats grouping every audit of the chain.
+    sql = f"""
+        SELECT COUNT(*),
+               COUNT(r.facility_id),
+               SUM(CASE WHEN r.c = 1 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.facility_id IS NULL
+                         AND EXISTS (SELECT 1 FROM {Audit._meta.db_table} x
+                                     WHERE x.facility_id = l.facility_id AND x.status = %s)
+                        THEN 1 ELSE 0 END),
+               SUM(CASE WHEN b.band >= %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN b.band >= %s AND r.c = 1 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN b.facility_id IS NULL THEN 1 ELSE 0 END)
+        FROM ({parts[0][0]}) l
+        LEFT JOIN ({parts[1][0]}) r ON r.facility_id = l.facility_id
+        LEFT JOIN ({parts[2][0]}) b ON b.facility_id = l.facility_id
+    """  # noqa: S608 - the parts are SQL compiled by the ORM, with their values as parameters
+    params = (AuditStatus.ACTIVE.value, HIGH_BAND, HIGH_BAND, *(p for _sql_text, part in parts for p in part))
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            sites, recognised_sites, covered, not_recognised, high, high_covered, unscored = (
+                int(v or 0) for v in cursor.fetchone()
+            )
+        # Sites not scored yet (e.g. just imported) are scored now, then counted again.
+        if not unscored or not score_unscored(site_ids):
+            break
     return Coverage(
-        sites=len(rows),
-        covered=sum(1 for _f, _r, c, _a in rows if c),
-        recognised_not_shared=sum(1 for _f, r, c, _a in rows if r and not c),
-        not_recognised=sum(1 for _f, r, _c, a in rows if a and not r),
-        never_audited=sum(1 for *_x, a in rows if not a),
-        high_risk=len(high),
-        high_risk_covered=sum(1 for f, _r, c, _a in rows if c and f in high),
+        sites=sites,
+        covered=covered,
+        recognised_not_shared=recognised_sites - covered,
+        not_recognised=not_recognised,
+        never_audited=sites - recognised_sites - not_recognised,
+        high_risk=high,
+        high_risk_covered=high_covered,
     )
 
 

@@ -110,17 +110,35 @@ def risk_bands(facilities: Iterable[int] | QuerySet[Any]) -> dict[int, str]:
     every id as a parameter, ten times faster for 20,000 sites on PostgreSQL.
     """
     if isinstance(facilities, QuerySet):
-        found = dict(SiteRisk.objects.filter(facility_id__in=facilities).values_list("facility_id", "band"))
-        missing = list(
-            Facility.objects.filter(pk__in=facilities, status=FacilityStatus.ACTIVE, risk__isnull=True).values_list(
-                "pk", flat=True
-            )
-        )
-    else:
-        ids = list(dict.fromkeys(int(i) for i in facilities))
-        found = dict(SiteRisk.objects.filter(facility_id__in=ids).values_list("facility_id", "band"))
-        missing = [i for i in ids if i not in found]
+        score_unscored(facilities)
+        return {fid: BAND_NAMES[band] for fid, band in band_rows(facilities).values_list("facility_id", "band")}
+    ids = list(dict.fromkeys(int(i) for i in facilities))
+    found = dict(SiteRisk.objects.filter(facility_id__in=ids).values_list("facility_id", "band"))
+    missing = [i for i in ids if i not in found]
     if missing:
         refresh_sites(missing)
         found.update(SiteRisk.objects.filter(facility_id__in=missing).values_list("facility_id", "band"))
     return {fid: BAND_NAMES[band] for fid, band in found.items()}
+
+
+# Band codes as stored: 0 low, 1 medium, 2 high, 3 very high.
+HIGH_BAND = BAND_NAMES.index("high")
+
+
+def band_rows(facilities: QuerySet[Any]) -> QuerySet[Any]:
+    """``facility_id``/``band`` rows of the scored sites among ``facilities`` (a queryset of
+    ids), for callers that count in the database: a site is high risk or worse when
+    ``band >= HIGH_BAND``. Sites not scored yet have no row; :func:`score_unscored` scores them."""
+    return SiteRisk.objects.filter(facility_id__in=facilities).values("facility_id", "band")
+
+
+def score_unscored(facilities: QuerySet[Any]) -> int:
+    """Score the active sites among ``facilities`` that have no stored risk yet; returns how many."""
+    missing = list(
+        Facility.objects.filter(pk__in=facilities, status=FacilityStatus.ACTIVE, risk__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if missing:
+        refresh_sites(missing)
+    return len(missing)

@@ -251,20 +251,33 @@ def test_coverage_of_a_members_chain(world: World) -> None:
     ApscaAuditor.objects.create(number="21701234", name="Li Wei", level="CSCA", status="active")
     supplier = actor_of(world.supplier_admin)
     covered, not_shared, unaudited = _site(world), _site(world), make_facility("Never audited", "DK")
-    for site in (covered, not_shared, unaudited):
+    outdated = _site(world)
+    for site in (covered, not_shared, unaudited, outdated):
         link(world.member_a, site)
     audit = services.create_audit(supplier, _input(covered))
     services.create_audit(supplier, _input(not_shared))
-    services.grant_access(supplier, audit, world.member_a)
+    # Audited four years ago: past any validity, so audited but not recognised.
+    old = services.create_audit(
+        supplier,
+        _input(outdated, start_date=TODAY - timedelta(days=1462), end_date=TODAY - timedelta(days=1460)),
+    )
+    for shared in (audit, old):
+        services.grant_access(supplier, shared, world.member_a)
     result = selectors.coverage(actor_of(world.admin_a))
-    assert (result.sites, result.covered, result.recognised_not_shared, result.never_audited) == (3, 1, 1, 1)
-    # Critical wage findings make both audited sites high-risk; a Danish site stays below high.
-    assert (result.high_risk, result.high_risk_covered) == (2, 1)
+    assert (result.sites, result.covered, result.recognised_not_shared) == (4, 1, 1)
+    assert (result.not_recognised, result.never_audited) == (1, 1)
+    # Critical wage findings make the audited sites high-risk; a Danish site stays below high.
+    assert (result.high_risk, result.high_risk_covered) == (3, 1)
     member = actor_of(world.admin_a)
     rows = selectors.with_states(member, list(selectors.coverage_sites(member)))
+    # The counts agree with the per-site states the table shows.
+    assert sum(link.covered for link in rows) == result.covered  # type: ignore[attr-defined]
+    assert sum(link.recognised for link in rows) == result.covered + result.recognised_not_shared  # type: ignore[attr-defined]
+    assert sum(not link.audited for link in rows) == result.never_audited  # type: ignore[attr-defined]
     states = {link.facility_id: (link.covered, link.recognised) for link in rows}  # type: ignore[attr-defined]
     assert [link.facility_id for link in selectors.coverage_sites(member, "not_shared")] == [not_shared.pk]
-    assert [link.facility_id for link in selectors.coverage_sites(member, "gap")] == [unaudited.pk]
+    gaps = {link.facility_id for link in selectors.coverage_sites(member, "gap")}
+    assert gaps == {unaudited.pk, outdated.pk}  # no recognised audit, whether audited or not
     assert states[covered.pk] == (True, True) and states[not_shared.pk] == (False, True)
     assert states[unaudited.pk] == (False, False)
 
