@@ -232,16 +232,44 @@ def validate_audit(data: AuditInput, today: date | None = None) -> None:
 
 
 def _register_check(number: str, on: date) -> RegisterCheck:
-    if not number:
+    entry = ApscaAuditor.objects.filter(number=number).first() if number else None
+    return _check_entry(entry.status if entry else None, entry.valid_until if entry else None, on)
+
+
+def _check_entry(status: str | None, valid_until: date | None, on: date) -> RegisterCheck:
+    """An auditor's standing on the day the audit ended, from their register entry (None: not in it)."""
+    if status is None:
         return RegisterCheck.UNKNOWN
-    entry = ApscaAuditor.objects.filter(number=number).first()
-    if entry is None:
-        return RegisterCheck.UNKNOWN
-    if entry.status == ApscaStatus.SANCTIONED:
+    if status == ApscaStatus.SANCTIONED:
         return RegisterCheck.SANCTIONED
-    if entry.status == ApscaStatus.LAPSED or (entry.valid_until is not None and entry.valid_until < on):
+    if status == ApscaStatus.LAPSED or (valid_until is not None and valid_until < on):
         return RegisterCheck.LAPSED
     return RegisterCheck.VERIFIED
+
+
+def _recheck_auditors() -> tuple[int, int]:
+    """Check every audit's auditors against the register as it now is; returns how many audits
+    became and stopped being led by a qualified auditor.
+
+    A register imported after audits were entered (or corrected later) must not leave them
+    flagged by the register that was there before: recognition depends on it.
+    """
+    register = {n: (st, until) for n, st, until in ApscaAuditor.objects.values_list("number", "status", "valid_until")}
+    changed: list[AuditAuditor] = []
+    verified: dict[uuid.UUID, bool] = {}
+    for pk, audit_id, number, end_date, check in AuditAuditor.objects.values_list(
+        "pk", "audit_id", "apsca_number", "audit__end_date", "register_check"
+    ):
+        status, until = register.get(number, (None, None)) if number else (None, None)
+        new = _check_entry(status, until, end_date)
+        verified[audit_id] = verified.get(audit_id, False) or new == RegisterCheck.VERIFIED
+        if new != check:
+            changed.append(AuditAuditor(pk=pk, register_check=new))
+    AuditAuditor.objects.bulk_update(changed, ["register_check"], batch_size=2000)
+    gained = [pk for pk, ok in verified.items() if ok]
+    became = Audit.objects.filter(pk__in=gained, qualified_auditor=False).update(qualified_auditor=True)
+    lost = Audit.objects.filter(qualified_auditor=True).exclude(pk__in=gained).update(qualified_auditor=False)
+    return became, lost
 
 
 def _with_files(saved: list[str], work: Callable[[], T]) -> T:
@@ -1108,12 +1136,18 @@ def import_apsca_register(actor: Actor, *, filename: str, data: bytes) -> int:
     with transaction.atomic():
         ApscaAuditor.objects.all().delete()
         ApscaAuditor.objects.bulk_create(rows.values(), batch_size=2000)
+        became, lost = _recheck_auditors()
         trail.record(
             actor,
             "audits.apsca.imported",
             org_id=None,
             object_type="audits.apscaauditor",
-            summary={"file": filename[:100], "auditors": len(rows)},
+            summary={
+                "file": filename[:100],
+                "auditors": len(rows),
+                "audits_now_qualified": became,
+                "audits_no_longer_qualified": lost,
+            },
         )
     return len(rows)
 

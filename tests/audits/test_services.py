@@ -432,6 +432,22 @@ def test_apsca_register_import(world: World) -> None:
         services.import_apsca_register(actor_of(world.admin_a), filename="apsca.csv", data=data)
 
 
+def test_a_register_import_rechecks_the_auditors_of_audits_entered_before(world: World) -> None:
+    coordinator = actor_of(world.coordinator)
+    audit = services.create_audit(actor_of(world.supplier_admin), _input(_site(world)))
+    assert not audit.qualified_auditor  # the register is empty: the auditor is unknown
+    active = b"Number,Name,Status\n21701234,Li Wei,active\n"
+    services.import_apsca_register(coordinator, filename="apsca.csv", data=active)
+    audit.refresh_from_db()
+    assert audit.qualified_auditor and audit.auditors.get().register_check == "verified"
+    event = AuditEvent.objects.filter(action="audits.apsca.imported").latest("seq")
+    assert event.summary["audits_now_qualified"] == 1
+    sanctioned = b"Number,Name,Status\n21701234,Li Wei,sanctioned\n"
+    services.import_apsca_register(coordinator, filename="apsca.csv", data=sanctioned)
+    audit.refresh_from_db()
+    assert not audit.qualified_auditor and audit.auditors.get().register_check == "sanctioned"
+
+
 def test_the_secretariat_adds_a_scheme_without_code(world: World) -> None:
     version = services.add_scheme_version(
         actor_of(world.coordinator),
