@@ -292,7 +292,7 @@ def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def coverage(actor: Actor) -> Coverage:
+def coverage(actor: Actor, policy: rules.Policy | None = None) -> Coverage:
     """Per linked site: is there a valid recognised audit for this member? Counted in the database.
 
     One statement: the member's active links, left-joined with their sites' recognised
@@ -304,10 +304,11 @@ def coverage(actor: Actor) -> Coverage:
 
     org = actor.require_kind(OrgKind.MEMBER)
     today = timezone.localdate()
-    policy = effective_policy(org)
+    policy = policy or effective_policy(org)
     site_ids = _active_links().filter(org=org).order_by().values("facility_id")
-    readable = Q(pk__in=Subquery(AuditShare.objects.filter(org_id=org.pk).values("audit_id"))) | Q(
-        owner_id__in=share_all_supplier_ids()
+    # The supplier's "share all" first: where it holds, no share is looked up for the audit.
+    readable = Q(owner_id__in=share_all_supplier_ids()) | Q(
+        Exists(AuditShare.objects.filter(audit_id=OuterRef("pk"), org_id=org.pk))
     )
     recognised = (
         recognised_audits(policy, today)
@@ -316,7 +317,7 @@ def coverage(actor: Actor) -> Coverage:
         .values("facility_id")
         .annotate(c=Max(Case(When(readable, then=Value(1)), default=Value(0))))
     )
-    parts = [_sql(site_ids), _sql(recognised), _sql(band_rows(site_ids))]
+    parts = [_sql(site_ids), _sql(recognised), _sql(band_rows())]
     # "Audited at all" only matters for sites without a recognised audit: a probe of the
     # (facility, status) index per such site beats grouping every audit of the chain.
     sql = f"""
@@ -355,7 +356,7 @@ def coverage(actor: Actor) -> Coverage:
     )
 
 
-def coverage_sites(actor: Actor, state: str = "") -> QuerySet[SupplyLink]:
+def coverage_sites(actor: Actor, state: str = "", policy: rules.Policy | None = None) -> QuerySet[SupplyLink]:
     """The member's own linked sites for the coverage table, optionally only those in one state.
 
     Without a state the links are not annotated: the page's rows get their state
@@ -367,7 +368,7 @@ def coverage_sites(actor: Actor, state: str = "") -> QuerySet[SupplyLink]:
     )
     if not state:
         return links
-    states = _site_states(links, org, effective_policy(org), timezone.localdate())
+    states = _site_states(links, org, policy or effective_policy(org), timezone.localdate())
     # The django-stubs plugin does not follow annotations made in _site_states.
     if state == "covered":
         return states.filter(covered=True)  # type: ignore[misc,no-any-return]
@@ -376,7 +377,7 @@ def coverage_sites(actor: Actor, state: str = "") -> QuerySet[SupplyLink]:
     return states.filter(recognised=False)  # type: ignore[misc,no-any-return]
 
 
-def with_states(actor: Actor, links: list[SupplyLink]) -> list[SupplyLink]:
+def with_states(actor: Actor, links: list[SupplyLink], policy: rules.Policy | None = None) -> list[SupplyLink]:
     """The same links (one page), annotated with their audit state and last audit date."""
     org = actor.require_kind(OrgKind.MEMBER)
     latest = Audit.objects.filter(facility_id=OuterRef("facility_id"), status=AuditStatus.ACTIVE).order_by("-end_date")
@@ -384,7 +385,8 @@ def with_states(actor: Actor, links: list[SupplyLink]) -> list[SupplyLink]:
         pk__in=[link.pk for link in links]
     )
     facility_ids = [link.facility_id for link in links]
-    annotated = _site_states(qs, org, effective_policy(org), timezone.localdate(), facility_ids).annotate(
+    policy = policy or effective_policy(org)
+    annotated = _site_states(qs, org, policy, timezone.localdate(), facility_ids).annotate(
         last_audit=Subquery(latest.values("end_date")[:1])
     )
     by_pk = {link.pk: link for link in annotated}

@@ -377,9 +377,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
     state = request.GET.get("state", "")
-    page = Paginator(selectors.coverage_sites(actor, state), 50).get_page(request.GET.get("page"))
-    rows = selectors.with_states(actor, list(page.object_list))
-    context = {"coverage": selectors.coverage(actor), "page": page, "rows": rows, "state": state}
+    policy = selectors.effective_policy(actor.org)  # once for the counts, the filter and the table
+    page = Paginator(selectors.coverage_sites(actor, state, policy), 50).get_page(request.GET.get("page"))
+    rows = selectors.with_states(actor, list(page.object_list), policy)
+    context = {"coverage": selectors.coverage(actor, policy), "page": page, "rows": rows, "state": state}
     return render(request, "audits/coverage.html", context)
 
 

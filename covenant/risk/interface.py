@@ -125,11 +125,14 @@ def risk_bands(facilities: Iterable[int] | QuerySet[Any]) -> dict[int, str]:
 HIGH_BAND = BAND_NAMES.index("high")
 
 
-def band_rows(facilities: QuerySet[Any]) -> QuerySet[Any]:
-    """``facility_id``/``band`` rows of the scored sites among ``facilities`` (a queryset of
-    ids), for callers that count in the database: a site is high risk or worse when
-    ``band >= HIGH_BAND``. Sites not scored yet have no row; :func:`score_unscored` scores them."""
-    return SiteRisk.objects.filter(facility_id__in=facilities).values("facility_id", "band")
+def band_rows(facilities: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """``facility_id``/``band`` rows of the scored sites (among ``facilities``, a queryset of
+    ids, if given), for callers that count in the database: a site is high risk or worse when
+    ``band >= HIGH_BAND``. Sites not scored yet have no row; :func:`score_unscored` scores them.
+    To join it to rows of one's own, leave ``facilities`` out: the database then joins on the
+    site directly instead of also filtering by a subquery."""
+    rows = SiteRisk.objects.all() if facilities is None else SiteRisk.objects.filter(facility_id__in=facilities)
+    return rows.values("facility_id", "band")
 
 
 def score_unscored(facilities: QuerySet[Any]) -> int:
