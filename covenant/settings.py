@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "covenant.registry",
     "covenant.risk",
     "covenant.audits",
+    "covenant.grievances",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,8 @@ LOGGING = {
         # Request lines carry IP addresses; the grievance mechanism must not log them.
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Pillow's debug output spells out photo metadata (camera, GPS) while it strips it.
+        "PIL": {"level": "WARNING"},
     },
 }
 
@@ -314,3 +317,46 @@ AUDIT_CAP_DUE_DAYS = {
 
 # The public URL printed in e-mails (invitations, alerts).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The joint grievance mechanism (docs/grievances.md, docs/grievance-protocol.md).
+# GRIEVANCE_SECRET salts receipt hashes and keys conversation and replay hashes; set it
+# in production and never change it (receipts stop working). By default it is derived
+# from SECRET_KEY.
+GRIEVANCE_SECRET = os.environ.get("GRIEVANCE_SECRET", "")
+# The public intake speaks these languages (the staff UI keeps LANGUAGES); right-to-left ones listed apart.
+GRIEVANCE_LANGUAGES = [
+    ("en", "English"),
+    ("nl", "Nederlands"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("pt", "Português"),
+    ("bn", "বাংলা"),
+    ("hi", "हिन्दी"),
+    ("vi", "Tiếng Việt"),
+    ("id", "Bahasa Indonesia"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+    ("ar", "العربية"),
+]
+GRIEVANCE_RTL_LANGUAGES = ["ar"]
+GRIEVANCE_PHOTO_MAX_BYTES = int(os.environ.get("GRIEVANCE_PHOTO_MAX_MB", "8")) * 1024 * 1024
+GRIEVANCE_PHOTOS_MAX = 3
+GRIEVANCE_TEXT_MAX_CHARS = 10_000
+# Failed receipt look-ups allowed per source, and look-ups per receipt, per hour.
+GRIEVANCE_THROTTLE_PER_SOURCE = int(os.environ.get("GRIEVANCE_THROTTLE_PER_SOURCE", "20"))
+GRIEVANCE_THROTTLE_PER_RECEIPT = int(os.environ.get("GRIEVANCE_THROTTLE_PER_RECEIPT", "30"))
+# New reports per source and hour: generous (a factory's workers may share one connection),
+# but a script cannot flood the mechanism or the Argon2 work behind every report.
+GRIEVANCE_SUBMISSIONS_PER_SOURCE = int(os.environ.get("GRIEVANCE_SUBMISSIONS_PER_SOURCE", "30"))
+# An unlocked organisation key is forgotten after this many idle seconds.
+GRIEVANCE_UNLOCK_IDLE_SECONDS = int(os.environ.get("GRIEVANCE_UNLOCK_IDLE_MINUTES", "15")) * 60
+# Argon2id limits for organisation passphrases (lowered in tests only: they are slow on purpose).
+GRIEVANCE_PASSPHRASE_LIMITS = (1, 8 * 1024 * 1024) if ENV == "test" else (3, 256 * 1024 * 1024)
+# SMS gateway (Twilio-style signatures) and WhatsApp Cloud API webhooks.
+GRIEVANCE_SMS_AUTH_TOKEN = os.environ.get("GRIEVANCE_SMS_AUTH_TOKEN", "")
+GRIEVANCE_WHATSAPP_APP_SECRET = os.environ.get("GRIEVANCE_WHATSAPP_APP_SECRET", "")
+GRIEVANCE_WHATSAPP_VERIFY_TOKEN = os.environ.get("GRIEVANCE_WHATSAPP_VERIFY_TOKEN", "")
+GRIEVANCE_WHATSAPP_TOKEN = os.environ.get("GRIEVANCE_WHATSAPP_TOKEN", "")
+GRIEVANCE_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("GRIEVANCE_WHATSAPP_PHONE_NUMBER_ID", "")
+# The mechanism the SMS and WhatsApp numbers belong to (its slug); the first one when empty.
+GRIEVANCE_PHONE_MECHANISM = os.environ.get("GRIEVANCE_PHONE_MECHANISM", "")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("covenant.registry.urls")),
     path("", include("covenant.audits.urls")),
     path("", include("covenant.risk.urls")),
+    path("", include("covenant.grievances.urls")),
 ]
 
 handler403 = "covenant.core.views.error_403"

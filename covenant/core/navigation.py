@@ -49,6 +49,7 @@ MENU: list[NavItem] = [
     NavItem(_("Audits"), "audits:sector", kinds=(OrgKind.SECRETARIAT,)),
     NavItem(_("Claims"), "registry:claims", kinds=(OrgKind.SECRETARIAT, OrgKind.SUPPLIER)),
     NavItem(_("Disclosure"), "registry:disclosure", kinds=(OrgKind.SECRETARIAT,)),
+    NavItem(_("Grievances"), "grievances:list", kinds=(OrgKind.SECRETARIAT, OrgKind.MEMBER, OrgKind.CSO)),
     NavItem(_("Organisations"), "orgs:directory"),
     NavItem(_("My organisation"), "orgs:my_organisation", place="account"),
     NavItem(_("Activity"), "core:audit_log", admin_only=True, place="account"),

@@ -258,6 +258,9 @@ def seed(seed: int = 2026, n_sites: int = 2000, log: Log = print) -> SeedResult:
         audit_firms=[orgs[a.key] for a in sector.audit_firms],
         log=log,
     )
+    from covenant.grievances.demo import seed as seed_grievances
+
+    seed_grievances(secretariat=secretariat, members=[orgs[m.key] for m in sector.members], log=log)
     return SeedResult(sector=sector, orgs=orgs, logins=_logins(sector))
 
 

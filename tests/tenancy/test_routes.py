@@ -333,7 +333,60 @@ CASES: dict[str, Case] = {
     "api:facility_risk": Case("shared", url=lambda w: reverse("api:facility_risk", args=[_r(w, "shared").public_id])),
     "api:list_events": Case("shared"),
     "api:get_event": Case("shared", url=lambda w: reverse("api:get_event", args=[_r(w, "event").pk])),
+    # --- Grievances (tests/grievances/builders.py): a case about the shared site, routed to the
+    # secretariat's handlers and to member A (linked, taking part). Member B takes part but is not
+    # linked; the secretariat's coordinator is not a grievance handler: both must get nothing.
+    "grievances:languages": Case("public", url=lambda w: reverse("grievances:languages", args=[_gm(w)])),
+    "grievances:intake": Case(
+        "public",
+        url=lambda w: reverse("grievances:intake", args=[_gm(w), "ar"]),
+        methods=("GET", "POST"),
+        data=lambda w: {"workplace": "probe", "what": "probe"},
+    ),
+    "grievances:rules": Case("public", url=lambda w: reverse("grievances:rules", args=[_gm(w), "bn"])),
+    "grievances:follow_up": Case(
+        "public",
+        url=lambda w: reverse("grievances:follow_up", args=[_gm(w), "en"]),
+        methods=("GET", "POST"),
+        data=lambda w: {"receipt": "0000000000000000"},
+    ),
+    # Provider webhooks: signed requests only (an unsigned probe is refused with 403).
+    "grievances:sms_webhook": Case("public", methods=("POST",), data=lambda w: {"From": "+1", "Body": "hi"}),
+    "grievances:whatsapp_webhook": Case("public", methods=("GET", "POST"), data=lambda w: {"object": "probe"}),
+    "grievances:list": Case("own", url=lambda w: _gm(w) and reverse("grievances:list") + "?show=all"),
+    "grievances:key": Case(
+        "own",
+        url=lambda w: _gm(w) and reverse("grievances:key"),
+        methods=("GET", "POST"),
+        data=lambda w: {"action": "unlock", "passphrase": "probe probe probe"},
+    ),
+    "grievances:operator_intake": Case("own", url=lambda w: _gm(w) and reverse("grievances:operator_intake")),
+    "grievances:review": Case("own", url=lambda w: _gm(w) and reverse("grievances:review")),
+    "grievances:participation": Case("own", methods=("POST",)),
+    "grievances:detail": Case("object", url=lambda w: reverse("grievances:detail", args=[_g(w, "case").pk])),
+    "grievances:act": Case(
+        "object",
+        url=lambda w: reverse("grievances:act", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        data=lambda w: {"action": "stage", "stage": "acknowledged"},
+    ),
+    "grievances:photo": Case(
+        "object", url=lambda w: reverse("grievances:photo", args=[_g(w, "case").pk, _g(w, "attachment").pk])
+    ),
 }
+
+
+def _g(w: World, key: str):  # type: ignore[no-untyped-def]
+    """Grievance data, built on first use on top of the registry world."""
+    from tests.grievances.builders import grievance_world
+
+    if "grievances" not in w.extras:
+        grievance_world(w)
+    return w.extras[key]
+
+
+def _gm(w: World) -> str:
+    return str(_g(w, "mechanism").slug)
 
 
 def _audits(w: World, url: str) -> str:

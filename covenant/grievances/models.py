@@ -1,0 +1,322 @@
+"""The joint grievance mechanism: cases, who receives them, and what happens to them.
+
+Confidentiality rules (docs/grievance-protocol.md):
+- anything a reporter or a handler writes is stored only encrypted with the case key
+  (``*_enc`` fields and attachment files);
+- no IP address, user agent, phone number or time of day is stored: case events carry
+  dates only; conversation and replay keys are keyed hashes;
+- the case key exists in the database only sealed to recipient organisations
+  (:class:`CaseRecipient`) and wrapped under the receipt-derived key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    OPERATOR = "operator", _("Hotline operator")
+
+
+class Stage(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ADMISSIBILITY = "admissibility", _("Checking admissibility")
+    INVESTIGATION = "investigation", _("Investigation")
+    REMEDY_PLAN = "remedy_plan", _("Remedy plan")
+    REMEDY_IMPLEMENTED = "remedy_implemented", _("Remedy implemented")
+    CLOSED = "closed", _("Closed")
+    APPEAL = "appeal", _("Appeal")
+
+
+# The order a case normally moves in; an appeal reopens a closed case.
+STAGE_FLOW: dict[str, tuple[str, ...]] = {
+    Stage.RECEIVED: (Stage.ACKNOWLEDGED,),
+    Stage.ACKNOWLEDGED: (Stage.ADMISSIBILITY,),
+    Stage.ADMISSIBILITY: (Stage.INVESTIGATION, Stage.CLOSED),
+    Stage.INVESTIGATION: (Stage.REMEDY_PLAN, Stage.CLOSED),
+    Stage.REMEDY_PLAN: (Stage.REMEDY_IMPLEMENTED, Stage.CLOSED),
+    Stage.REMEDY_IMPLEMENTED: (Stage.CLOSED,),
+    Stage.CLOSED: (Stage.APPEAL,),
+    Stage.APPEAL: (Stage.INVESTIGATION, Stage.CLOSED),
+}
+
+
+class Topic(models.TextChoices):
+    WAGES = "wages", _("Pay and wages")
+    HOURS = "hours", _("Working hours")
+    SAFETY = "safety", _("Health and safety")
+    HARASSMENT = "harassment", _("Harassment or violence")
+    DISCRIMINATION = "discrimination", _("Discrimination")
+    FORCED_LABOUR = "forced_labour", _("Forced work or debts")
+    CHILD_LABOUR = "child_labour", _("Children working")
+    UNION = "union", _("Joining a union")
+    CONTRACT = "contract", _("Contract or dismissal")
+    ENVIRONMENT = "environment", _("Land, water or pollution")
+    OTHER = "other", _("Something else")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    PARTLY = "partly", _("Partly satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+
+class RemedyType(models.TextChoices):
+    BACK_PAY = "back_pay", _("Back pay")
+    REINSTATEMENT = "reinstatement", _("Reinstatement")
+    COMPENSATION = "compensation", _("Compensation")
+    APOLOGY = "apology", _("Apology")
+    POLICY_CHANGE = "policy_change", _("Policy change")
+    OTHER = "other", _("Other")
+
+
+def default_stage_days() -> dict[str, int]:
+    return {"admissibility": 14, "investigation": 45, "remedy_plan": 30, "remedy_implemented": 90, "appeal": 30}
+
+
+class Mechanism(models.Model):
+    """The sector initiative's joint grievance mechanism and its rules of procedure."""
+
+    secretariat = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="grievance_mechanism"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_open = models.BooleanField(_("open for cases"), default=True)
+    acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=7)
+    feedback_days = models.PositiveSmallIntegerField(_("days to give feedback"), default=90)
+    stage_days = models.JSONField(_("time frame per stage (days)"), default=default_stage_days)
+    who_may_complain = models.TextField(_("who may complain (extra text)"), blank=True)
+    retention_days = models.PositiveIntegerField(_("days a closed case is kept"), default=3 * 365)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParticipationRole(models.TextChoices):
+    MEMBER = "member", _("Receives cases about its linked sites")
+    HANDLER = "handler", _("Handles cases with the secretariat")
+
+
+class Participation(models.Model):
+    """A member company (or a civil-society co-handler) taking part in the joint mechanism."""
+
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="participants")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="grievance_participation")
+    role = models.CharField(max_length=10, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER)
+    active = models.BooleanField(default=True)
+    joined_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mechanism", "org"], name="one_participation_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.org} in {self.mechanism} ({self.role})"
+
+
+class OrgKey(models.Model):
+    """An organisation's X25519 key pair; the private half only ever stored wrapped."""
+
+    org = models.OneToOneField("orgs.Organisation", on_delete=models.CASCADE, related_name="grievance_key")
+    public_key = models.BinaryField()
+    private_by_passphrase = models.BinaryField()
+    private_by_recovery = models.BinaryField()
+    created_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"key of {self.org}"
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=12, unique=True)  # random, shown to handlers and members
+    facility = models.ForeignKey(
+        "registry.Facility", null=True, blank=True, on_delete=models.SET_NULL, related_name="grievances"
+    )
+    country = models.CharField(max_length=2, blank=True)
+    topics = models.JSONField(default=list)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=8)
+    anonymous = models.BooleanField(default=True)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.RECEIVED)
+    # Dates only, never times (recipients must not be able to link a case to a shift or a phone call).
+    received_on = models.DateField()
+    stage_since = models.DateField()
+    acknowledged_on = models.DateField(null=True, blank=True)
+    first_feedback_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    admissible = models.BooleanField(null=True, blank=True)
+    satisfaction = models.CharField(max_length=15, choices=Satisfaction.choices, blank=True)
+    retaliation_risk = models.BooleanField(default=False)
+    assigned_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="grievance_cases")
+    # Encrypted with the case key (see crypto.py): JSON {what, workplace, contact}.
+    content_enc = models.BinaryField()
+    inadmissible_reason_enc = models.BinaryField(null=True, blank=True)
+    protective_measures_enc = models.BinaryField(null=True, blank=True)
+    # Receipt: Argon2id lookup hash (hex) and the case key wrapped under the receipt-derived key.
+    receipt_lookup = models.CharField(max_length=64, unique=True)
+    receipt_wrapped_key = models.BinaryField()
+    receipt_must_change = models.BooleanField(default=False)  # read out by a hotline operator
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "reference"]
+        indexes = [models.Index(fields=["mechanism", "stage"], name="grievance_mech_stage")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [str(Topic(t).label) for t in self.topics if t in Topic.values]
+
+    # --- Clocks ---------------------------------------------------------------------------
+    def acknowledge_due(self) -> date:
+        return self.received_on + timedelta(days=self.mechanism.acknowledge_days)
+
+    def feedback_due(self) -> date:
+        return self.received_on + timedelta(days=self.mechanism.feedback_days)
+
+    def stage_due(self) -> date | None:
+        days = (self.mechanism.stage_days or {}).get(self.stage)
+        return self.stage_since + timedelta(days=int(days)) if days else None
+
+    def overdue(self, today: date | None = None) -> list[str]:
+        """Which clocks have run out (empty when none)."""
+        today = today or timezone.localdate()
+        if self.stage == Stage.CLOSED:
+            return []
+        late = []
+        if self.acknowledged_on is None and today > self.acknowledge_due():
+            late.append("acknowledge")
+        if self.first_feedback_on is None and today > self.feedback_due():
+            late.append("feedback")
+        due = self.stage_due()
+        if due is not None and today > due:
+            late.append("stage")
+        return late
+
+
+class CaseRecipient(models.Model):
+    """An organisation the case was routed to, with the case key sealed to it (when it may read it)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recipients")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="grievance_recipients")
+    handler = models.BooleanField(default=False)  # secretariat or co-handling CSO: the full case
+    full_access = models.BooleanField(default=False)  # a member given the full case
+    sealed_key = models.BinaryField(null=True, blank=True)
+    routed_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "org"], name="one_recipient_row_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.case} -> {self.org}"
+
+
+class EntryKind(models.TextChoices):
+    STAGE = "stage", _("Stage changed")
+    TO_REPORTER = "to_reporter", _("Message to the reporter")
+    FROM_REPORTER = "from_reporter", _("Message from the reporter")
+    NOTE = "note", _("Internal note")
+    REMEDY = "remedy", _("Remedy")
+
+
+class CaseEntry(models.Model):
+    """One step in a case's history. Internal notes are seen by handlers only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=15, choices=EntryKind.choices)
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    author_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_on = models.DateField()
+    body_enc = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="one_entry_per_case_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.case} #{self.seq} {self.kind}"
+
+    @property
+    def reporter_sees(self) -> bool:
+        return self.kind in {EntryKind.STAGE, EntryKind.TO_REPORTER, EntryKind.FROM_REPORTER}
+
+
+class Attachment(models.Model):
+    """A photo: re-encoded without metadata, encrypted with the case key, stored under a random name."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    entry = models.ForeignKey(CaseEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    path = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    created_on = models.DateField()
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class Remedy(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies")
+    type = models.CharField(max_length=20, choices=RemedyType.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    beneficiaries_female = models.PositiveIntegerField(default=0)
+    beneficiaries_male = models.PositiveIntegerField(default=0)
+    beneficiaries_other = models.PositiveIntegerField(default=0)
+    implemented = models.BooleanField(default=False)
+    recorded_on = models.DateField()
+    description_enc = models.BinaryField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.case})"
+
+    @property
+    def beneficiaries(self) -> int:
+        return self.beneficiaries_female + self.beneficiaries_male + self.beneficiaries_other
+
+
+class Conversation(models.Model):
+    """An SMS or WhatsApp dialogue in progress. Keyed by an HMAC of the sender's number;
+    what was said so far is encrypted under a key derived from the number itself, so the
+    database alone cannot read it (nor find out who is talking)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    step = models.CharField(max_length=20)
+    state_enc = models.BinaryField()
+    updated_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.step}"
+
+
+class SeenMessage(models.Model):
+    """Provider message ids already processed (keyed hash), so a replay is refused."""
+
+    key = models.CharField(max_length=64, unique=True)
+    seen_on = models.DateField()
+
+    def __str__(self) -> str:
+        return self.key

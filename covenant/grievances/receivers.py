@@ -1,0 +1,22 @@
+"""How the grievance mechanism follows changes in the register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from covenant.grievances.models import Case, CaseRecipient
+
+
+def move_cases_on_merge(*, loser: Any, survivor: Any, **_: Any) -> None:
+    """Cases about a merged record are about the surviving site, and reach the members linked to it."""
+    from covenant.grievances.services import routes_for
+
+    cases = list(Case.objects.filter(facility=loser).select_related("mechanism"))
+    if not cases:
+        return
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(facility=survivor)
+    for case in cases:
+        known = set(case.recipients.values_list("org_id", flat=True))
+        for route in routes_for(case.mechanism, survivor):
+            if route.org.pk not in known:
+                CaseRecipient.objects.create(case=case, org=route.org, handler=route.handler)

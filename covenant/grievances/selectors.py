@@ -1,0 +1,243 @@
+"""Reads of the grievance mechanism, always through the scoping rule.
+
+A case is visible to an organisation it was routed to (a :class:`CaseRecipient` row)
+and to nobody else: a member not linked to the site, another supplier, an audit firm
+or secretariat staff who are not grievance handlers get a 404 for it, never a 403.
+Within a recipient organisation: handler organisations (the secretariat, co-handling
+CSOs) show cases to their grievance handlers only; members see the redacted view.
+"""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from covenant.core.actors import Actor
+from covenant.core.scoping import get_scoped_or_404, scoped
+from covenant.grievances.models import (
+    Case,
+    CaseRecipient,
+    Channel,
+    Mechanism,
+    OrgKey,
+    Participation,
+    RemedyType,
+    Satisfaction,
+    Stage,
+    Topic,
+)
+from covenant.orgs.models import OrgKind, Role
+
+SUPPRESS_BELOW = 5
+
+
+def is_handler(actor: Actor) -> bool:
+    return actor.org is not None and actor.role == Role.GRIEVANCE_HANDLER
+
+
+def visible_cases(actor: Actor) -> QuerySet[Case]:
+    org = actor.org
+    if org is None or actor.role is None:
+        return Case.objects.none()
+    qs = Case.objects.select_related("mechanism", "facility")
+    if org.kind in (OrgKind.SECRETARIAT, OrgKind.CSO):
+        if actor.role != Role.GRIEVANCE_HANDLER:
+            return Case.objects.none()
+        qs = qs.filter(recipients__org=org, recipients__handler=True)
+    elif org.kind == OrgKind.MEMBER:
+        qs = qs.filter(recipients__org=org, recipients__handler=False)
+    else:
+        return Case.objects.none()
+    # One recipient row per (case, org): the join above cannot multiply rows.
+    return scoped(actor, qs, owner="recipients__org")
+
+
+def get_case(actor: Actor, case_id: uuid.UUID | str) -> Case:
+    return get_scoped_or_404(visible_cases(actor), pk=case_id)
+
+
+def recipient(actor: Actor, case: Case) -> CaseRecipient | None:
+    if actor.org is None:
+        return None
+    return case.recipients.filter(org=actor.org).first()
+
+
+def case_list(actor: Actor, *, show: str = "open") -> QuerySet[Case]:
+    qs = visible_cases(actor)
+    if show == "open" or show == "overdue":
+        qs = qs.exclude(stage=Stage.CLOSED)
+    elif show == "closed":
+        qs = qs.filter(stage=Stage.CLOSED)
+    return qs.order_by("-received_on", "reference")
+
+
+def mechanism_for(actor: Actor) -> Mechanism | None:
+    """The mechanism the actor's organisation handles, or takes part in (or could join)."""
+    org = actor.org
+    if org is None:
+        return None
+    if org.kind == OrgKind.SECRETARIAT:
+        return Mechanism.objects.filter(secretariat=org).first()
+    joined = Mechanism.objects.filter(participants__org=org).first()
+    return joined or Mechanism.objects.order_by("pk").first()
+
+
+def public_mechanism(slug: str) -> Mechanism:
+    return get_scoped_or_404(Mechanism.objects.select_related("secretariat"), slug=slug)
+
+
+def participation(actor: Actor, mechanism: Mechanism) -> Participation | None:
+    if actor.org is None:
+        return None
+    return Participation.objects.filter(mechanism=mechanism, org=actor.org).first()
+
+
+def has_key(actor: Actor) -> bool:
+    return actor.org is not None and OrgKey.objects.filter(org=actor.org).exists()
+
+
+def handlers_of(case: Case) -> QuerySet[Any]:
+    from covenant.accounts.models import User
+
+    orgs = case.recipients.filter(handler=True).values("org_id")
+    return User.objects.filter(
+        memberships__org__in=orgs, memberships__role=Role.GRIEVANCE_HANDLER, is_active=True
+    ).distinct()
+
+
+def member_recipients(case: Case) -> QuerySet[CaseRecipient]:
+    return case.recipients.filter(handler=False).select_related("org").order_by("org__name")
+
+
+# --- Annual effectiveness review ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    count: int | None  # None: suppressed (fewer than SUPPRESS_BELOW cases)
+
+
+def _cells(counter: Counter[str], labels: dict[str, Any] | None = None) -> list[Cell]:
+    cells = []
+    for key, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+        label = (labels or {}).get(key, key) or str(_("Not known"))
+        cells.append(Cell(str(label), count if count >= SUPPRESS_BELOW else None))
+    return cells
+
+
+def _suppressed(value: float | None, n: int) -> float | None:
+    return value if n >= SUPPRESS_BELOW else None
+
+
+def effectiveness_review(mechanism: Mechanism, year: int) -> dict[str, Any]:
+    """Volumes, times and satisfaction for one calendar year, every cell under 5 cases suppressed."""
+    cases = list(
+        Case.objects.filter(
+            mechanism=mechanism, received_on__gte=date(year, 1, 1), received_on__lte=date(year, 12, 31)
+        ).prefetch_related("remedies")
+    )
+    total = len(cases)
+    by_channel = Counter(c.channel for c in cases)
+    by_topic = Counter(t for c in cases for t in c.topics)
+    by_country = Counter(c.country for c in cases)
+    ack_days = [(c.acknowledged_on - c.received_on).days for c in cases if c.acknowledged_on]
+    resolve_days = [(c.closed_on - c.received_on).days for c in cases if c.closed_on]
+    answered = [c.satisfaction for c in cases if c.satisfaction]
+    satisfied = sum(1 for s in answered if s == Satisfaction.SATISFIED)
+    anonymous = sum(1 for c in cases if c.anonymous)
+    on_time_ack = sum(1 for c in cases if c.acknowledged_on and c.acknowledged_on <= c.acknowledge_due())
+    remedies = [r for c in cases for r in c.remedies.all()]
+    by_remedy = Counter(r.type for r in remedies)
+    beneficiaries_f = sum(r.beneficiaries_female for r in remedies)
+    beneficiaries_m = sum(r.beneficiaries_male for r in remedies)
+    stages = Counter(c.stage for c in cases)
+    language_count = len(settings.GRIEVANCE_LANGUAGES)
+
+    def share(part: int, whole: int) -> float | None:
+        if whole < SUPPRESS_BELOW or (part < SUPPRESS_BELOW and part != 0):
+            return None
+        return round(100 * part / whole, 1) if whole else None
+
+    review: dict[str, Any] = {
+        "year": year,
+        "total": total if total >= SUPPRESS_BELOW else None,
+        "by_channel": _cells(by_channel, dict(Channel.choices)),
+        "by_topic": _cells(by_topic, dict(Topic.choices)),
+        "by_country": _cells(by_country),
+        "by_stage": _cells(stages, dict(Stage.choices)),
+        "by_remedy": _cells(by_remedy, dict(RemedyType.choices)),
+        "median_days_to_acknowledge": _suppressed(statistics.median(ack_days), len(ack_days)) if ack_days else None,
+        "median_days_to_resolve": _suppressed(statistics.median(resolve_days), len(resolve_days))
+        if resolve_days
+        else None,
+        "acknowledged_on_time_pct": share(on_time_ack, len(ack_days)),
+        "satisfied_pct": share(satisfied, len(answered)),
+        "satisfaction_answers": len(answered) if len(answered) >= SUPPRESS_BELOW else None,
+        "anonymous_pct": share(anonymous, total),
+        "beneficiaries_female": beneficiaries_f if beneficiaries_f >= SUPPRESS_BELOW else None,
+        "beneficiaries_male": beneficiaries_m if beneficiaries_m >= SUPPRESS_BELOW else None,
+        "languages": language_count,
+    }
+    review["ungp31"] = ungp31(mechanism, review)
+    return review
+
+
+def ungp31(mechanism: Mechanism, review: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each UNGP 31 effectiveness criterion, with the evidence this review gives for it."""
+    channels = ", ".join(c.label for c in review["by_channel"]) or "—"
+    accessible = _("%(langs)s intake languages; channels used: %(channels)s; anonymous share: %(anon)s") % {
+        "langs": review["languages"],
+        "channels": channels,
+        "anon": _pct(review["anonymous_pct"]),
+    }
+    predictable = _(
+        "Published time frames: acknowledge in %(ack)s days, feedback in %(fb)s days; "
+        "median days to acknowledge: %(med)s; acknowledged on time: %(on)s"
+    ) % {
+        "ack": mechanism.acknowledge_days,
+        "fb": mechanism.feedback_days,
+        "med": _num(review["median_days_to_acknowledge"]),
+        "on": _pct(review["acknowledged_on_time_pct"]),
+    }
+    rows = [
+        (
+            _("Legitimate"),
+            _("Cases are handled by the grievance handlers, with every step recorded in a tamper-evident log."),
+        ),
+        (_("Accessible"), accessible),
+        (_("Predictable"), predictable),
+        (_("Equitable"), _("Reporters can add information and answer questions at any time with their receipt.")),
+        (
+            _("Transparent"),
+            _("Reporters see every stage change; median days to resolve: %(res)s")
+            % {"res": _num(review["median_days_to_resolve"])},
+        ),
+        (_("Rights-compatible"), _("Remedies recorded by type and by the number of women and men who benefited.")),
+        (_("A source of continuous learning"), _("This review, by topic, country and channel.")),
+        (
+            _("Based on engagement and dialogue"),
+            _("Complainants satisfied: %(sat)s") % {"sat": _pct(review["satisfied_pct"])},
+        ),
+    ]
+    return [(str(a), str(b)) for a, b in rows]
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value} %"
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def overdue_filter(cases: list[Case]) -> list[Case]:
+    return [c for c in cases if c.overdue()]

@@ -1,0 +1,804 @@
+"""Writes of the grievance mechanism: intake, follow-up by receipt, handling and remedy.
+
+Every function validates first (photos are re-encoded before anything is written),
+writes in one transaction, and removes any file it wrote if the transaction fails, so bad
+input leaves nothing behind. Handlers' actions append audit events whose summaries carry
+codes and counts only, never what anyone wrote. What reporters do (a report, a reply, a
+satisfaction answer, a receipt change) appends none: the event's timestamp would tell the
+secretariat's administrators the time of day a worker acted. The case history keeps dates.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from covenant.core import audit as trail
+from covenant.core.actors import Actor
+from covenant.grievances import crypto, files
+from covenant.grievances.models import (
+    STAGE_FLOW,
+    Attachment,
+    Case,
+    CaseEntry,
+    CaseRecipient,
+    Channel,
+    EntryKind,
+    Mechanism,
+    OrgKey,
+    Participation,
+    ParticipationRole,
+    Remedy,
+    RemedyType,
+    Satisfaction,
+    Stage,
+    Topic,
+)
+from covenant.orgs.models import Membership, Organisation, OrgKind, Role
+from covenant.registry.models import Facility, SupplyLink
+
+log = logging.getLogger(__name__)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+# --- Secrets ---------------------------------------------------------------------------------
+
+
+def server_secret() -> bytes:
+    configured = getattr(settings, "GRIEVANCE_SECRET", "")
+    if configured:
+        return str(configured).encode()
+    return crypto.derived_key(settings.SECRET_KEY.encode(), "grievance-secret", "v1")
+
+
+def _receipt_keys(receipt: str) -> crypto.ReceiptKeys:
+    return crypto.derive_receipt_keys(receipt, crypto.receipt_salt(server_secret()))
+
+
+def _aad(case: Case | Any, part: str) -> bytes:
+    return f"case:{case.pk}:{part}".encode()
+
+
+def seal_text(case: Case, key: bytes, part: str, text: str) -> bytes:
+    return crypto.encrypt(key, text.encode("utf-8"), _aad(case, part))
+
+
+def open_text(case: Case, key: bytes, part: str, blob: bytes | memoryview | None) -> str:
+    if blob is None:
+        return ""
+    return crypto.decrypt(key, bytes(blob), _aad(case, part)).decode("utf-8")
+
+
+# --- Organisation keys ----------------------------------------------------------------------
+
+
+def _passphrase_limits() -> tuple[int, int]:
+    ops, mem = settings.GRIEVANCE_PASSPHRASE_LIMITS
+    return int(ops), int(mem)
+
+
+def _may_hold_key(actor: Actor) -> Organisation:
+    org = actor.require_org()
+    if org.kind in (OrgKind.SECRETARIAT, OrgKind.CSO):
+        if actor.role != Role.GRIEVANCE_HANDLER:
+            raise PermissionDenied(_("Only grievance handlers may do this."))
+    elif org.kind == OrgKind.MEMBER:
+        actor.require_admin()
+    else:
+        raise PermissionDenied(_("Your organisation does not receive grievances."))
+    return org
+
+
+def set_up_key(actor: Actor, passphrase: str) -> str:
+    """Create the organisation's key pair; returns the recovery key, to be shown once."""
+    org = _may_hold_key(actor)
+    if len(passphrase) < 12:
+        raise ValidationError(_("Choose a passphrase of at least 12 characters."))
+    if OrgKey.objects.filter(org=org).exists():
+        raise ValidationError(_("Your organisation already has a key. Use the recovery key to set a new passphrase."))
+    ops, mem = _passphrase_limits()
+    keys = crypto.new_org_keys(passphrase, opslimit=ops, memlimit=mem)
+    with transaction.atomic():
+        OrgKey.objects.create(
+            org=org,
+            public_key=keys.public_key,
+            private_by_passphrase=keys.by_passphrase,
+            private_by_recovery=keys.by_recovery,
+        )
+        trail.record(actor, "grievances.key.created", object_type="grievances.orgkey", object_id=str(org.pk))
+    return keys.recovery_key
+
+
+def unlock_key(actor: Actor, passphrase: str) -> bytes:
+    org = _may_hold_key(actor)
+    key = OrgKey.objects.filter(org=org).first()
+    if key is None:
+        raise ValidationError(_("Your organisation has no key yet."))
+    try:
+        private = crypto.unwrap_with_passphrase(bytes(key.private_by_passphrase), passphrase)
+    except crypto.DecryptionError as exc:
+        with transaction.atomic():
+            trail.record(actor, "grievances.key.unlock_failed", object_type="grievances.orgkey", object_id=str(org.pk))
+        raise ValidationError(_("That passphrase does not open your organisation's key.")) from exc
+    return private
+
+
+def recover_key(actor: Actor, recovery_key: str, new_passphrase: str) -> str:
+    """The documented recovery path: the recovery key sets a new passphrase, and is replaced."""
+    org = _may_hold_key(actor)
+    if len(new_passphrase) < 12:
+        raise ValidationError(_("Choose a passphrase of at least 12 characters."))
+    key = OrgKey.objects.filter(org=org).first()
+    if key is None:
+        raise ValidationError(_("Your organisation has no key yet."))
+    try:
+        private = crypto.unwrap_with_recovery_key(bytes(key.private_by_recovery), recovery_key)
+    except crypto.DecryptionError as exc:
+        raise ValidationError(_("That recovery key does not open your organisation's key.")) from exc
+    ops, mem = _passphrase_limits()
+    new_recovery = crypto.format_recovery_key(secrets.token_bytes(crypto.KEY_BYTES))
+    with transaction.atomic():
+        key.private_by_passphrase = crypto.wrap_with_passphrase(private, new_passphrase, opslimit=ops, memlimit=mem)
+        key.private_by_recovery = crypto.wrap_with_recovery_key(private, new_recovery)
+        key.save(update_fields=["private_by_passphrase", "private_by_recovery"])
+        trail.record(actor, "grievances.key.recovered", object_type="grievances.orgkey", object_id=str(org.pk))
+    return new_recovery
+
+
+# --- Routing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    org: Organisation
+    handler: bool
+
+
+def handler_orgs(mechanism: Mechanism) -> list[Organisation]:
+    co_handlers = Organisation.objects.filter(
+        grievance_participation__mechanism=mechanism,
+        grievance_participation__role=ParticipationRole.HANDLER,
+        grievance_participation__active=True,
+        is_active=True,
+    )
+    return [mechanism.secretariat, *co_handlers.exclude(pk=mechanism.secretariat_id)]
+
+
+def routes_for(mechanism: Mechanism, facility: Facility | None) -> list[Route]:
+    """The secretariat (and co-handlers), plus every taking-part member linked to the site."""
+    routes = [Route(org, True) for org in handler_orgs(mechanism)]
+    if facility is not None:
+        today = timezone.localdate()
+        linked = SupplyLink.objects.filter(facility=facility).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        members = Organisation.objects.filter(
+            kind=OrgKind.MEMBER,
+            is_active=True,
+            pk__in=linked.values("org_id"),
+            grievance_participation__mechanism=mechanism,
+            grievance_participation__role=ParticipationRole.MEMBER,
+            grievance_participation__active=True,
+        ).order_by("pk")
+        routes += [Route(org, False) for org in members]
+    return routes
+
+
+def set_participation(actor: Actor, mechanism: Mechanism, takes_part: bool) -> Participation:
+    org = actor.require_kind(OrgKind.MEMBER)
+    actor.require_admin()
+    with transaction.atomic():
+        participation, _created = Participation.objects.update_or_create(
+            mechanism=mechanism, org=org, defaults={"role": ParticipationRole.MEMBER, "active": takes_part}
+        )
+        trail.record(actor, "grievances.participation.set", obj=participation, summary={"takes_part": takes_part})
+    return participation
+
+
+# --- Intake ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Intake:
+    mechanism: Mechanism
+    channel: str
+    language: str
+    what: str
+    topics: Sequence[str] = ()
+    facility: Facility | None = None
+    workplace: str = ""  # free text, when the site was not found
+    contact: str = ""  # optional; empty means anonymous
+    photos: Sequence[bytes] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    case: Case
+    receipt: str
+
+
+def _validate_text(text: str, *, required: bool = True) -> str:
+    text = (text or "").replace("\x00", "").strip()
+    if required and not text:
+        raise ValidationError(_("Please write what happened."))
+    if len(text) > int(settings.GRIEVANCE_TEXT_MAX_CHARS):
+        raise ValidationError(_("The text is too long. Please make it shorter."))
+    return text
+
+
+def _clean_photos(photos: Sequence[bytes]) -> list[tuple[bytes, str]]:
+    if len(photos) > int(settings.GRIEVANCE_PHOTOS_MAX):
+        raise ValidationError(_("Send at most %(n)s photos.") % {"n": settings.GRIEVANCE_PHOTOS_MAX})
+    return [files.clean_photo(data) for data in photos]
+
+
+def _new_reference() -> str:
+    return "G-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _next_seq(case: Case) -> int:
+    return int(case.entries.aggregate(m=Max("seq"))["m"] or 0) + 1
+
+
+def _add_entry(
+    case: Case,
+    key: bytes | None,
+    kind: str,
+    *,
+    body: str = "",
+    actor: Actor | None = None,
+    stage: str = "",
+) -> CaseEntry:
+    seq = _next_seq(case)
+    entry = CaseEntry(
+        case=case,
+        seq=seq,
+        kind=kind,
+        stage=stage,
+        author_org=actor.org if actor is not None else None,
+        author=actor.user if actor is not None else None,
+        created_on=timezone.localdate(),
+    )
+    if body:
+        assert key is not None
+        entry.body_enc = seal_text(case, key, f"entry:{seq}", body)
+    entry.save(force_insert=True)
+    return entry
+
+
+def _store_photos(
+    case: Case, key: bytes, photos: list[tuple[bytes, str]], entry: CaseEntry | None, written: list[str]
+) -> None:
+    for data, content_type in photos:
+        attachment = Attachment(
+            case=case, entry=entry, content_type=content_type, size=len(data), created_on=timezone.localdate()
+        )
+        blob = crypto.encrypt(key, data, _aad(case, f"attachment:{attachment.pk}"))
+        attachment.path = files.write(blob)
+        written.append(attachment.path)
+        attachment.save(force_insert=True)
+
+
+def _shred_all(names: list[str]) -> None:
+    for name in names:
+        files.shred(name)
+
+
+def submit(actor: Actor, intake: Intake, *, receipt: str | None = None) -> Submitted:
+    """File a case; returns it with its receipt (shown once, stored only as a hash).
+
+    ``receipt`` is for the demo seeder only (a printed, fixed receipt); cases always get a
+    random one otherwise.
+    """
+    if receipt is not None and crypto.normalize_receipt(receipt) != receipt:
+        raise ValueError("A fixed receipt must be 16 digits")
+    mechanism = intake.mechanism
+    if not mechanism.is_open:
+        raise ValidationError(_("This grievance mechanism is not taking cases at the moment."))
+    if intake.channel not in Channel.values:
+        raise ValidationError("Unknown channel.")
+    if intake.channel == Channel.OPERATOR:
+        org = actor.require_org()
+        if actor.role != Role.GRIEVANCE_HANDLER or org.pk not in {o.pk for o in handler_orgs(mechanism)}:
+            raise PermissionDenied(_("Only grievance handlers may enter a case for someone."))
+    what = _validate_text(intake.what)
+    workplace = _validate_text(intake.workplace, required=False)[:500]
+    contact = _validate_text(intake.contact, required=False)[:500]
+    topics = [t for t in dict.fromkeys(intake.topics) if t in Topic.values] or [Topic.OTHER]
+    if intake.facility is None and not workplace and intake.channel == Channel.WEB:
+        raise ValidationError(_("Please tell us the workplace: find it, give the site id, or write its name."))
+    photos = _clean_photos(intake.photos)
+    routes = routes_for(mechanism, intake.facility)
+    keys = {k.org_id: bytes(k.public_key) for k in OrgKey.objects.filter(org__in=[r.org for r in routes])}
+    if mechanism.secretariat_id not in keys:
+        log.error("Grievance mechanism %s has no secretariat key: intake refused", mechanism.slug)
+        raise ValidationError(_("This grievance mechanism is not taking cases at the moment."))
+
+    case_key = crypto.new_key()
+    today = timezone.localdate()
+    content = json.dumps({"what": what, "workplace": workplace, "contact": contact}, ensure_ascii=False)
+    written: list[str] = []
+    fixed = receipt
+    for _attempt in range(5):
+        receipt = fixed or crypto.new_receipt()
+        receipt_keys = _receipt_keys(receipt)
+        case = Case(
+            mechanism=mechanism,
+            reference=_new_reference(),
+            facility=intake.facility,
+            country=intake.facility.country if intake.facility is not None else "",
+            topics=topics,
+            channel=intake.channel,
+            language=intake.language[:8],
+            anonymous=not contact,
+            received_on=today,
+            stage_since=today,
+            receipt_lookup=receipt_keys.lookup.hex(),
+            receipt_must_change=intake.channel == Channel.OPERATOR,
+        )
+        case.content_enc = seal_text(case, case_key, "content", content)
+        case.receipt_wrapped_key = crypto.encrypt(receipt_keys.wrap_key, case_key, _aad(case, "receipt"))
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+                for route in routes:
+                    sealed = None
+                    if route.handler and route.org.pk in keys:
+                        sealed = crypto.seal_to(keys[route.org.pk], case_key)
+                    CaseRecipient.objects.create(case=case, org=route.org, handler=route.handler, sealed_key=sealed)
+                entry = _add_entry(case, case_key, EntryKind.STAGE, stage=Stage.RECEIVED)
+                _store_photos(case, case_key, photos, entry, written)
+                # No audit event: its timestamp, readable by the secretariat's administrators,
+                # would tell the time of day a worker reported (see docs/grievance-protocol.md).
+        except IntegrityError:
+            # A receipt or reference collision (vanishingly rare): try again with fresh ones.
+            _shred_all(written)
+            written.clear()
+            continue
+        except BaseException:
+            _shred_all(written)
+            raise
+        # Handlers hear of new cases in the daily digest (send_reminders), not by an e-mail per
+        # case: its time stamp, on mail servers too, would tell the time of day of the report.
+        return Submitted(case=case, receipt=receipt)
+    raise RuntimeError("Could not allocate a unique receipt")
+
+
+# --- Follow-up by receipt ---------------------------------------------------------------------
+
+
+class Throttled(Exception):
+    """Too many tries; the reporter must wait (same answer whether a case exists or not)."""
+
+
+@dataclass
+class Opened:
+    case: Case
+    key: bytes
+    new_receipt: str = ""  # set when an operator's receipt was just replaced
+
+
+def _throttle_keys(receipt: str, source: str) -> tuple[str, str]:
+    secret = server_secret()
+    return (
+        "grv:r:" + crypto.keyed_hash(secret, "throttle-receipt", receipt)[:40],
+        "grv:s:" + crypto.keyed_hash(secret, "throttle-source", source)[:40],
+    )
+
+
+def _bump(key: str) -> int:
+    cache.add(key, 0, timeout=3600)
+    try:
+        return int(cache.incr(key))
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        return 1
+
+
+def count_submission(source: str) -> None:
+    """Count a new report from ``source`` (kept only as a keyed hash in the cache, for an
+    hour); raises :class:`Throttled` past ``GRIEVANCE_SUBMISSIONS_PER_SOURCE``."""
+    key = "grv:n:" + crypto.keyed_hash(server_secret(), "throttle-submissions", source)[:40]
+    if _bump(key) > settings.GRIEVANCE_SUBMISSIONS_PER_SOURCE:
+        raise Throttled
+
+
+def open_case(receipt_text: str, source: str) -> Opened | None:
+    """Open a case with its receipt, or ``None``. ``source`` is any per-client value (it is
+    only ever kept as a keyed hash in the cache, with an expiry). Always does one Argon2
+    derivation, so an unknown receipt costs and answers the same as a wrong one."""
+    receipt = crypto.normalize_receipt(receipt_text or "")
+    receipt_key, source_key = _throttle_keys(receipt or "-", source)
+    if (cache.get(source_key) or 0) >= settings.GRIEVANCE_THROTTLE_PER_SOURCE:
+        raise Throttled
+    if receipt is not None and _bump(receipt_key) > settings.GRIEVANCE_THROTTLE_PER_RECEIPT:
+        raise Throttled
+    derived = _receipt_keys(receipt or "0" * crypto.RECEIPT_DIGITS)
+    case = None
+    if receipt is not None:
+        case = Case.objects.select_related("mechanism", "facility").filter(receipt_lookup=derived.lookup.hex()).first()
+    if case is None:
+        _bump(source_key)
+        return None
+    try:
+        key = crypto.decrypt(derived.wrap_key, bytes(case.receipt_wrapped_key), _aad(case, "receipt"))
+    except crypto.DecryptionError:
+        _bump(source_key)
+        return None
+    opened = Opened(case=case, key=key)
+    if case.receipt_must_change:
+        opened.new_receipt = _replace_receipt(case, key)
+    return opened
+
+
+def _replace_receipt(case: Case, key: bytes) -> str:
+    for _attempt in range(5):
+        receipt = crypto.new_receipt()
+        derived = _receipt_keys(receipt)
+        try:
+            with transaction.atomic():
+                changed = Case.objects.filter(pk=case.pk, receipt_must_change=True).update(
+                    receipt_lookup=derived.lookup.hex(),
+                    receipt_wrapped_key=crypto.encrypt(derived.wrap_key, key, _aad(case, "receipt")),
+                    receipt_must_change=False,
+                )
+        except IntegrityError:
+            continue
+        case.receipt_must_change = False
+        return receipt if changed else ""
+    raise RuntimeError("Could not allocate a unique receipt")
+
+
+def reporter_reply(opened: Opened, text: str, photos: Sequence[bytes] = ()) -> CaseEntry:
+    case, key = opened.case, opened.key
+    body = _validate_text(text)
+    cleaned = _clean_photos(photos)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            entry = _add_entry(case, key, EntryKind.FROM_REPORTER, body=body)
+            _store_photos(case, key, cleaned, entry, written)
+    except BaseException:
+        _shred_all(written)
+        raise
+    return entry
+
+
+def reporter_satisfaction(opened: Opened, value: str) -> None:
+    case = opened.case
+    if value not in Satisfaction.values:
+        raise ValidationError(_("Please choose an answer."))
+    if case.stage != Stage.CLOSED:
+        raise ValidationError(_("You can answer this once the case is closed."))
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(satisfaction=value)
+        case.satisfaction = value
+
+
+# --- Handling --------------------------------------------------------------------------------
+
+
+def case_key_for(actor: Actor, case: Case, private_key: bytes | None) -> bytes | None:
+    """The case key, if the actor's organisation holds a sealed copy and its key is unlocked."""
+    if private_key is None or actor.org is None:
+        return None
+    recipient = case.recipients.filter(org=actor.org).first()
+    if recipient is None or recipient.sealed_key is None:
+        return None
+    if not recipient.handler and not recipient.full_access:
+        return None
+    try:
+        return crypto.open_sealed(private_key, bytes(recipient.sealed_key))
+    except crypto.DecryptionError:
+        return None
+
+
+def require_handler(actor: Actor, case: Case) -> CaseRecipient:
+    org = actor.require_org()
+    recipient = case.recipients.filter(org=org, handler=True).first()
+    if recipient is None or actor.role != Role.GRIEVANCE_HANDLER or actor.read_only:
+        raise PermissionDenied(_("Only the mechanism's grievance handlers may do this."))
+    return recipient
+
+
+def _event(actor: Actor, case: Case, action: str, **summary: Any) -> None:
+    trail.record(
+        actor,
+        action,
+        org_id=case.mechanism.secretariat_id,
+        object_type="grievances.case",
+        object_id=str(case.pk),
+        object_repr=case.reference,
+        summary=summary,
+    )
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("mechanism").get(pk=case.pk)
+
+
+def move_to(actor: Actor, case: Case, stage: str, key: bytes | None = None, *, reason: str = "") -> Case:
+    """Move a case to its next stage (the flow in models.STAGE_FLOW)."""
+    require_handler(actor, case)
+    if stage not in Stage.values:
+        raise ValidationError(_("Unknown stage."))
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(case)
+        if stage not in STAGE_FLOW.get(locked.stage, ()):
+            raise ValidationError(
+                _("A case at stage “%(from)s” cannot move to “%(to)s”.")
+                % {"from": locked.get_stage_display(), "to": Stage(stage).label}
+            )
+        fields = ["stage", "stage_since"]
+        if stage == Stage.ACKNOWLEDGED:
+            locked.acknowledged_on = today
+            fields.append("acknowledged_on")
+        if locked.stage == Stage.ADMISSIBILITY:
+            admissible = stage != Stage.CLOSED
+            if not admissible:
+                reason = _validate_text(reason, required=False)
+                if not reason:
+                    raise ValidationError(_("Give the reason why the case is not admissible."))
+                if key is None:
+                    raise ValidationError(_("Unlock your organisation's key to record the reason."))
+                locked.inadmissible_reason_enc = seal_text(locked, key, "inadmissible", reason)
+                fields.append("inadmissible_reason_enc")
+            locked.admissible = admissible
+            fields.append("admissible")
+        if stage == Stage.CLOSED:
+            locked.closed_on = today
+            fields.append("closed_on")
+        if stage == Stage.APPEAL:
+            locked.closed_on = None
+            locked.satisfaction = ""
+            fields += ["closed_on", "satisfaction"]
+        if locked.first_feedback_on is None and stage not in (Stage.ACKNOWLEDGED,):
+            locked.first_feedback_on = today
+            fields.append("first_feedback_on")
+        locked.stage = stage
+        locked.stage_since = today
+        locked.save(update_fields=fields)
+        _add_entry(locked, key, EntryKind.STAGE, actor=actor, stage=stage)
+        _event(actor, locked, "grievances.case.stage", stage=stage)
+    return locked
+
+
+def acknowledge(actor: Actor, case: Case) -> Case:
+    return move_to(actor, case, Stage.ACKNOWLEDGED)
+
+
+def add_note(actor: Actor, case: Case, key: bytes | None, text: str) -> CaseEntry:
+    require_handler(actor, case)
+    body = _validate_text(text)
+    if key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    with transaction.atomic():
+        _lock(case)
+        entry = _add_entry(case, key, EntryKind.NOTE, body=body, actor=actor)
+        _event(actor, case, "grievances.case.note")
+    return entry
+
+
+def message_reporter(actor: Actor, case: Case, key: bytes | None, text: str) -> CaseEntry:
+    require_handler(actor, case)
+    body = _validate_text(text)
+    if key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    with transaction.atomic():
+        locked = _lock(case)
+        entry = _add_entry(locked, key, EntryKind.TO_REPORTER, body=body, actor=actor)
+        if locked.first_feedback_on is None:
+            Case.objects.filter(pk=case.pk).update(first_feedback_on=timezone.localdate())
+        _event(actor, case, "grievances.case.message")
+    return entry
+
+
+def assign(actor: Actor, case: Case, user_ids: Sequence[int]) -> None:
+    require_handler(actor, case)
+    handler_orgs_ids = case.recipients.filter(handler=True).values("org_id")
+    users = list(
+        Membership.objects.filter(org__in=handler_orgs_ids, role=Role.GRIEVANCE_HANDLER, user_id__in=user_ids)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    if len(set(users)) != len(set(user_ids)):
+        raise ValidationError(_("Cases can only be assigned to the mechanism's grievance handlers."))
+    with transaction.atomic():
+        case.assigned_to.set(users)
+        _event(actor, case, "grievances.case.assigned", handlers=len(users))
+
+
+def set_retaliation(actor: Actor, case: Case, key: bytes | None, at_risk: bool, measures: str) -> None:
+    require_handler(actor, case)
+    measures = _validate_text(measures, required=False)
+    if measures and key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    with transaction.atomic():
+        locked = _lock(case)
+        locked.retaliation_risk = at_risk
+        locked.protective_measures_enc = seal_text(locked, key, "measures", measures) if measures and key else None
+        locked.save(update_fields=["retaliation_risk", "protective_measures_enc"])
+        _event(actor, case, "grievances.case.retaliation", at_risk=at_risk)
+
+
+@dataclass
+class RemedyInput:
+    type: str
+    amount: Decimal | None = None
+    currency: str = ""
+    female: int = 0
+    male: int = 0
+    other: int = 0
+    implemented: bool = False
+    description: str = ""
+
+
+def record_remedy(actor: Actor, case: Case, key: bytes | None, data: RemedyInput) -> Remedy:
+    require_handler(actor, case)
+    if data.type not in RemedyType.values:
+        raise ValidationError(_("Choose a type of remedy."))
+    if data.type == RemedyType.BACK_PAY and (data.amount is None or data.amount <= 0):
+        raise ValidationError(_("Give the amount of back pay."))
+    if data.amount is not None and data.amount < 0:
+        raise ValidationError(_("An amount cannot be negative."))
+    if min(data.female, data.male, data.other) < 0:
+        raise ValidationError(_("Numbers of people cannot be negative."))
+    description = _validate_text(data.description, required=False)
+    if description and key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    with transaction.atomic():
+        locked = _lock(case)
+        remedy = Remedy(
+            case=locked,
+            type=data.type,
+            amount=data.amount,
+            currency=data.currency.upper()[:3],
+            beneficiaries_female=data.female,
+            beneficiaries_male=data.male,
+            beneficiaries_other=data.other,
+            implemented=data.implemented,
+            recorded_on=timezone.localdate(),
+        )
+        remedy.save()
+        if description and key is not None:
+            remedy.description_enc = seal_text(locked, key, f"remedy:{remedy.pk}", description)
+            remedy.save(update_fields=["description_enc"])
+        _add_entry(locked, None, EntryKind.REMEDY, actor=actor)
+        _event(actor, locked, "grievances.case.remedy", type=data.type, beneficiaries=remedy.beneficiaries)
+    return remedy
+
+
+def grant_full_access(actor: Actor, case: Case, key: bytes | None, org: Organisation) -> None:
+    """Give a routed member the full case: seal the case key to its public key."""
+    require_handler(actor, case)
+    recipient = case.recipients.filter(org=org, handler=False).first()
+    if recipient is None:
+        raise ValidationError(_("This organisation did not receive the case."))
+    org_key = OrgKey.objects.filter(org=org).first()
+    if org_key is None:
+        raise ValidationError(_("This member has not set up its grievance key yet."))
+    if key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    with transaction.atomic():
+        recipient.full_access = True
+        recipient.sealed_key = crypto.seal_to(bytes(org_key.public_key), key)
+        recipient.save(update_fields=["full_access", "sealed_key"])
+        _event(actor, case, "grievances.case.full_access", member=org.pk)
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Content:
+    what: str
+    workplace: str
+    contact: str
+
+
+def read_content(case: Case, key: bytes) -> Content:
+    data = json.loads(open_text(case, key, "content", case.content_enc))
+    return Content(what=data.get("what", ""), workplace=data.get("workplace", ""), contact=data.get("contact", ""))
+
+
+def entry_body(entry: CaseEntry, key: bytes | None) -> str:
+    if key is None or entry.body_enc is None:
+        return ""
+    return open_text(entry.case, key, f"entry:{entry.seq}", entry.body_enc)
+
+
+def attachment_bytes(attachment: Attachment, key: bytes) -> bytes:
+    return crypto.decrypt(key, files.read(attachment.path), _aad(attachment.case, f"attachment:{attachment.pk}"))
+
+
+def record_read(actor: Actor, case: Case) -> None:
+    """Reading a full case is itself recorded (who read which case, never what it says)."""
+    with transaction.atomic():
+        _event(actor, case, "grievances.case.read")
+
+
+# --- Retention and reminders -----------------------------------------------------------------
+
+
+def purge_closed(today: date | None = None) -> int:
+    """Delete closed cases older than their mechanism's retention period, shredding files first."""
+    today = today or timezone.localdate()
+    removed = 0
+    for mechanism in Mechanism.objects.all():
+        cutoff = today - timedelta(days=mechanism.retention_days)
+        cases = Case.objects.filter(mechanism=mechanism, stage=Stage.CLOSED, closed_on__lte=cutoff)
+        for case in cases:
+            paths = list(case.attachments.values_list("path", flat=True))
+            _shred_all(paths)
+            with transaction.atomic():
+                case.delete()
+                trail.record(
+                    Actor.system(via="cli"),
+                    "grievances.case.purged",
+                    org_id=mechanism.secretariat_id,
+                    object_type="grievances.case",
+                    object_id=str(case.pk),
+                    object_repr=case.reference,
+                )
+            removed += 1
+    return removed
+
+
+def send_reminders(today: date | None = None) -> int:
+    """The daily digest to each mechanism's handlers: new cases to acknowledge, and cases with a
+    clock that ran out. References only, never content, and no times."""
+    today = today or timezone.localdate()
+    sent = 0
+    for mechanism in Mechanism.objects.all():
+        open_cases = list(
+            Case.objects.filter(mechanism=mechanism).exclude(stage=Stage.CLOSED).select_related("mechanism")
+        )
+        new = [c for c in open_cases if c.stage == Stage.RECEIVED and not c.overdue(today)]
+        late = [c for c in open_cases if c.overdue(today)]
+        if not new and not late:
+            continue
+        to = list(
+            Membership.objects.filter(
+                org__in=[o.pk for o in handler_orgs(mechanism)], role=Role.GRIEVANCE_HANDLER, user__is_active=True
+            )
+            .values_list("user__email", flat=True)
+            .distinct()
+        )
+        if not to:
+            continue
+        lines = []
+        if new:
+            lines.append(
+                _("New cases to acknowledge: %(refs)s") % {"refs": ", ".join(sorted(c.reference for c in new))}
+            )
+        if late:
+            lines.append(
+                _("These cases have a clock that ran out: %(refs)s")
+                % {"refs": ", ".join(sorted(c.reference for c in late))}
+            )
+        send_mail(
+            _("Grievances: %(new)s new, %(late)s overdue") % {"new": len(new), "late": len(late)},
+            "\n\n".join([*lines, f"{settings.SITE_URL}/grievances/?show=open"]),
+            None,
+            to,
+            fail_silently=True,
+        )
+        Case.objects.filter(pk__in=[c.pk for c in late]).update(reminded_on=today)
+        sent += 1
+    return sent
