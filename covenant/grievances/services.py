@@ -125,11 +125,16 @@ def set_up_key(actor: Actor, passphrase: str) -> str:
     return keys.recovery_key
 
 
-def unlock_key(actor: Actor, passphrase: str) -> bytes:
-    org = _may_hold_key(actor)
+def _own_key(org: Organisation) -> OrgKey:
     key = OrgKey.objects.filter(org=org).first()
     if key is None:
         raise ValidationError(_("Your organisation has no key yet."))
+    return key
+
+
+def unlock_key(actor: Actor, passphrase: str) -> bytes:
+    org = _may_hold_key(actor)
+    key = _own_key(org)
     try:
         private = crypto.unwrap_with_passphrase(bytes(key.private_by_passphrase), passphrase)
     except crypto.DecryptionError as exc:
@@ -144,9 +149,7 @@ def recover_key(actor: Actor, recovery_key: str, new_passphrase: str) -> str:
     org = _may_hold_key(actor)
     if len(new_passphrase) < 12:
         raise ValidationError(_("Choose a passphrase of at least 12 characters."))
-    key = OrgKey.objects.filter(org=org).first()
-    if key is None:
-        raise ValidationError(_("Your organisation has no key yet."))
+    key = _own_key(org)
     try:
         private = crypto.unwrap_with_recovery_key(bytes(key.private_by_recovery), recovery_key)
     except crypto.DecryptionError as exc:
