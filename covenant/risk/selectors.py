@@ -278,6 +278,7 @@ def member_overview(
     summary = _profile_summary()
     countries = _profile_countries()
     per_profile: dict[int, tuple[str, float, int]] = {}
+    per_key: Counter[tuple[int, float]] = Counter()  # (severity, score) -> sites, to bound a slice
     groups: list[tuple[str, int | None, dict[str, float], int, float]] = []
     in_groups = 0
     # Counted per profile straight from SiteRisk: a profile belongs to one country (the
@@ -294,6 +295,7 @@ def member_overview(
         if found is None:
             found = summary[(profile_id, topic)] = priority(scores)
         per_profile[profile_id] = found
+        per_key[(found[2], found[1])] += n
         groups.append((cc, profile_id, scores, n, found[1]))
         in_groups += n
     n_sites = links.count() + n_beyond
@@ -303,7 +305,7 @@ def member_overview(
         key=lambda x: (-x[0].severity * (x[1] > 0), -x[1], -x[2]),
     )
     fetch = _priority_pages(
-        rest, single_rows, per_profile, topic=topic, topic_severity=severity.get(topic, 0), names=names
+        rest, single_rows, per_profile, per_key, topic=topic, topic_severity=severity.get(topic, 0), names=names
     )
     alerts = list(
         scoped(actor, EventAlert.objects.select_related("event"), owner="org")
@@ -395,6 +397,7 @@ def _priority_pages(
     rest: QuerySet[SupplyLink],
     single_rows: dict[int, SiteRow],
     per_profile: dict[int, tuple[str, float, int]],
+    per_key: Counter[tuple[int, float]],
     *,
     topic: str,
     topic_severity: int,
@@ -409,10 +412,15 @@ def _priority_pages(
     of their own (``single_rows``: signals, the member's overrides) are merged in here:
     a slice starting at ``offset`` needs database rows from ``offset - len(singles)`` on,
     and every position is then known exactly.
+
+    ``per_key`` counts those sites per (severity, score): the rows a slice ends within
+    all rank at or above a known pair, so the database sorts only those (the map's 1,000
+    out of 20,000) and not the whole chain.
     """
     # Byte order, as Python compares names, so the merge with the singles agrees with the database.
     name = Collate(F("facility__name"), "C") if connection.vendor == "postgresql" else F("facility__name")
     ordered: QuerySet[Any]
+    sev_field, score_field = ("o_sev", "o_value") if topic else ("facility__risk__severity", "facility__risk__score")
     if topic:
         value = Coalesce(Cast(KeyTextTransform(topic, "facility__risk__profile__scores"), FloatField()), Value(0.0))
         ordered = rest.annotate(
@@ -421,6 +429,19 @@ def _priority_pages(
         ).order_by("-o_sev", "-o_value", name.asc(), "facility_id")
     else:
         ordered = rest.order_by("-facility__risk__severity", "-facility__risk__score", name.asc(), "facility_id")
+    ranked = sorted(per_key.items(), key=lambda kv: (-kv[0][0], -kv[0][1]))
+
+    def up_to(stop: int) -> QuerySet[Any]:
+        """``ordered``, without the rows that rank below the one at position ``stop - 1``."""
+        seen = 0
+        for (sev, score), n in ranked:
+            seen += n
+            if seen >= stop:
+                # A hair below the score: a float that went through the database must not drop out.
+                at_least = Q(**{f"{sev_field}__gt": sev}) | Q(**{sev_field: sev, f"{score_field}__gte": score - 1e-9})
+                return ordered.filter(at_least)
+        return ordered
+
     singles = sorted(single_rows.values(), key=_sort_key)
     single_keys = [_sort_key(r) for r in singles]
 
@@ -430,7 +451,7 @@ def _priority_pages(
         start = max(0, offset - len(singles))
         stop = offset + limit
         rows: list[tuple[int, SiteRow]] = []
-        fetched = list(ordered.values_list(*DETAIL_COLUMNS)[start:stop])
+        fetched = list(up_to(stop).values_list(*DETAIL_COLUMNS)[start:stop])
         keys = []
         for i, d in enumerate(fetched):
             top, value, sev = per_profile[d[7]]
