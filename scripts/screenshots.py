@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", type=Path, default=Path("docs/img"))
+    parser.add_argument("--mechanism", default="fair-consumer-goods-covenant", help="the grievance mechanism's slug")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -66,6 +67,12 @@ def main() -> None:
         page.get_by_role("button", name="NL").click()
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(args.out / "dashboard-nl.png"))
+        context.close()
+        # The workers' side: the public grievance form, no account, here in Arabic (right to left),
+        # at a small phone's width.
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar")
+        page = context.new_page()
+        shoot(page, args.url, f"/report/{args.mechanism}/ar/", args.out, "grievance-form-ar", full=False)
         context.close()
         for email, path, name in (
             (SUPPLIER, "/audits/", "supplier-audits"),
