@@ -178,6 +178,13 @@ class SiteRisk(models.Model):
             models.Index(fields=["band"], name="siterisk_band"),
             # Sites with signals are few; the overview reads them one by one.
             models.Index(fields=["facility"], condition=models.Q(adjusted__isnull=False), name="siterisk_adjusted"),
+            # The rest share their profile's scores: the overview counts them per profile and
+            # orders them by severity and score from this index alone (no table lookups).
+            models.Index(
+                fields=["facility", "profile", "severity", "score"],
+                condition=models.Q(adjusted__isnull=True),
+                name="siterisk_plain",
+            ),
         ]
 
     def __str__(self) -> str:
