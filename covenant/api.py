@@ -12,6 +12,7 @@ from covenant.accounts.api import router as accounts_router
 from covenant.audits.api import router as audits_router
 from covenant.core.api import router as core_router
 from covenant.core.apiutils import BrowserSessionAuth, TokenAuth, install_error_handlers
+from covenant.grievances.api import router as grievances_router
 from covenant.orgs.api import router as orgs_router
 from covenant.registry.api import router as registry_router
 from covenant.risk.api import router as risk_router
@@ -34,3 +35,4 @@ api.add_router("", core_router)
 api.add_router("", registry_router)
 api.add_router("", audits_router)
 api.add_router("", risk_router)
+api.add_router("", grievances_router)

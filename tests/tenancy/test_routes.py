@@ -364,6 +364,8 @@ CASES: dict[str, Case] = {
     "grievances:review": Case("own", url=lambda w: _gm(w) and reverse("grievances:review")),
     "grievances:participation": Case("own", methods=("POST",)),
     "grievances:detail": Case("object", url=lambda w: reverse("grievances:detail", args=[_g(w, "case").pk])),
+    "api:list_cases": Case("own", url=lambda w: _gm(w) and reverse("api:list_cases") + "?show=all"),
+    "api:get_case": Case("object", url=lambda w: reverse("api:get_case", args=[_g(w, "case").pk])),
     "grievances:act": Case(
         "object",
         url=lambda w: reverse("grievances:act", args=[_g(w, "case").pk]),
