@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from django.utils.text import slugify
-
 from covenant.core.actors import Actor
 from covenant.grievances import services
-from covenant.grievances.models import Mechanism, Participation
+from covenant.grievances.models import Mechanism
 from covenant.orgs.models import Membership, Organisation
 from covenant.registry.models import SupplyLink
 
@@ -33,12 +31,12 @@ def seed(*, secretariat: Organisation, members: Sequence[Organisation], log: Cal
     if handler is None:
         return
     actor = Actor(user=handler.user, org=secretariat, role="grievance_handler", via="cli")
-    mechanism = Mechanism.objects.create(
-        secretariat=secretariat, slug=slugify(secretariat.name)[:80] or "sector", name=f"{secretariat.name}: grievances"
-    )
-    services.set_up_key(actor, DEMO_PASSPHRASE)
+    services.set_up_key(actor, DEMO_PASSPHRASE)  # opens the secretariat's mechanism too
+    mechanism = Mechanism.objects.get(secretariat=secretariat)
     for member in members[::2]:
-        Participation.objects.create(mechanism=mechanism, org=member)
+        admin = Membership.objects.filter(org=member, role="admin").select_related("user").first()
+        if admin is not None:
+            services.set_participation(Actor(user=admin.user, org=member, role="admin", via="cli"), mechanism, True)
     site_link = SupplyLink.objects.filter(org__in=[m.pk for m in members[::2]]).select_related("facility").first()
     for n, (lang, topics, what, with_site) in enumerate(DEMO_CASES):
         services.submit(

@@ -26,6 +26,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from covenant.core import audit as trail
@@ -122,7 +123,25 @@ def set_up_key(actor: Actor, passphrase: str) -> str:
             private_by_recovery=keys.by_recovery,
         )
         trail.record(actor, "grievances.key.created", object_type="grievances.orgkey", object_id=str(org.pk))
+        if org.kind == OrgKind.SECRETARIAT:
+            # The secretariat's first handler key opens the initiative's mechanism: before it,
+            # nobody could read a case, so there was nothing to publish.
+            _open_mechanism(actor, org)
     return keys.recovery_key
+
+
+def _open_mechanism(actor: Actor, secretariat: Organisation) -> Mechanism:
+    found = Mechanism.objects.filter(secretariat=secretariat).first()
+    if found is not None:
+        return found
+    base = slugify(secretariat.name)[:70] or "sector"
+    slug, n = base, 1
+    while Mechanism.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    mechanism = Mechanism.objects.create(secretariat=secretariat, slug=slug, name=f"{secretariat.name}: grievances")
+    trail.record(actor, "grievances.mechanism.opened", obj=mechanism, org_id=secretariat.pk, summary={"slug": slug})
+    return mechanism
 
 
 def _own_key(org: Organisation) -> OrgKey:

@@ -497,3 +497,16 @@ def test_throttle_source_behind_proxies(settings: object) -> None:
     assert _source(request) == "10.0.0.9"
     settings.AXES_IPWARE_PROXY_COUNT = 2  # type: ignore[attr-defined]
     assert _source(request) == "203.0.113.5"
+
+
+def test_the_secretariats_first_handler_key_opens_its_mechanism(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from covenant.grievances.models import Mechanism
+
+    assert not Mechanism.objects.exists()
+    services.set_up_key(actor_of(world.grievance_handler), PASSPHRASE)
+    mechanism = Mechanism.objects.get(secretariat=world.secretariat)
+    assert AuditEvent.objects.filter(action="grievances.mechanism.opened").count() == 1
+    assert Client().get(reverse("grievances:languages", args=[mechanism.slug])).status_code == 200
