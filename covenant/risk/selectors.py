@@ -480,6 +480,13 @@ def _priority_pages(
 
 def _flag(rows: list[SiteRow]) -> None:
     """Confirmed sanctions hits and active events of the rows' sites."""
+    # A page is 50 rows, an export the whole chain: ids go to the database a slice at a time,
+    # within every backend's limit on query parameters.
+    for start in range(0, len(rows), 2000):
+        _flag_slice(rows[start : start + 2000])
+
+
+def _flag_slice(rows: list[SiteRow]) -> None:
     if not rows:
         return
     ids = [r.facility_id for r in rows]
