@@ -51,8 +51,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     show = request.GET.get("show", "open")
     cases = list(selectors.case_list(actor, show=show)[:500])
-    if show == "overdue":
-        cases = selectors.overdue_filter(cases)
     mechanism = selectors.mechanism_for(actor)
     context = {
         "cases": cases,

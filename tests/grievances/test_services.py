@@ -510,3 +510,20 @@ def test_the_secretariats_first_handler_key_opens_its_mechanism(world: World) ->
     mechanism = Mechanism.objects.get(secretariat=world.secretariat)
     assert AuditEvent.objects.filter(action="grievances.mechanism.opened").count() == 1
     assert Client().get(reverse("grievances:languages", args=[mechanism.slug])).status_code == 200
+
+
+def test_the_overdue_list_agrees_with_each_cases_clocks(gw: World) -> None:
+    from django.utils import timezone
+
+    handler = actor_of(gw.grievance_handler)
+    case = gw.extras["case"]
+    today = timezone.localdate()
+    for received, stage_since, stage in (
+        (today, today, Stage.RECEIVED),  # on time
+        (today - timedelta(days=8), today - timedelta(days=8), Stage.RECEIVED),  # not acknowledged
+        (today - timedelta(days=3), today - timedelta(days=30), Stage.ADMISSIBILITY),  # stage too long
+    ):
+        Case.objects.filter(pk=case.pk).update(received_on=received, stage_since=stage_since, stage=stage)
+        case.refresh_from_db()
+        listed = list(selectors.case_list(handler, show="overdue"))
+        assert listed == ([case] if case.overdue(today) else []), (stage, case.overdue(today))
