@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from covenant.audits import selectors, services
 from covenant.audits.models import Audit, CorrectiveAction, Finding, SchemeVersion
-from covenant.audits.views import _download
+from covenant.audits.views import report_response
 from covenant.core.apiutils import Page
 from covenant.core.web import actor_of
 from covenant.registry import selectors as registry_selectors
@@ -229,13 +229,7 @@ def upload_report(request: HttpRequest, audit_id: uuid.UUID, file: File[Uploaded
 
 @router.get("/audits/{audit_id}/report", summary="Download the report")
 def download_report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
-    actor = actor_of(request)
-    audit = selectors.get_audit(actor, audit_id)
-    if not audit.report:
-        raise Http404
-    response = _download(audit.report.name, audit.report_name or "report.pdf", "application/pdf")
-    services.record_read(actor, audit, "downloaded")
-    return response
+    return report_response(request, audit_id)
 
 
 @router.post(

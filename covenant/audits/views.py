@@ -134,8 +134,9 @@ def detail(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     return render(request, "audits/detail.html", context)
 
 
-@org_required
-def report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
+def report_response(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
+    """The audit's report, for anyone who may read the audit; the download is on the trail.
+    Shared by the page and the API route."""
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
     if not audit.report:
@@ -143,6 +144,11 @@ def report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     response = _download(audit.report.name, audit.report_name or "report.pdf", "application/pdf")
     services.record_read(actor, audit, "downloaded")
     return response
+
+
+@org_required
+def report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
+    return report_response(request, audit_id)
 
 
 @org_required
