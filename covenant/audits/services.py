@@ -472,11 +472,12 @@ FINDING_COLUMNS = {
 }
 
 
-def _finding_columns(headers: list[str]) -> dict[str, int]:
+def _map_columns(headers: list[str], spec: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Column name -> index, from headers as people write them (any case, ``_`` for spaces)."""
     found: dict[str, int] = {}
     for index, header in enumerate(headers):
         key = header.strip().lower().replace("_", " ")
-        for name, options in FINDING_COLUMNS.items():
+        for name, options in spec.items():
             if name not in found and key in options:
                 found[name] = index
                 break
@@ -492,7 +493,7 @@ def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes) -
         table = read_table(data, filename, max_rows=5000)
     except ListFileError as exc:
         raise ValidationError(file_error_text(exc)) from exc
-    columns = _finding_columns(table.headers)
+    columns = _map_columns(table.headers, FINDING_COLUMNS)
     missing = [c for c in ("section", "grade", "description") if c not in columns]
     if missing:
         raise ValidationError(
@@ -1073,12 +1074,7 @@ def import_apsca_register(actor: Actor, *, filename: str, data: bytes) -> int:
         table = read_table(data, filename, max_rows=200_000)
     except ListFileError as exc:
         raise ValidationError(file_error_text(exc)) from exc
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        key = header.strip().lower().replace("_", " ")
-        for name, options in APSCA_COLUMNS.items():
-            if name not in columns and key in options:
-                columns[name] = index
+    columns = _map_columns(table.headers, APSCA_COLUMNS)
     missing = [c for c in ("number", "name", "status") if c not in columns]
     if missing:
         raise ValidationError(
