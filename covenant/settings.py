@@ -4,7 +4,7 @@ All configuration comes from environment variables so the same code runs as the
 embedded demo (SQLite, console e-mail) and in production (PostgreSQL, SMTP).
 `COVENANT_ENV` picks the profile: ``development`` (default), ``test`` or
 ``production``. Production refuses to start without a real ``SECRET_KEY`` and
-turns on every HTTPS hardening that ``manage.py check --deploy`` asks for.
+``AUDIT_LOG_KEY``, and turns on every HTTPS hardening that ``manage.py check --deploy`` asks for.
 """
 
 from __future__ import annotations
@@ -43,6 +43,13 @@ _DEV_SECRET = "covenant-development-only-secret-key-do-not-use-in-production-012
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 50 characters.")
+# The audit trail's HMAC key (covenant/core/audit.py). It lives outside the database so that
+# whoever can write the database cannot forge a consistent chain. Required in production (a
+# key derived from SECRET_KEY would break the chain whenever SECRET_KEY is rotated); elsewhere
+# it is derived from SECRET_KEY when unset. Never change it: the existing chain stops verifying.
+AUDIT_LOG_KEY = os.environ.get("AUDIT_LOG_KEY", "")
+if PRODUCTION and (len(AUDIT_LOG_KEY) < 32 or AUDIT_LOG_KEY == SECRET_KEY):
+    raise ImproperlyConfigured("Set AUDIT_LOG_KEY to a random string of at least 32 characters, not SECRET_KEY.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -83,6 +90,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Errors under /api/ as problem documents, also those answered by the middleware below.
+    "covenant.core.middleware.ApiProblemMiddleware",
+    # Before anything reads the body (CSRF reads forms): refuses or caps it (core/limits.py).
+    "covenant.core.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,22 +186,40 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Lock-out after failed logins is django-axes' job (its counts live in the
 # database, so every web worker sees them); allauth's cache-based counter would
-# be per process. allauth's other limits (e.g. reset e-mails) stay on.
+# be per process. allauth's other limits (e.g. reset e-mails) stay on. Two-factor
+# codes, which allauth counts under the same limit, are throttled by our forms
+# (covenant/accounts/lockout.py): wrong codes count as failed logins for axes.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_ADAPTER = "covenant.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "covenant.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "covenant.accounts.forms.MFAReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Covenant")
 # Only ever set by `covenant demo` (allauth refuses it unless DEBUG is on).
 MFA_TOTP_INSECURE_BYPASS_CODE = os.environ.get("COVENANT_DEMO_TOTP_CODE") or None
 
-# django-axes: lock an account+address pair out after repeated failures.
+# django-axes: lock an account+address pair out after repeated failures (passwords
+# and two-factor codes alike), and an address altogether after more failures over all
+# accounts (password spraying); see covenant/accounts/lockout.py.
+AXES_HANDLER = "covenant.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+# Two-factor codes one person may try per cool-off time; the last wrong one ends the pending sign-in.
+LOGIN_CODE_FAILURE_LIMIT = int(os.environ.get("LOGIN_CODE_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "covenant.accounts.adapter.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Addresses are kept for failed logins only (lock-out needs them, for the cool-off
+# time): no record of who signed in from where.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Masked in what axes stores about a failure (its form data) and in its log lines.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "code", "csrfmiddlewaretoken"]
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 
 SESSION_COOKIE_HTTPONLY = True
@@ -226,10 +255,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# A shared cache when REDIS_URL is set (production); per-process memory otherwise.
+# A shared cache when REDIS_URL is set (production): the throttles that count in it (two-factor
+# codes, grievance receipts and submissions) then count once for all web workers, not per
+# process. Keys are "covenant:<VERSION>:<key>", so the database may be shared with other
+# services; raise VERSION to drop every cached value of an incompatible release at once.
+# Per-process memory otherwise (the demo, a single process).
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "covenant",
+            "VERSION": 1,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -296,12 +334,31 @@ MATCH_WORKERS = int(os.environ.get("MATCH_WORKERS", "1" if ENV == "test" else st
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Secrets that travel in URLs (invitation links, password-reset and e-mail confirmation
+    # keys) and API tokens are masked in every log line; 4xx answers are logged without a
+    # traceback (they are the client's mistake, not ours). See covenant/accounts/logfilters.py.
+    "filters": {
+        "redact_secrets": {"()": "covenant.accounts.logfilters.RedactSecrets"},
+        "no_client_error_tracebacks": {"()": "covenant.accounts.logfilters.NoClientErrorTracebacks"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_error_tracebacks", "redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Everything goes through the filtered console handler above: Django's own
+        # console handler (DEBUG only) would print request records again, unfiltered.
+        "django": {"handlers": [], "level": "INFO"},
+        # Filtered where the records are made too, so every handler gets them clean.
+        "django.request": {"filters": ["no_client_error_tracebacks", "redact_secrets"]},
         # Request lines carry IP addresses; the grievance mechanism must not log them.
-        "django.server": {"level": "WARNING"},
+        # (Django's default gives this logger a handler of its own; it goes to ours.)
+        "django.server": {"level": "WARNING", "propagate": True, "filters": ["redact_secrets"]},
         "axes": {"level": "WARNING"},
         # Pillow's debug output spells out photo metadata (camera, GPS) while it strips it.
         "PIL": {"level": "WARNING"},
@@ -310,6 +367,18 @@ LOGGING = {
 
 # Audits: the largest report or CAP evidence file, and default CAP deadlines (days) by finding severity.
 AUDIT_REPORT_MAX_BYTES = int(os.environ.get("AUDIT_REPORT_MAX_MB", "25")) * 1024 * 1024
+# Request bodies (covenant/core/limits.py): one uploaded file may be as large as the largest
+# per-feature limit (audit reports, supplier lists: 20 MB, grievance photos); a whole request that
+# plus room for the form fields, or all the photos of one grievance report. A body over the limit
+# gets 413 before it is read; one sent without a length is cut off at the limit while it streams.
+# Forms and JSON bodies keep Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) and 1,000 fields.
+UPLOAD_FILE_MAX_BYTES = max(AUDIT_REPORT_MAX_BYTES, 20 * 1024 * 1024)
+REQUEST_MAX_BYTES = UPLOAD_FILE_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "covenant.core.limits.FileSizeLimitUploadHandler",  # first: it counts what the others store
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 AUDIT_CAP_DUE_DAYS = {
     severity: int(os.environ.get(f"AUDIT_CAP_DAYS_{severity.upper()}", default))
     for severity, default in (("critical", "30"), ("major", "90"), ("minor", "180"))
@@ -341,6 +410,9 @@ GRIEVANCE_LANGUAGES = [
 GRIEVANCE_RTL_LANGUAGES = ["ar"]
 GRIEVANCE_PHOTO_MAX_BYTES = int(os.environ.get("GRIEVANCE_PHOTO_MAX_MB", "8")) * 1024 * 1024
 GRIEVANCE_PHOTOS_MAX = 3
+# A grievance report's photos count towards the request limits (see UPLOAD_FILE_MAX_BYTES above).
+UPLOAD_FILE_MAX_BYTES = max(UPLOAD_FILE_MAX_BYTES, GRIEVANCE_PHOTO_MAX_BYTES)
+REQUEST_MAX_BYTES = max(REQUEST_MAX_BYTES, GRIEVANCE_PHOTO_MAX_BYTES * GRIEVANCE_PHOTOS_MAX + 1024 * 1024)
 GRIEVANCE_TEXT_MAX_CHARS = 10_000
 # Failed receipt look-ups allowed per source, and look-ups per receipt, per hour.
 GRIEVANCE_THROTTLE_PER_SOURCE = int(os.environ.get("GRIEVANCE_THROTTLE_PER_SOURCE", "20"))

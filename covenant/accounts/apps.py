@@ -5,3 +5,12 @@ class AccountsConfig(AppConfig):
     name = "covenant.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authentication_failed
+
+        from covenant.accounts.lockout import wrong_code_is_a_failed_login
+
+        authentication_failed.connect(
+            wrong_code_is_a_failed_login, dispatch_uid="covenant.wrong_code_is_a_failed_login"
+        )

@@ -55,7 +55,12 @@ def create_token(
 
 @transaction.atomic
 def revoke_token(actor: Actor, token: ApiToken) -> None:
-    """A token's owner or an administrator of its organisation revokes it."""
+    """A token's owner or an administrator of its organisation revokes it.
+
+    Read-only credentials change nothing, this included: a leaked read-only
+    token must not be able to cut off the organisation's integrations."""
+    if actor.read_only:
+        raise PermissionDenied("Read-only credentials cannot revoke tokens.")
     if token.org != actor.org or (token.user != actor.user and not actor.can_admin):
         raise PermissionDenied
     if token.revoked_at is not None:

@@ -101,3 +101,18 @@ def test_tokens_page_shows_the_secret_once(world: World) -> None:
     again = client.get(reverse("accounts:tokens")).content.decode()
     assert "Reporting" in again
     assert f"cov_{token.prefix}_" not in again
+
+
+def test_a_read_only_token_revokes_nothing(world: World) -> None:
+    writer, writer_secret = services.create_token(actor_of(world.admin_a), name="ERP sync", read_only=False)
+    reader, reader_secret = services.create_token(actor_of(world.admin_a), name="dashboard", read_only=True)
+    for target in (writer, reader):  # the same person's other token, and itself
+        response = Client().delete(f"/api/v1/tokens/{target.pk}", HTTP_AUTHORIZATION=f"Bearer {reader_secret}")
+        assert response.status_code == 403
+        assert response["Content-Type"] == "application/problem+json"
+    assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()
+    assert _get("/api/v1/me", writer_secret).status_code == 200  # type: ignore[attr-defined]
+    # A read-write token of the same person may.
+    response = Client().delete(f"/api/v1/tokens/{reader.pk}", HTTP_AUTHORIZATION=f"Bearer {writer_secret}")
+    assert response.status_code == 204
+    assert _get("/api/v1/me", reader_secret).status_code == 401  # type: ignore[attr-defined]

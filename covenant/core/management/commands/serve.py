@@ -34,6 +34,9 @@ class Command(BaseCommand):
             # Request lines without client addresses: see docs/ARCHITECTURE.md (privacy).
             "--access-logformat",
             '"%(r)s" %(s)s %(b)s %(L)ss',
+            # ... and without the secrets some URLs carry (invitation links, reset keys).
+            "--logger-class",
+            "covenant.accounts.accesslog.RedactingLogger",
         ]
         sys.stdout.flush()
         os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606 (replace this process by gunicorn)
