@@ -24,7 +24,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One state change, hash-chained to the one before it.
+    """One state change, hash-chained to the one before it (HMAC-SHA256 under
+    ``AUDIT_LOG_KEY``, which never lives in the database; see ``core/audit.py``).
 
     ``seq`` is assigned by :func:`covenant.core.audit.record` while it holds the
     lock on :class:`AuditHead`, so the chain has no gaps; a missing number means
@@ -70,7 +71,9 @@ class AuditEvent(models.Model):
 
 class AuditHead(models.Model):
     """The tip of the chain: the lock appenders take, and the anchor that lets
-    verification notice a deleted *last* event."""
+    verification notice a deleted *last* event. Being in the database it can be
+    moved back together with a cut-off tail; checkpoints of it kept elsewhere
+    (``verify-audit-log --checkpoint``) catch that."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)

@@ -49,3 +49,35 @@ def test_parallel_appends_form_one_chain(log: str) -> None:
     assert AuditEvent.objects.filter(action="test.parallel").count() == 90
     report = audit.verify_chain()
     assert report.ok, report.problem
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_verifying_while_writers_append_reports_no_false_break() -> None:
+    """A daily check runs on a live system: events committed while it walks are not a break."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are exercised on PostgreSQL")
+    AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": "0" * 64})
+    actor = Actor.system()
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(60):
+                audit.record(actor, "test.parallel", summary={"writer": n, "i": i})
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    reports: list[audit.ChainReport] = []
+    while any(t.is_alive() for t in threads) or not reports:
+        reports.append(audit.verify_chain())
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert [r.problem for r in reports if not r.ok] == []
+    assert audit.verify_chain().checked == AuditEvent.objects.count()

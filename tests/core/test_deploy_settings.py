@@ -32,6 +32,7 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
         {
             "COVENANT_ENV": "production",
             "SECRET_KEY": "x" * 20 + "a-real-looking-secret-key-for-the-deploy-check-0123456789",
+            "AUDIT_LOG_KEY": "an-audit-log-key-kept-outside-the-database-42",
             "ALLOWED_HOSTS": "covenant.example.org",
             "COVENANT_DATA_DIR": str(tmp_path),
         },
@@ -48,3 +49,12 @@ def test_production_refuses_the_development_secret(tmp_path: Path) -> None:
     result = _manage({"COVENANT_ENV": "production", "COVENANT_DATA_DIR": str(tmp_path)}, "check")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_requires_its_own_audit_log_key(tmp_path: Path) -> None:
+    secret = "x" * 20 + "a-real-looking-secret-key-for-the-deploy-check-0123456789"
+    base = {"COVENANT_ENV": "production", "SECRET_KEY": secret, "COVENANT_DATA_DIR": str(tmp_path)}
+    for audit_key in ("", "too-short", secret):
+        result = _manage({**base, "AUDIT_LOG_KEY": audit_key}, "check")
+        assert result.returncode != 0, audit_key
+        assert "AUDIT_LOG_KEY" in result.stderr
