@@ -11,3 +11,9 @@ class AuditsConfig(AppConfig):
         from covenant.registry.signals import facility_merged
 
         facility_merged.connect(move_audits_on_merge, dispatch_uid="audits.move_audits_on_merge")
+
+        from covenant.audits.selectors import readable_audit_refs
+        from covenant.risk.interface import register_reader
+
+        # An audit's risk signals are shown (and move the score) only for those who may read the audit.
+        register_reader("audit", readable_audit_refs)

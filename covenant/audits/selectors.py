@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from covenant.audits import rules
@@ -83,6 +83,20 @@ def get_audit(actor: Actor, audit_id: uuid.UUID | str) -> Audit:
     return get_scoped_or_404(visible_audits(actor), pk=audit_id)
 
 
+def readable_audit_refs(actor: Actor, refs: frozenset[str]) -> set[str]:
+    """Which of these audit ids (risk signals' ``source_ref``) the actor may read: the
+    audits' own rule, registered with ``risk.interface`` for the site risk it shows."""
+    ids = []
+    for ref in refs:
+        try:
+            ids.append(uuid.UUID(ref))
+        except ValueError:
+            continue
+    if not ids:
+        return set()
+    return {str(pk) for pk in visible_audits(actor).filter(pk__in=ids).values_list("pk", flat=True)}
+
+
 def audit_list(actor: Actor, *, q: str = "", status: str = "") -> QuerySet[Audit]:
     qs = visible_audits(actor)
     if q:
@@ -121,18 +135,16 @@ def site_audits(actor: Actor, facility: Facility) -> list[Audit]:
     return list(visible_audits(actor).filter(facility=facility).order_by("-end_date"))
 
 
-def hidden_audit_count(actor: Actor, facility: Facility) -> int:
-    """How many active audits of a site exist that a linked member cannot read (to ask for them).
+def may_ask_for_audits(actor: Actor, facility: Facility) -> bool:
+    """Whether a member may ask the site's supplier for its audits: it has an active link to
+    the site and the site has a verified owner to ask.
 
-    Only for members with a link to the site, who have a reason to ask; the
-    number reveals no content and no other member.
+    Deliberately blind to whether unshared audits exist: how many there are (even "one") would
+    tell the member what the supplier chose not to share.
     """
-    if actor.kind != OrgKind.MEMBER or actor.org is None:
-        return 0
-    if not _active_links().filter(org=actor.org, facility=facility).exists():
-        return 0
-    active = Audit.objects.filter(facility=facility, status=AuditStatus.ACTIVE)
-    return active.count() - active.filter(_member_access(actor.org.pk)).count()
+    if actor.kind != OrgKind.MEMBER or actor.org is None or facility.owner_id is None:
+        return False
+    return _active_links().filter(org=actor.org, facility=facility).exists()
 
 
 def shares_of(actor: Actor, audit: Audit) -> QuerySet[AuditShare]:
@@ -238,11 +250,13 @@ def is_recognised_for(audit: Audit, org: Organisation | None) -> bool:
 
 @dataclass(frozen=True)
 class Coverage:
+    """Counted from the audits the member may read only: an audit not shared with it leaves
+    no trace here (not even "a recognised audit exists"); high risk is the shared picture's band."""
+
     sites: int
     covered: int  # a recognised audit the member may read
-    recognised_not_shared: int  # one exists, but the supplier has not shared it (yet)
-    not_recognised: int  # audited, but nothing that meets the policy
-    never_audited: int
+    not_recognised: int  # audits the member may read, none of which meets the policy
+    never_audited: int  # no audit the member may read
     high_risk: int
     high_risk_covered: int
 
@@ -269,20 +283,16 @@ def _site_states(
     today: date,
     facility_ids: list[int] | None = None,
 ) -> QuerySet[SupplyLink]:
-    """Annotate links with ``recognised`` (a recognised audit exists), ``covered`` (and the member may read one)
-    and ``audited`` (any active audit). ``covered`` is only looked up where ``recognised`` holds.
+    """Annotate links with ``covered`` (a recognised audit the member may read) and ``audited``
+    (an active audit the member may read). Audits it may not read are not looked at.
 
     ``facility_ids`` narrows the audits looked at to a page's sites: PostgreSQL may hash a
     subquery's whole result instead of looking up row by row, so it must be small."""
     audits = Audit.objects.filter(facility_id__in=facility_ids) if facility_ids is not None else Audit.objects.all()
-    recognised = recognised_audits(policy, today, audits).filter(facility_id=OuterRef("facility_id"))
-    readable = recognised.filter(_readable_by(org.pk))
-    audited = audits.filter(facility_id=OuterRef("facility_id"), status=AuditStatus.ACTIVE)
+    readable = recognised_audits(policy, today, audits).filter(facility_id=OuterRef("facility_id"))
+    audited = audits.filter(facility_id=OuterRef("facility_id")).filter(_readable_by(org.pk))
     return links.annotate(
-        recognised=Exists(recognised),
-        covered=Case(
-            When(Exists(recognised), then=Exists(readable)), default=Value(False), output_field=BooleanField()
-        ),
+        covered=Exists(readable.filter(_readable_by(org.pk))),
         audited=Exists(audited),
     )
 
@@ -306,51 +316,58 @@ def coverage(actor: Actor, policy: rules.Policy | None = None) -> Coverage:
     today = timezone.localdate()
     policy = policy or effective_policy(org)
     site_ids = _active_links().filter(org=org).order_by().values("facility_id")
+    # Only audits the member may read count, so one not shared with it leaves no trace.
     # The supplier's "share all" first: where it holds, no share is looked up for the audit.
-    readable = Q(owner_id__in=share_all_supplier_ids()) | Q(
-        Exists(AuditShare.objects.filter(audit_id=OuterRef("pk"), org_id=org.pk))
-    )
-    recognised = (
+    share_all = share_all_supplier_ids()
+    readable = Q(owner_id__in=share_all) | Q(Exists(AuditShare.objects.filter(audit_id=OuterRef("pk"), org_id=org.pk)))
+    covered_sites = (
         recognised_audits(policy, today)
         .filter(facility_id__in=site_ids)
+        .filter(readable)
         .order_by()
         .values("facility_id")
-        .annotate(c=Max(Case(When(readable, then=Value(1)), default=Value(0))))
-    )
-    parts = [_sql(site_ids), _sql(recognised), _sql(band_rows())]
-    # "Audited at all" only matters for sites without a recognised audit: a probe of the
+    ).distinct()
+    parts = [_sql(site_ids), _sql(covered_sites), _sql(band_rows())]
+    # "Audited at all" only matters for sites without a covering audit: a probe of the
     # (facility, status) index per such site beats grouping every audit of the chain.
+    audits, shares = Audit._meta.db_table, AuditShare._meta.db_table
+    share_all_sql = f"x.owner_id IN ({', '.join(['%s'] * len(share_all))}) OR " if share_all else ""
     sql = f"""
         SELECT COUNT(*),
                COUNT(r.facility_id),
-               SUM(CASE WHEN r.c = 1 THEN 1 ELSE 0 END),
                SUM(CASE WHEN r.facility_id IS NULL
-                         AND EXISTS (SELECT 1 FROM {Audit._meta.db_table} x
-                                     WHERE x.facility_id = l.facility_id AND x.status = %s)
+                         AND EXISTS (SELECT 1 FROM {audits} x
+                                     WHERE x.facility_id = l.facility_id AND x.status = %s
+                                       AND ({share_all_sql}EXISTS (SELECT 1 FROM {shares} s
+                                                                   WHERE s.audit_id = x.id AND s.org_id = %s)))
                         THEN 1 ELSE 0 END),
                SUM(CASE WHEN b.band >= %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN b.band >= %s AND r.c = 1 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN b.band >= %s AND r.facility_id IS NOT NULL THEN 1 ELSE 0 END),
                SUM(CASE WHEN b.facility_id IS NULL THEN 1 ELSE 0 END)
         FROM ({parts[0][0]}) l
         LEFT JOIN ({parts[1][0]}) r ON r.facility_id = l.facility_id
         LEFT JOIN ({parts[2][0]}) b ON b.facility_id = l.facility_id
     """  # noqa: S608 - the parts are SQL compiled by the ORM, with their values as parameters
-    params = (AuditStatus.ACTIVE.value, HIGH_BAND, HIGH_BAND, *(p for _sql_text, part in parts for p in part))
+    params = (
+        AuditStatus.ACTIVE.value,
+        *share_all,
+        org.pk,
+        HIGH_BAND,
+        HIGH_BAND,
+        *(p for _sql_text, part in parts for p in part),
+    )
     for _attempt in range(2):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            sites, recognised_sites, covered, not_recognised, high, high_covered, unscored = (
-                int(v or 0) for v in cursor.fetchone()
-            )
+            sites, covered, not_recognised, high, high_covered, unscored = (int(v or 0) for v in cursor.fetchone())
         # Sites not scored yet (e.g. just imported) are scored now, then counted again.
         if not unscored or not score_unscored(site_ids):
             break
     return Coverage(
         sites=sites,
         covered=covered,
-        recognised_not_shared=recognised_sites - covered,
         not_recognised=not_recognised,
-        never_audited=sites - recognised_sites - not_recognised,
+        never_audited=sites - covered - not_recognised,
         high_risk=high,
         high_risk_covered=high_covered,
     )
@@ -370,17 +387,16 @@ def coverage_sites(actor: Actor, state: str = "", policy: rules.Policy | None = 
         return links
     states = _site_states(links, org, policy or effective_policy(org), timezone.localdate())
     # The django-stubs plugin does not follow annotations made in _site_states.
-    if state == "covered":
-        return states.filter(covered=True)  # type: ignore[misc,no-any-return]
-    if state == "not_shared":
-        return states.filter(recognised=True, covered=False)  # type: ignore[misc,no-any-return]
-    return states.filter(recognised=False)  # type: ignore[misc,no-any-return]
+    return states.filter(covered=(state == "covered"))  # type: ignore[misc,no-any-return]
 
 
 def with_states(actor: Actor, links: list[SupplyLink], policy: rules.Policy | None = None) -> list[SupplyLink]:
-    """The same links (one page), annotated with their audit state and last audit date."""
+    """The same links (one page), annotated with their audit state and the date of the last
+    audit the member may read (an unshared audit's date would betray it)."""
     org = actor.require_kind(OrgKind.MEMBER)
-    latest = Audit.objects.filter(facility_id=OuterRef("facility_id"), status=AuditStatus.ACTIVE).order_by("-end_date")
+    latest = (
+        Audit.objects.filter(facility_id=OuterRef("facility_id")).filter(_readable_by(org.pk)).order_by("-end_date")
+    )
     qs = scoped(actor, SupplyLink.objects.select_related("facility"), owner="org").filter(
         pk__in=[link.pk for link in links]
     )
@@ -520,24 +536,37 @@ def avoided_by_audit(today: date | None = None) -> dict[uuid.UUID, int]:
     return result
 
 
+def shared_audits() -> QuerySet[Audit]:
+    """Audits the supplier shared with at least one member (one by one, or all of them).
+
+    The sector's counters count these only: an audit shared with nobody leaves no trace in
+    anything others read, not even in a count (the only audit of a quarter would be "1")."""
+    shared = AuditShare.objects.filter(audit_id=OuterRef("pk"))
+    return Audit.objects.filter(Q(owner_id__in=share_all_supplier_ids()) | Q(Exists(shared)))
+
+
 def sector_counters() -> dict[str, Any]:
-    """What the sector reports: coverage of high-risk sites, audits avoided, audit burden, CAP KPIs."""
+    """What the sector reports: coverage of high-risk sites, audits avoided, audit burden, CAP KPIs.
+
+    Bands are the shared (public) risk picture; audits are those shared with some member."""
     from covenant.risk.interface import risk_bands
 
     today = timezone.localdate()
     sector = effective_policy(None)
+    audits = shared_audits()
     bands = risk_bands(_active_links().values("facility_id"))
     high = {f for f, band in bands.items() if band in HIGH_BANDS}
     recognised_sites = (
-        set(recognised_audits(sector, today).filter(facility_id__in=high).values_list("facility_id", flat=True))
+        set(recognised_audits(sector, today, audits).filter(facility_id__in=high).values_list("facility_id", flat=True))
         if high
         else set()
     )
     year_ago = rules.add_months(today, -12)
-    recent = Audit.objects.filter(status=AuditStatus.ACTIVE, end_date__gte=year_ago)
+    recent = audits.filter(status=AuditStatus.ACTIVE, end_date__gte=year_ago)
     per_site = Counter(recent.values_list("facility_id", flat=True))
     avoided = avoided_by_audit(today)
-    kpis = cap_kpis(CorrectiveAction.objects.all())
+    actions = CorrectiveAction.objects.filter(audit__in=audits)
+    kpis = cap_kpis(actions)
     return {
         "linked_sites": _active_links().values("facility_id").distinct().count(),
         "high_risk_sites": len(high),
@@ -550,9 +579,7 @@ def sector_counters() -> dict[str, Any]:
         "burden": (sum(per_site.values()) / len(per_site)) if per_site else None,
         "max_burden": max(per_site.values()) if per_site else 0,
         "kpis": kpis,
-        "open_actions": CorrectiveAction.objects.exclude(status=CapStatus.CLOSED)
-        .filter(audit__status=AuditStatus.ACTIVE)
-        .count(),
+        "open_actions": actions.exclude(status=CapStatus.CLOSED).filter(audit__status=AuditStatus.ACTIVE).count(),
     }
 
 

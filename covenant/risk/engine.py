@@ -3,7 +3,8 @@
 Sites that share (country, sector, risky goods) share a profile, so a full
 recomputation scores a few thousand profiles, not a million sites; what is per
 site is only the profile lookup and, for the few sites with signals, adding
-the deltas. The rows are written in one transaction (COPY on PostgreSQL).
+the deltas. The rows are written in one transaction (COPY on PostgreSQL). Only public signals
+(events, sanctions) are stored; restricted ones are applied per reader by the selectors.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from covenant.registry.models import Facility, FacilityStatus
-from covenant.risk.models import RiskProfile, SiteRisk, SiteSignal
+from covenant.risk.models import PUBLIC_SOURCES, RiskProfile, SiteRisk, SiteSignal
 from covenant.risk.reference import load_reference
 from covenant.risk.scoring import ReferenceData, adjust, profile_key, score_profile, summarise
 
@@ -35,9 +36,14 @@ class RecomputeResult:
 
 
 def active_deltas(facility_ids: Iterable[int] | None = None) -> dict[int, dict[str, float]]:
-    """Sum of unexpired signal deltas per facility and topic code."""
+    """Sum of unexpired *public* signal deltas per facility and topic code.
+
+    Signals of restricted sources (audits, ...) never enter the stored picture: every
+    participant reads it, and it must not move on evidence they may not read."""
     today = timezone.localdate()
-    qs = SiteSignal.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today), observed_on__lte=today)
+    qs = SiteSignal.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today), observed_on__lte=today, source__in=PUBLIC_SOURCES
+    )
     if facility_ids is not None:
         qs = qs.filter(facility_id__in=list(facility_ids))
     out: dict[int, dict[str, float]] = {}

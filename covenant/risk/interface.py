@@ -8,22 +8,38 @@ own ``source`` and ``source_ref``; calling again replaces the earlier signals
 (an audit deleted, an event ended). The risk model adds the signals' deltas to
 the inherent score and shows each one, with its explanation, next to it.
 
-Scores are sector data: every participant who can see a site sees its signals'
-explanations. Write them without confidential content (no grievance details, no
-names of members or workers), e.g. "Audit 2026-03: 2 major findings on wages".
+Two kinds of evidence, because the stored picture is sector data that every
+participant reads:
+
+- **Public** sources (``event``, ``sanctions``; reference indicators are public too)
+  move the shared, stored risk (``SiteRisk``): its score and band, ``risk_bands``,
+  the coverage counters, members' overviews and exports. Their explanations are
+  shown to everyone who sees the site.
+- **Restricted** sources (``audit``; ``self_assessment`` and ``grievance`` later) are
+  kept as signals but never enter the stored picture. They are applied per reader:
+  a site's risk page and API show a reader only the restricted signals whose source
+  object that reader may read (:func:`readable_signals`), with the score and band
+  adjusted by them, so a reader who may not read an audit sees nothing of it, not
+  even a changed score. The owning app says who may read what with
+  :func:`register_reader` (in its ``AppConfig.ready``), so ``risk`` never imports it.
+  A restricted source without a registered rule is read by nobody.
+
+Write explanations without confidential content all the same (no grievance details,
+no names of members or workers), e.g. "Audit 2026-03: 2 major findings on wages".
 
 Deltas are points on the 0-10 scale, limited to [-MAX_DELTA, +MAX_DELTA] per
 signal; the sum is applied after the inherent score and the result is kept
-within 0-10. Call these inside the caller's transaction; the site's stored
-risk is refreshed in the same transaction.
+within 0-10. Call these inside the caller's transaction; for a public source the
+site's stored risk is refreshed in the same transaction.
 
-:func:`risk_bands` answers each facility's overall band, for capabilities
-that count or sort by risk (for example audit coverage of high-risk sites).
+:func:`risk_bands` answers each facility's overall band from the stored (public)
+picture, for capabilities that count or sort by risk (for example audit coverage
+of high-risk sites).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,12 +47,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
+from covenant.core.actors import Actor
 from covenant.registry.models import Facility, FacilityStatus
 from covenant.risk.engine import refresh_sites
-from covenant.risk.models import SiteRisk, SiteSignal, Topic
+from covenant.risk.models import PUBLIC_SOURCES, RESTRICTED_SOURCES, SiteRisk, SiteSignal, Topic
 
 MAX_DELTA = 4.0
-SOURCES = ("audit", "self_assessment", "grievance", "event", "sanctions")
+SOURCES = RESTRICTED_SOURCES + PUBLIC_SOURCES
 
 
 @dataclass(frozen=True)
@@ -78,8 +95,10 @@ def replace_signals(*, facility_id: int, source: str, source_ref: str, signals: 
             )
         )
     SiteSignal.objects.bulk_create(rows)
-    # The site's stored picture follows at once, so pages and risk_bands() see the new evidence.
-    refresh_sites([facility_id])
+    if source in PUBLIC_SOURCES:
+        # The site's stored picture follows at once, so pages and risk_bands() see the new evidence.
+        # Restricted evidence never enters it: it is applied per reader (readable_signals).
+        refresh_sites([facility_id])
     return len(rows)
 
 
@@ -91,8 +110,46 @@ def clear_signals(*, source: str, source_ref: str, facility_id: int | None = Non
         qs = qs.filter(facility_id=facility_id)
     affected = list(qs.values_list("facility_id", flat=True).distinct())
     deleted, _ = qs.delete()
-    refresh_sites(affected)
+    if source in PUBLIC_SOURCES:
+        refresh_sites(affected)
     return deleted
+
+
+# --- Who reads restricted evidence -------------------------------------------------------
+
+#: ``(actor, refs) -> the refs among them whose source object the actor may read``
+ReadableRefs = Callable[[Actor, frozenset[str]], set[str]]
+_READERS: dict[str, ReadableRefs] = {}
+
+
+def register_reader(source: str, readable: ReadableRefs) -> None:
+    """The owning app's rule for who may read its restricted signals (call in ``AppConfig.ready``)."""
+    if source not in RESTRICTED_SOURCES:
+        raise ValueError(f"{source!r} is not a restricted signal source; restricted: {', '.join(RESTRICTED_SOURCES)}")
+    _READERS[source] = readable
+
+
+def readable_refs(actor: Actor, source: str, refs: Iterable[str]) -> set[str]:
+    """The ``source_ref``s of ``source`` that ``actor`` may read: all of a public source's,
+    and of a restricted source what its app's rule allows (none if it registered no rule)."""
+    wanted = frozenset(refs)
+    if source in PUBLIC_SOURCES:
+        return set(wanted)
+    reader = _READERS.get(source)
+    if reader is None or not wanted or actor.org is None:
+        return set()
+    return set(reader(actor, wanted)) & wanted
+
+
+def readable_signals(actor: Actor, signals: Iterable[SiteSignal]) -> list[SiteSignal]:
+    """The signals ``actor`` may see: every public one, and restricted ones whose source object it may read."""
+    signals = list(signals)
+    refs: dict[str, set[str]] = {}
+    for s in signals:
+        if s.source not in PUBLIC_SOURCES:
+            refs.setdefault(s.source, set()).add(s.source_ref)
+    allowed = {source: readable_refs(actor, source, wanted) for source, wanted in refs.items()}
+    return [s for s in signals if s.source in PUBLIC_SOURCES or s.source_ref in allowed.get(s.source, ())]
 
 
 BAND_NAMES = ("low", "medium", "high", "very_high")
@@ -101,8 +158,9 @@ BAND_NAMES = ("low", "medium", "high", "very_high")
 def risk_bands(facilities: Iterable[int] | QuerySet[Any]) -> dict[int, str]:
     """Each facility's overall band: the highest over topics of its adjusted score.
 
-    ``"low" | "medium" | "high" | "very_high"``. Member overrides are not included (they
-    are private to each member). Facilities not scored yet are scored now; ids of
+    ``"low" | "medium" | "high" | "very_high"``. The shared picture: public evidence only
+    (restricted signals such as audits and members' overrides are not included: they are
+    not everyone's to read). Facilities not scored yet are scored now; ids of
     unknown or inactive facilities are left out.
 
     ``facilities`` is ids, or for many sites a queryset of ids (e.g.

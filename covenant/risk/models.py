@@ -33,6 +33,13 @@ class Topic(models.Model):
         return self.name_nl if self.name_nl and (get_language() or "").startswith("nl") else self.name
 
 
+# Evidence anyone may read: it moves the shared, stored picture (``SiteRisk``).
+PUBLIC_SOURCES = ("event", "sanctions")
+# Evidence with restricted readership: kept as signals, never stored in ``SiteRisk``, and
+# applied only for a reader who may read the source object (see ``risk.interface``).
+RESTRICTED_SOURCES = ("audit", "self_assessment", "grievance")
+
+
 class SiteSignal(models.Model):
     """Site-specific evidence that moves a site's risk on one topic up or down.
 

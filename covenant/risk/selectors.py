@@ -2,8 +2,9 @@
 
 What a member sources from, its overrides, alerts and event responses are the
 member's own (``owner="org"``, no secretariat access). The secretariat sees
-counts per event, never which sites a member sources from. Scores of a site
-are sector data, like the register itself.
+counts per event, never which sites a member sources from. A site's stored
+scores are sector data, like the register itself, built from public evidence
+only; restricted evidence (audits) is added per reader in :func:`site_risk`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import OrgKind
 from covenant.registry.models import Facility, SupplyLink
 from covenant.registry.selectors import ChainSite, beyond_tier_one, chain_sites_in
+from covenant.risk.interface import readable_signals
 from covenant.risk.models import (
     BAND_CODES,
+    RESTRICTED_SOURCES,
     EventAlert,
     EventResponse,
     HitStatus,
@@ -43,7 +46,7 @@ from covenant.risk.models import (
     Topic,
     TopicWeight,
 )
-from covenant.risk.scoring import BAND_LIMITS, BANDS, band, band_index
+from covenant.risk.scoring import BAND_LIMITS, BANDS, adjust, band, band_index, summarise
 
 
 def topics() -> list[Topic]:
@@ -536,26 +539,43 @@ class SiteRiskView:
     sanctions: list[ScreeningHit] = field(default_factory=list)
     events: list[RiskEvent] = field(default_factory=list)
     can_override: bool = False
+    # Restricted evidence this reader may read (an audit shared with it) moves its view:
+    # the stored, shared picture does not include it.
+    restricted: bool = False
 
 
 def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
-    """A site's risk by topic with its explanation. Scores are sector data; the
-    override shown is only the actor's own organisation's."""
+    """A site's risk by topic with its explanation, as this reader may see it.
+
+    The stored picture (public evidence) is sector data. Restricted evidence (an audit)
+    is added only for a reader who may read its source, with the scores and band it
+    moves; anyone else sees the stored picture, without a trace of it. The override
+    shown is only the actor's own organisation's."""
     actor.require_org()
     risk = SiteRisk.objects.select_related("profile").filter(facility=facility).first()
     if risk is None:
         return SiteRiskView(facility=facility, computed=False)
     today = timezone.localdate()
-    signals: dict[str, list[SiteSignal]] = defaultdict(list)
-    for signal in SiteSignal.objects.filter(
+    active = SiteSignal.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today), facility=facility, observed_on__lte=today
-    ).select_related("topic"):
+    ).select_related("topic")
+    signals: dict[str, list[SiteSignal]] = defaultdict(list)
+    for signal in readable_signals(actor, active):
         signals[signal.topic.code].append(signal)
     own = {o.topic_id: o for o in scoped(actor, RiskOverride.objects.all(), owner="org").filter(facility=facility)}
+    topic_list = topics()
     inherent = risk.profile.scores
     adjusted = risk.adjusted or inherent
+    overall, band_code = risk.score, BAND_CODES[risk.band]
+    restricted = any(s.source in RESTRICTED_SOURCES for ss in signals.values() for s in ss)
+    if restricted:
+        # This reader's own view: the stored picture's public deltas plus the restricted ones it may read.
+        deltas = {code: sum(s.delta for s in ss) for code, ss in signals.items()}
+        adjusted = adjust(inherent, deltas)
+        summary = summarise(adjusted, {t.code: t.severity for t in topic_list})
+        overall, band_code = summary.score, BANDS[summary.band]
     items = []
-    for t in topics():
+    for t in topic_list:
         if t.code not in inherent:
             continue
         items.append(
@@ -579,8 +599,8 @@ def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
     return SiteRiskView(
         facility=facility,
         computed=True,
-        overall=risk.score,
-        band=BAND_CODES[risk.band],
+        overall=overall,
+        band=band_code,
         topics=items,
         sanctions=list(
             ScreeningHit.objects.filter(facility=facility, status=HitStatus.CONFIRMED).select_related(
@@ -589,6 +609,7 @@ def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
         ),
         events=list(RiskEvent.objects.filter(pk__in=event_ids)),
         can_override=can_override,
+        restricted=restricted,
     )
 
 
@@ -596,6 +617,12 @@ def get_override(actor: Actor, override_id: int) -> RiskOverride:
     return get_scoped_or_404(
         scoped(actor, RiskOverride.objects.select_related("facility", "topic"), owner="org"), pk=override_id
     )
+
+
+def get_own_override(actor: Actor, facility: Facility, topic_code: str) -> RiskOverride:
+    """The actor's own override of one site on one topic (the API names it by site and topic)."""
+    qs = scoped(actor, RiskOverride.objects.select_related("facility", "topic"), owner="org")
+    return get_scoped_or_404(qs, facility=facility, topic__code=topic_code)
 
 
 # --- Events --------------------------------------------------------------------------

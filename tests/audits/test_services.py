@@ -199,13 +199,16 @@ def test_access_requests_go_to_the_supplier(world: World) -> None:
     audit = services.create_audit(supplier, _input(site))
     link(world.member_b, site)
     member_b = actor_of(world.admin_b)
-    assert selectors.hidden_audit_count(member_b, site) == 1
+    # A linked member may ask; whether unshared audits exist is not for it to learn.
+    unaudited = _site(world)
+    link(world.member_b, unaudited)
+    assert selectors.may_ask_for_audits(member_b, site) and selectors.may_ask_for_audits(member_b, unaudited)
+    assert not selectors.may_ask_for_audits(actor_of(world.admin_a), site)  # not linked
     request = services.request_access(member_b, site, "please")
     assert services.request_access(member_b, site) == request  # no duplicates
     assert list(selectors.access_requests(supplier)) == [request]
     services.decide_access_request(supplier, request, grant=True)
     assert selectors.visible_audits(member_b).filter(pk=audit.pk).exists()
-    assert selectors.hidden_audit_count(member_b, site) == 0
 
 
 def test_reads_of_shared_audits_are_on_the_suppliers_trail(world: World) -> None:
@@ -264,22 +267,23 @@ def test_coverage_of_a_members_chain(world: World) -> None:
     for shared in (audit, old):
         services.grant_access(supplier, shared, world.member_a)
     result = selectors.coverage(actor_of(world.admin_a))
-    assert (result.sites, result.covered, result.recognised_not_shared) == (4, 1, 1)
-    assert (result.not_recognised, result.never_audited) == (1, 1)
-    # Critical wage findings make the audited sites high-risk; a Danish site stays below high.
+    # The audit not shared with member A counts as nothing: that site is as if never audited.
+    assert (result.sites, result.covered, result.not_recognised, result.never_audited) == (4, 1, 1, 2)
+    # The Chinese sites are high-risk from their country and sector alone (audits do not move
+    # the shared bands); the Danish site stays below high.
     assert (result.high_risk, result.high_risk_covered) == (3, 1)
     member = actor_of(world.admin_a)
     rows = selectors.with_states(member, list(selectors.coverage_sites(member)))
     # The counts agree with the per-site states the table shows.
     assert sum(link.covered for link in rows) == result.covered  # type: ignore[attr-defined]
-    assert sum(link.recognised for link in rows) == result.covered + result.recognised_not_shared  # type: ignore[attr-defined]
     assert sum(not link.audited for link in rows) == result.never_audited  # type: ignore[attr-defined]
-    states = {link.facility_id: (link.covered, link.recognised) for link in rows}  # type: ignore[attr-defined]
-    assert [link.facility_id for link in selectors.coverage_sites(member, "not_shared")] == [not_shared.pk]
+    states = {link.facility_id: (link.covered, link.audited, link.last_audit) for link in rows}  # type: ignore[attr-defined]
     gaps = {link.facility_id for link in selectors.coverage_sites(member, "gap")}
-    assert gaps == {unaudited.pk, outdated.pk}  # no recognised audit, whether audited or not
-    assert states[covered.pk] == (True, True) and states[not_shared.pk] == (False, True)
-    assert states[unaudited.pk] == (False, False)
+    assert gaps == {unaudited.pk, outdated.pk, not_shared.pk}  # no recognised audit it may read
+    assert [link.facility_id for link in selectors.coverage_sites(member, "covered")] == [covered.pk]
+    assert states[covered.pk] == (True, True, audit.end_date)
+    assert states[not_shared.pk] == (False, False, None) == states[unaudited.pk]  # not even its date
+    assert states[outdated.pk] == (False, True, old.end_date)
 
 
 def test_audit_requests_offer_recognised_audits_first_then_join(world: World) -> None:
@@ -292,9 +296,13 @@ def test_audit_requests_offer_recognised_audits_first_then_join(world: World) ->
         link(org, unaudited)
     ApscaAuditor.objects.create(number="21701234", name="Li Wei", level="CSCA", status="active")
     audit = services.create_audit(supplier, _input(audited))
+    services.grant_access(supplier, audit, world.member_a)
     offered = services.request_audit(actor_of(world.admin_a), audited)
     assert offered.status == AuditRequestStatus.COVERED and offered.offered_audit == audit
-    assert selectors.access_requests(supplier).count() == 1  # it asked for access on the way
+    # Member B may not read that audit: it is not offered (nor hinted at), so B's request joins a joint audit.
+    not_offered = services.request_audit(actor_of(world.admin_b), audited)
+    assert not_offered.status == AuditRequestStatus.JOINED and not_offered.offered_audit is None
+    assert not selectors.access_requests(supplier).exists()  # nothing asked on the member's behalf
     first = services.request_audit(actor_of(world.admin_a), unaudited, estimated_cost=Decimal("3000"))
     second = services.request_audit(actor_of(world.admin_b), unaudited)
     assert first.joint is not None and first.joint == second.joint

@@ -23,7 +23,7 @@ def audit_timeline(context: dict[str, Any], site: Facility) -> dict[str, Any]:
         "site": site,
         "actor": actor,
         "audits": selectors.site_audits(actor, site) if shown else [],
-        "hidden": selectors.hidden_audit_count(actor, site),
+        "may_ask": selectors.may_ask_for_audits(actor, site),
         "today": timezone.localdate(),
         "can_enter": actor.can_edit
         and (actor.kind == OrgKind.AUDIT_FIRM or (actor.kind == OrgKind.SUPPLIER and site.owner_id == actor.org.pk)),
