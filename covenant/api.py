@@ -6,24 +6,42 @@ turn the request into an Actor and arguments, and call a selector or a service.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from covenant.accounts.api import router as accounts_router
 from covenant.audits.api import router as audits_router
 from covenant.core.api import router as core_router
-from covenant.core.apiutils import BrowserSessionAuth, TokenAuth, install_error_handlers
+from covenant.core.apiutils import BrowserSessionAuth, TokenAuth, document_problems, install_error_handlers
 from covenant.grievances.api import router as grievances_router
 from covenant.orgs.api import router as orgs_router
 from covenant.registry.api import router as registry_router
 from covenant.risk.api import router as risk_router
 
-api = NinjaAPI(
+
+class CovenantAPI(NinjaAPI):
+    """The API whose OpenAPI document also declares every operation's error responses."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        doc = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_problems(doc)
+        return doc
+
+
+api = CovenantAPI(
     title="Covenant API",
     version="1",
     description=(
         "The HTTP API of Covenant. Authenticate with an organisation API token "
         "(`Authorization: Bearer cov_…`), made on the organisation's API tokens page. "
-        "Lists are paginated with `page` and `page_size`; errors are `application/problem+json`."
+        "Every list answers `{count, page, page_size, next, previous, items}`: ask for a page with "
+        "`page` (from 1) and `page_size` (1 to 200, default 50); `next` and `previous` are the "
+        "neighbouring pages' URLs with the other query parameters kept, or null. "
+        "Errors are `application/problem+json` documents (`Problem`: type, title, status, detail, "
+        "and `errors` listing each invalid value on a 422); each operation lists those it can answer. "
+        "A read-only token gets 403 on every write."
     ),
     urls_namespace="api",
     auth=[TokenAuth(), BrowserSessionAuth()],

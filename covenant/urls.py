@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("covenant.grievances.urls")),
 ]
 
+handler400 = "covenant.core.views.error_400"
 handler403 = "covenant.core.views.error_403"
 handler404 = "covenant.core.views.error_404"
 handler500 = "covenant.core.views.error_500"

@@ -12,6 +12,7 @@ from covenant.accounts import selectors, services
 from covenant.accounts.models import ApiToken
 from covenant.core.apiutils import Page
 from covenant.core.web import actor_of
+from covenant.orgs.models import OrgKind, Role
 
 router = Router(tags=["Me and API tokens"])
 
@@ -20,8 +21,8 @@ class MeOut(Schema):
     email: str
     full_name: str
     organisation: str
-    organisation_kind: str
-    role: str
+    organisation_kind: OrgKind
+    role: Role
     read_only: bool
 
 
@@ -45,13 +46,13 @@ class TokenOut(Schema):
 def me(request: HttpRequest) -> MeOut:
     actor = actor_of(request)
     org = actor.require_org()
-    assert actor.user is not None
+    assert actor.user is not None and actor.role is not None
     return MeOut(
         email=actor.user.email,
         full_name=actor.user.full_name,
         organisation=org.slug,
-        organisation_kind=org.kind,
-        role=actor.role or "",
+        organisation_kind=OrgKind(org.kind),
+        role=Role(actor.role),
         read_only=actor.read_only,
     )
 

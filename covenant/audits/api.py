@@ -1,22 +1,34 @@
 """API routes of audits: audit firms and suppliers push audits, findings and reports; members read what is shared."""
 
-from __future__ import annotations
-
 import uuid
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.params.functions import Form as FormField
 from ninja.responses import Status
 
 from covenant.audits import selectors, services
-from covenant.audits.models import Audit, CorrectiveAction, Finding, SchemeVersion
+from covenant.audits.models import (
+    Announcement,
+    Audit,
+    AuditShare,
+    AuditStatus,
+    AuditType,
+    CapEvidence,
+    CapStatus,
+    CorrectiveAction,
+    Finding,
+    RegisterCheck,
+    SchemeVersion,
+    Verification,
+)
 from covenant.audits.views import report_response
-from covenant.core.apiutils import Page
+from covenant.core.apiutils import Page, PathId
 from covenant.core.web import actor_of
 from covenant.registry import selectors as registry_selectors
 
@@ -37,39 +49,45 @@ class SchemeVersionOut(Schema):
         return f"{obj.scheme.code}/{obj.version}"
 
 
+# Head counts are stored as 32-bit unsigned integers.
+Workers = Annotated[int | None, Field(None, ge=0, le=2**31 - 1)]
+
+
 class AuditorIn(Schema):
-    name: str
-    apsca_number: str = ""
-    level: str = ""
+    name: str = Field(..., max_length=200)
+    apsca_number: str = Field("", max_length=8)
+    level: str = Field("", max_length=20)
     is_lead: bool = False
 
 
 class FindingIn(Schema):
-    section: str
-    grade: str
+    section: str = Field(..., max_length=20, description="A section code of the scheme version.")
+    grade: str = Field(..., max_length=30, description="A grade code of the scheme version.")
     description: str
-    legal_reference: str = ""
+    legal_reference: str = Field("", max_length=300)
 
 
 class AuditIn(Schema):
-    facility: str
-    scheme: str  # e.g. "smeta/7.0-4p"
+    facility: str = Field(..., description="The site's id in the register.")
+    scheme: str = Field(
+        ..., description='A scheme version, as "code/version" from /audit-schemes, e.g. "smeta/7.0-4p".'
+    )
     start_date: date
     end_date: date
-    audit_firm_name: str
-    audit_type: str = "initial"
-    announcement: str = "announced"
-    workers_female: int | None = None
-    workers_male: int | None = None
-    workers_other: int | None = None
-    rating: str = ""
+    audit_firm_name: str = Field(..., max_length=200)
+    audit_type: AuditType = AuditType.INITIAL
+    announcement: Announcement = Announcement.ANNOUNCED
+    workers_female: Workers = None
+    workers_male: Workers = None
+    workers_other: Workers = None
+    rating: str = Field("", max_length=10, description="A rating code of the scheme version, if it rates.")
     auditors: list[AuditorIn]
     findings: list[FindingIn] = []
 
 
 class ActionOut(Schema):
     id: int
-    status: str
+    status: CapStatus
     overdue: bool
     due_date: date | None
     action: str
@@ -84,7 +102,7 @@ class FindingOut(Schema):
     number: int
     section: str
     grade: str
-    severity: str
+    severity: Literal["critical", "major", "minor", "none"]
     collaborative: bool
     description: str
     legal_reference: str
@@ -99,8 +117,8 @@ class AuditOut(Schema):
     id: uuid.UUID
     facility: str
     scheme: str
-    audit_type: str
-    announcement: str
+    audit_type: AuditType
+    announcement: Announcement
     start_date: date
     end_date: date
     audit_firm_name: str
@@ -108,7 +126,7 @@ class AuditOut(Schema):
     valid_until: date
     follow_up_due: date | None
     qualified_auditor: bool
-    status: str
+    status: AuditStatus
     has_report: bool
 
     @staticmethod
@@ -129,7 +147,7 @@ class AuditorOut(Schema):
     apsca_number: str
     level: str
     is_lead: bool
-    register_check: str
+    register_check: RegisterCheck
 
 
 class AuditDetailOut(AuditOut):
@@ -147,11 +165,12 @@ class AuditDetailOut(AuditOut):
 
 
 class CoverageOut(Schema):
+    """Counted from the audits you may read only: an audit not shared with you leaves no trace."""
+
     sites: int
     covered: int
-    recognised_not_shared: int
     not_recognised: int
-    never_audited: int
+    never_audited: int = Field(..., description="Sites without an audit you may read.")
     high_risk: int
     high_risk_covered: int
 
@@ -169,6 +188,7 @@ def _required(file: UploadedFile | None) -> UploadedFile:
 
 
 @router.get("/audit-schemes", response=list[SchemeVersionOut], summary="The audit schemes and versions")
+@paginate(Page)
 def list_schemes(request: HttpRequest) -> Any:
     actor_of(request).require_org()
     return selectors.scheme_versions()
@@ -227,7 +247,18 @@ def upload_report(request: HttpRequest, audit_id: uuid.UUID, file: File[Uploaded
     )
 
 
-@router.get("/audits/{audit_id}/report", summary="Download the report")
+@router.get(
+    "/audits/{audit_id}/report",
+    summary="Download the report",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The report",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def download_report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     return report_response(request, audit_id)
 
@@ -271,7 +302,7 @@ class CapOut(ActionOut):
 
 
 class VerifyIn(Schema):
-    method: str  # desk_review | follow_up_audit
+    method: Verification
     note: str = ""
 
 
@@ -281,13 +312,13 @@ class ShareIn(Schema):
 
 @router.get("/caps", response=list[CapOut], summary="Corrective actions of the audits you may read")
 @paginate(Page)
-def list_caps(request: HttpRequest, show: str = "overdue") -> Any:
+def list_caps(request: HttpRequest, show: Literal["overdue", "open"] = "overdue") -> Any:
     actor = actor_of(request)
     return selectors.overdue_actions(actor) if show == "overdue" else selectors.open_actions(actor)
 
 
 @router.post("/caps/{action_id}/verify", response=CapOut, summary="Verify and close a corrective action")
-def verify_cap(request: HttpRequest, action_id: int, payload: VerifyIn) -> Any:
+def verify_cap(request: HttpRequest, action_id: PathId, payload: VerifyIn) -> Any:
     actor = actor_of(request)
     return services.verify_action(
         actor, selectors.get_action(actor, action_id), method=payload.method, note=payload.note
@@ -314,3 +345,107 @@ def unshare_audit(request: HttpRequest, audit_id: uuid.UUID, member: str) -> Any
         raise Http404
     services.revoke_access(actor, audit, org)
     return Status(204, None)
+
+
+# --- What the pages do that the routes above did not: whom an audit is shared with, and the
+# site's side of a corrective action plan (its evidence and its updates).
+
+
+class AuditShareOut(Schema):
+    member: str = Field(..., description="The member's slug.")
+    name: str
+    shared_at: datetime
+    recognised: bool = Field(..., description="Whether the audit meets this member's recognition policy.")
+
+    @staticmethod
+    def resolve_member(obj: AuditShare) -> str:
+        return obj.org.slug
+
+    @staticmethod
+    def resolve_name(obj: AuditShare) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_shared_at(obj: AuditShare) -> datetime:
+        return obj.created_at
+
+    @staticmethod
+    def resolve_recognised(obj: AuditShare) -> bool:
+        return selectors.is_recognised_for(obj.audit, obj.org)
+
+
+class EvidenceOut(Schema):
+    id: int
+    action: int
+    filename: str
+    size: int
+    note: str
+    uploaded_at: datetime
+
+    @staticmethod
+    def resolve_action(obj: CapEvidence) -> int:
+        return obj.action_id
+
+
+class CapUpdateIn(Schema):
+    action: str | None = Field(None, description="What the site does about the finding; left out: unchanged.")
+    responsible: str | None = Field(None, max_length=200, description="Who at the site owns it; left out: unchanged.")
+    due_date: date | None = Field(None, description="Not before the audit; collaborative actions have none.")
+    progress: bool = Field(False, description="Marks an open action as in progress ('Progress made').")
+
+
+@router.get(
+    "/audits/{audit_id}/shares",
+    response=list[AuditShareOut],
+    summary="Whom an audit is shared with (the supplier that owns it)",
+)
+@paginate(Page)
+def list_audit_shares(request: HttpRequest, audit_id: uuid.UUID) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    # As on the audit's page: a member the audit is shared with reads the audit, not its other readers.
+    if actor.org is None or audit.owner_id != actor.org.pk:
+        raise PermissionDenied("Only the supplier that owns the audit sees whom it is shared with.")
+    return selectors.shares_of(actor, audit).select_related("audit").order_by("org__name")
+
+
+@router.post(
+    "/caps/{action_id}/evidence",
+    response={201: EvidenceOut},
+    summary="Add evidence to a corrective action (the site's side; PDF, PNG or JPEG)",
+)
+def add_cap_evidence(
+    request: HttpRequest,
+    action_id: PathId,
+    note: Annotated[str, FormField("", max_length=500)] = "",
+    file: File[UploadedFile | None] = None,
+) -> Any:
+    actor = actor_of(request)
+    action = selectors.get_action(actor, action_id)
+    file = _required(file)
+    evidence = services.add_evidence(
+        actor,
+        action,
+        filename=file.name or "evidence",
+        data=file.read(services.max_report_bytes() + 1),
+        note=note,
+    )
+    return Status(201, evidence)
+
+
+@router.patch(
+    "/caps/{action_id}",
+    response=CapOut,
+    summary="Update a corrective action (the site's side): the plan, its owner, due date, progress",
+)
+def update_cap(request: HttpRequest, action_id: PathId, payload: CapUpdateIn) -> Any:
+    actor = actor_of(request)
+    item = selectors.get_action(actor, action_id)
+    return services.update_action(
+        actor,
+        item,
+        action_text=item.action if payload.action is None else payload.action,
+        responsible=item.responsible if payload.responsible is None else payload.responsible,
+        due_date=payload.due_date,
+        progress=payload.progress,
+    )

@@ -55,6 +55,7 @@ from covenant.audits.models import (
 )
 from covenant.core import audit as trail
 from covenant.core.actors import Actor
+from covenant.core.errors import Conflict
 from covenant.orgs.models import Membership, Organisation, OrgKind
 from covenant.registry.listfiles import ListFileError, read_table
 from covenant.registry.messages import file_error_text
@@ -725,7 +726,7 @@ def decide_access_request(actor: Actor, request: AccessRequest, *, grant: bool) 
     if request.supplier_id != org.pk:
         raise PermissionDenied
     if request.status != RequestStatus.PENDING:
-        raise ValidationError(_("This request was already answered."))
+        raise Conflict(_("This request was already answered."))
     request.status = RequestStatus.GRANTED if grant else RequestStatus.DECLINED
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
@@ -761,7 +762,7 @@ def update_action(
 ) -> CorrectiveAction:
     _require_site_side(actor, action)
     if action.status == CapStatus.CLOSED:
-        raise ValidationError(_("This action is closed."))
+        raise Conflict(_("This action is closed."))
     if due_date is not None and due_date < action.audit.end_date:
         raise ValidationError(_("The due date is before the audit."))
     if action.finding.collaborative and due_date is not None:
@@ -786,7 +787,7 @@ def update_action(
 def add_evidence(actor: Actor, action: CorrectiveAction, *, filename: str, data: bytes, note: str = "") -> CapEvidence:
     _require_site_side(actor, action)
     if action.status == CapStatus.CLOSED:
-        raise ValidationError(_("This action is closed."))
+        raise Conflict(_("This action is closed."))
     _check_evidence(filename, data)
     saved: list[str] = []
     path = _store("cap-evidence", filename, data, saved)
@@ -817,7 +818,11 @@ def add_evidence(actor: Actor, action: CorrectiveAction, *, filename: str, data:
 
 def can_verify(actor: Actor, action: CorrectiveAction) -> bool:
     """The audit firm of the audit, or a member the audit is shared with, verifies; never the site itself."""
-    if actor.org is None or not actor.can_edit or action.status == CapStatus.CLOSED:
+    return action.status != CapStatus.CLOSED and _is_verifier(actor, action)
+
+
+def _is_verifier(actor: Actor, action: CorrectiveAction) -> bool:
+    if actor.org is None or not actor.can_edit:
         return False
     audit = action.audit
     if actor.kind == OrgKind.AUDIT_FIRM:
@@ -832,8 +837,10 @@ def can_verify(actor: Actor, action: CorrectiveAction) -> bool:
 @transaction.atomic
 def verify_action(actor: Actor, action: CorrectiveAction, *, method: str, note: str = "") -> CorrectiveAction:
     """Close an action after checking it (desk review of documents, or a follow-up audit)."""
-    if not can_verify(actor, action):
+    if not _is_verifier(actor, action):
         raise PermissionDenied(_("You may not verify this action."))
+    if action.status == CapStatus.CLOSED:
+        raise Conflict(_("This action is closed."))
     if method not in Verification.values:
         raise ValidationError(_("Say how the action was verified: desk review or follow-up audit."))
     action.status = CapStatus.CLOSED
@@ -1157,9 +1164,11 @@ def request_audit(
 ) -> AuditRequest:
     """A member asks for an audit of a site it sources from.
 
-    A recognised audit that exists is offered first (and access to it asked of
-    the supplier if the member cannot read it yet); only when there is none is
-    the request joined with other members' requests for the site into one audit.
+    A recognised audit the member may read is offered first; only when there is none
+    is the request joined with other members' requests for the site into one audit.
+    An audit not shared with the member is never offered: that alone would tell it
+    what the supplier chose not to share (the member may ask the supplier for the
+    site's audits with :func:`request_access`).
     """
     from covenant.audits.selectors import _active_links, effective_policy, recognised_audits, visible_audits
 
@@ -1172,7 +1181,12 @@ def request_audit(
     ).first()
     if existing is not None:
         return existing
-    recognised = recognised_audits(effective_policy(org)).filter(facility=facility).order_by("-end_date").first()
+    recognised = (
+        recognised_audits(effective_policy(org), audits=visible_audits(actor))
+        .filter(facility=facility)
+        .order_by("-end_date")
+        .first()
+    )
     if recognised is not None:
         request = AuditRequest.objects.create(
             org=org,
@@ -1182,8 +1196,6 @@ def request_audit(
             status=AuditRequestStatus.COVERED,
             offered_audit=recognised,
         )
-        if not visible_audits(actor).filter(pk=recognised.pk).exists():
-            request_access(actor, facility, _("Asked for while requesting an audit."))
     else:
         joint = JointAudit.objects.select_for_update().filter(
             facility=facility, status=JointAuditStatus.PLANNING

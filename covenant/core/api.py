@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from covenant.core import selectors
-from covenant.core.apiutils import Page
+from covenant.core.apiutils import BoundedDatetime, Page
 from covenant.core.web import actor_of
 
 router = Router(tags=["Audit trail"])
@@ -33,5 +33,5 @@ class AuditEventOut(Schema):
 
 @router.get("/audit-events", response=list[AuditEventOut], summary="Your organisation's audit trail (administrators)")
 @paginate(Page)
-def list_audit_events(request: HttpRequest, action: str | None = None, since: datetime | None = None) -> object:
+def list_audit_events(request: HttpRequest, action: str | None = None, since: BoundedDatetime | None = None) -> object:
     return selectors.audit_events(actor_of(request), action=action, since=since)

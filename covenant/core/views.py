@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST, require_safe
 
 from covenant.core import selectors
-from covenant.core.apiutils import problem
+from covenant.core.apiutils import problem, request_too_large
 from covenant.core.decorators import org_required
 from covenant.core.middleware import ACTIVE_ORG_SESSION_KEY
 from covenant.core.web import actor_of
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:dashboard")
     return redirect("account_login")
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -30,6 +34,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @org_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     context = selectors.dashboard(actor)
@@ -37,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     action = request.GET.get("action", "").strip()
@@ -46,6 +52,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def job_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     job = selectors.get_job(request.actor, job_id)  # type: ignore[attr-defined]
     refresh = request.GET.get("refresh") == "1"
@@ -70,6 +77,18 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A body that could not be read: too large (413), or malformed, or with too many fields (400)."""
+    if isinstance(exception, RequestDataTooBig):
+        if _is_api(request):
+            return request_too_large(request)
+        return HttpResponse(render_to_string("413.html"), status=413)
+    if _is_api(request):
+        return problem(400, "Invalid request", "The request could not be read.")
+    # A plain page: the body could not be read, so nothing may depend on it (the session, CSRF).
+    return HttpResponse(render_to_string("400.html"), status=400)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

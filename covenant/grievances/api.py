@@ -7,11 +7,9 @@ handlers can follow cases here by reference, topic, site, stage and clocks, as i
 members' view of the web pages.
 """
 
-from __future__ import annotations
-
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -20,7 +18,7 @@ from ninja.pagination import paginate
 from covenant.core.apiutils import Page
 from covenant.core.web import actor_of
 from covenant.grievances import selectors
-from covenant.grievances.models import Case
+from covenant.grievances.models import Case, Channel, Stage
 
 router = Router(tags=["Grievances"])
 
@@ -31,12 +29,12 @@ class CaseOut(Schema):
     site: str | None  # the facility's public id, when the report named a site in the register
     country: str
     topics: list[str]
-    channel: str
-    stage: str
+    channel: Channel
+    stage: Stage
     received_on: date
     acknowledged_on: date | None
     closed_on: date | None
-    overdue: list[str]  # the clocks that have run out: acknowledge, feedback, stage
+    overdue: list[Literal["acknowledge", "feedback", "stage"]]  # the clocks that have run out
 
     @staticmethod
     def resolve_site(obj: Case) -> str | None:
@@ -49,7 +47,7 @@ class CaseOut(Schema):
 
 @router.get("/grievances/cases", response=list[CaseOut], summary="Grievance cases routed to you (redacted)")
 @paginate(Page)
-def list_cases(request: HttpRequest, show: str = "open") -> Any:
+def list_cases(request: HttpRequest, show: Literal["open", "overdue", "closed", "all"] = "open") -> Any:
     return selectors.case_list(actor_of(request), show=show)
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from covenant.core import audit as trail
 from covenant.core.actors import Actor
+from covenant.core.errors import Conflict
 from covenant.grievances import crypto, files
 from covenant.grievances.models import (
     STAGE_FLOW,
@@ -112,7 +113,7 @@ def set_up_key(actor: Actor, passphrase: str) -> str:
     if len(passphrase) < 12:
         raise ValidationError(_("Choose a passphrase of at least 12 characters."))
     if OrgKey.objects.filter(org=org).exists():
-        raise ValidationError(_("Your organisation already has a key. Use the recovery key to set a new passphrase."))
+        raise Conflict(_("Your organisation already has a key. Use the recovery key to set a new passphrase."))
     ops, mem = _passphrase_limits()
     keys = crypto.new_org_keys(passphrase, opslimit=ops, memlimit=mem)
     with transaction.atomic():
@@ -506,7 +507,7 @@ def reporter_satisfaction(opened: Opened, value: str) -> None:
     if value not in Satisfaction.values:
         raise ValidationError(_("Please choose an answer."))
     if case.stage != Stage.CLOSED:
-        raise ValidationError(_("You can answer this once the case is closed."))
+        raise Conflict(_("You can answer this once the case is closed."))
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(satisfaction=value)
         case.satisfaction = value
@@ -563,7 +564,7 @@ def move_to(actor: Actor, case: Case, stage: str, key: bytes | None = None, *, r
     with transaction.atomic():
         locked = _lock(case)
         if stage not in STAGE_FLOW.get(locked.stage, ()):
-            raise ValidationError(
+            raise Conflict(
                 _("A case at stage “%(from)s” cannot move to “%(to)s”.")
                 % {"from": locked.get_stage_display(), "to": Stage(stage).label}
             )

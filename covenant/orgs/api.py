@@ -2,16 +2,17 @@
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from covenant.core.apiutils import Page
 from covenant.core.web import actor_of
 from covenant.orgs import selectors, services
-from covenant.orgs.models import Invitation, Membership, Organisation
+from covenant.orgs.models import CompanySize, Invitation, Membership, Organisation, OrgKind, Role
 
 router = Router(tags=["Organisations"])
 
@@ -19,8 +20,8 @@ router = Router(tags=["Organisations"])
 class OrganisationOut(Schema):
     slug: str
     name: str
-    kind: str
-    size: str
+    kind: OrgKind
+    size: CompanySize | Literal[""]
     country: str
     city: str
     website: str
@@ -30,7 +31,7 @@ class MemberOut(Schema):
     id: int
     email: str
     full_name: str
-    role: str
+    role: Role
     joined: datetime
 
     @staticmethod
@@ -47,15 +48,15 @@ class MemberOut(Schema):
 
 
 class InvitationIn(Schema):
-    email: str
-    role: str
+    email: str = Field(..., max_length=254, json_schema_extra={"format": "email"})
+    role: Role = Field(..., description="One of the roles of your kind of organisation.")
 
 
 class InvitationOut(Schema):
     id: uuid.UUID
     email: str
-    role: str
-    status: str
+    role: Role
+    status: Literal["pending", "accepted", "revoked", "expired"]
     created_at: datetime
     expires_at: datetime
 
@@ -66,7 +67,7 @@ class InvitationOut(Schema):
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations you can see")
 @paginate(Page)
-def list_organisations(request: HttpRequest, kind: str | None = None) -> object:
+def list_organisations(request: HttpRequest, kind: OrgKind | None = None) -> object:
     qs = selectors.visible_organisations(actor_of(request))
     return qs.filter(kind=kind) if kind else qs
 

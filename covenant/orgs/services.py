@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from covenant.accounts.models import User
 from covenant.core import audit
 from covenant.core.actors import Actor
+from covenant.core.errors import Conflict
 from covenant.orgs.models import (
     ADMIN_ROLES,
     ROLES_BY_KIND,
@@ -159,7 +160,7 @@ def invite(actor: Actor, *, email: str, role: str, org: Organisation | None = No
         raise ValidationError(_("Enter a valid e-mail address."))
     _check_role(target, role)
     if Membership.objects.filter(org=target, user__email__iexact=email).exists():
-        raise ValidationError(_("%(email)s is already a member of %(org)s.") % {"email": email, "org": target})
+        raise Conflict(_("%(email)s is already a member of %(org)s.") % {"email": email, "org": target})
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     # A new invitation replaces any still pending one for the same address.
@@ -250,7 +251,7 @@ def revoke_invitation(actor: Actor, invitation: Invitation) -> None:
     if invitation.org != actor.org:
         raise PermissionDenied
     if not invitation.is_pending:
-        raise ValidationError(_("Only a pending invitation can be withdrawn."))
+        raise Conflict(_("Only a pending invitation can be withdrawn."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(actor, "orgs.invitation.revoked", obj=invitation, summary={"email": invitation.email})

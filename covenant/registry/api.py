@@ -2,25 +2,37 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal, cast
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from covenant.core.apiutils import Page
+from covenant.core.apiutils import Page, PathId
 from covenant.core.web import actor_of
 from covenant.matching import Record
 from covenant.orgs.models import OrgKind
 from covenant.registry import exports, matchindex, selectors, services
-from covenant.registry.models import Facility, ListRow, ListUpload, SupplyLink
+from covenant.registry.listfiles import FIELD_LABELS, REQUIRED_FIELDS
+from covenant.registry.models import (
+    Facility,
+    FacilityStatus,
+    ListRow,
+    ListUpload,
+    RowStatus,
+    SpendBand,
+    SupplierList,
+    SupplyLink,
+    UploadStatus,
+)
 from covenant.registry.templatetags.registry_tags import explain
 
 router = Router(tags=["Facility register"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FacilityOut(Schema):
@@ -33,7 +45,7 @@ class FacilityOut(Schema):
     lng: float | None
     sector: str
     products: list[str]
-    status: str
+    status: FacilityStatus
 
     @staticmethod
     def resolve_id(obj: Facility) -> str:
@@ -63,8 +75,8 @@ class MatchIn(Schema):
     address: str = ""
     country: str
     identifiers: dict[str, str] = {}
-    lat: float | None = None
-    lng: float | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
 
 
 class CandidateOut(Schema):
@@ -76,8 +88,11 @@ class CandidateOut(Schema):
     reasons: list[str]
 
 
+Decision = Literal["match", "review", "new"]
+
+
 class MatchOut(Schema):
-    decision: str
+    decision: Decision
     facility: str | None
     score: float
     candidates: list[CandidateOut]
@@ -88,7 +103,7 @@ class UploadOut(Schema):
     list_name: str
     version: int
     filename: str
-    status: str
+    status: UploadStatus
     error: str
     headers: list[str]
     mapping: dict[str, int]
@@ -113,7 +128,7 @@ class RowOut(Schema):
     name: str
     address: str
     country: str
-    status: str
+    status: RowStatus
     error: str
     facility: str | None
     score: float | None
@@ -134,7 +149,7 @@ class LinkOut(Schema):
     country: str
     tier: int
     products: list[str]
-    spend_band: str
+    spend_band: SpendBand | Literal[""]
     volume: str
     reference: str
     start_date: date | None
@@ -195,7 +210,7 @@ def match_facility(request: HttpRequest, payload: MatchIn) -> MatchOut:
         if c.registry_id in found
     ]
     return MatchOut(
-        decision=result.decision,
+        decision=cast(Decision, result.decision),
         facility=result.registry_id if result.decision == "match" else None,
         score=round(result.score, 4),
         candidates=candidates,
@@ -218,7 +233,9 @@ def _member(request: HttpRequest) -> Any:
 def upload_list(request: HttpRequest, list_name: Form[str], file: File[UploadedFile]) -> Any:
     actor = _member(request)
     supplier_list = services.create_list(actor, list_name)
-    upload = services.start_upload(actor, supplier_list, filename=file.name or "list.csv", data=file.read())
+    # One byte over the limit is enough for the service to refuse it; the rest stays in the spooled file.
+    data = file.read(services.MAX_UPLOAD_BYTES + 1)
+    upload = services.start_upload(actor, supplier_list, filename=file.name or "list.csv", data=data)
     return Status(201, selectors.get_upload(actor, upload.pk))
 
 
@@ -229,13 +246,13 @@ def get_upload(request: HttpRequest, upload_id: uuid.UUID) -> ListUpload:
 
 @router.get("/lists/uploads/{upload_id}/rows", response=list[RowOut], summary="Match results, row by row")
 @paginate(Page)
-def upload_rows(request: HttpRequest, upload_id: uuid.UUID, status: str = "") -> Any:
+def upload_rows(request: HttpRequest, upload_id: uuid.UUID, status: RowStatus | None = None) -> Any:
     actor = _member(request)
-    return selectors.upload_rows(actor, selectors.get_upload(actor, upload_id), status)
+    return selectors.upload_rows(actor, selectors.get_upload(actor, upload_id), status or "")
 
 
 @router.post("/rows/{row_id}/confirm", response=RowOut, summary="Confirm a candidate for a row in review")
-def confirm_row(request: HttpRequest, row_id: int, payload: DecisionIn) -> ListRow:
+def confirm_row(request: HttpRequest, row_id: PathId, payload: DecisionIn) -> ListRow:
     actor = _member(request)
     return services.confirm_row(
         actor, selectors.get_row(actor, row_id), selectors.get_facility(actor, payload.facility)
@@ -243,25 +260,138 @@ def confirm_row(request: HttpRequest, row_id: int, payload: DecisionIn) -> ListR
 
 
 @router.post("/rows/{row_id}/reject", response=RowOut, summary="Reject one candidate for a row in review")
-def reject_row(request: HttpRequest, row_id: int, payload: DecisionIn) -> ListRow:
+def reject_row(request: HttpRequest, row_id: PathId, payload: DecisionIn) -> ListRow:
     actor = _member(request)
     return services.reject_candidate(actor, selectors.get_row(actor, row_id), payload.facility.upper())
 
 
 @router.post("/rows/{row_id}/new", response=RowOut, summary="Add a row in review as a new facility")
-def new_from_row(request: HttpRequest, row_id: int) -> ListRow:
+def new_from_row(request: HttpRequest, row_id: PathId) -> ListRow:
     actor = _member(request)
     return services.create_facility_from_row(actor, selectors.get_row(actor, row_id))
 
 
 @router.get("/supply-chain", response=list[LinkOut], summary="Your mapped supply chain")
 @paginate(Page)
-def supply_chain(request: HttpRequest, tier: int | None = None, country: str = "") -> Any:
+def supply_chain(
+    request: HttpRequest, tier: Annotated[int | None, Field(ge=1, le=32767)] = None, country: str = ""
+) -> Any:
     return selectors.member_links(_member(request), tier=tier, country=country)
 
 
-@router.get("/supply-chain/export", summary="Your mapped supply chain as CSV or XLSX")
-def export_chain(request: HttpRequest, format: str = "csv") -> HttpResponse:
-    if format not in {"csv", "xlsx"}:
-        raise HttpError(400, "format must be csv or xlsx")
+@router.get(
+    "/supply-chain/export",
+    summary="Your mapped supply chain as CSV or XLSX",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def export_chain(request: HttpRequest, format: Literal["csv", "xlsx"] = "csv") -> HttpResponse:
     return exports.chain_response(selectors.member_links(_member(request), include_ended=True), format)
+
+
+# --- Lists and column mapping: what the lists page and the mapping page do ----------------
+
+# The fields a column can be mapped to (``listfiles.FIELD_LABELS``; a test keeps the two equal).
+MappingField = Literal[
+    "name",
+    "country",
+    "address",
+    "city",
+    "postal_code",
+    "reference",
+    "tier",
+    "products",
+    "spend_band",
+    "volume",
+    "sector",
+    "lat",
+    "lng",
+    "duns",
+    "lei",
+    "gln",
+    "os_id",
+    "start_date",
+    "end_date",
+    "parent_company",
+]
+
+
+class ListOut(Schema):
+    id: uuid.UUID
+    name: str
+    created_at: datetime
+    versions: int
+    latest_upload: UploadOut | None
+
+    @staticmethod
+    def resolve_latest_upload(obj: SupplierList) -> ListUpload | None:
+        latest: list[ListUpload] = getattr(obj, "latest_uploads", [])
+        return latest[0] if latest else None
+
+
+class MappingOut(Schema):
+    upload: uuid.UUID
+    status: UploadStatus
+    error: str
+    headers: list[str] = Field(..., description="The file's column headers; a mapping points into this list by index.")
+    mapping: dict[str, int] = Field(..., description="Field → column index, as suggested or as last set.")
+    fields: list[str] = Field(..., description="Every field a column can be mapped to.")
+    required: list[str] = Field(..., description="The fields that must be mapped before matching can start.")
+
+    @staticmethod
+    def resolve_upload(obj: ListUpload) -> uuid.UUID:
+        return obj.pk
+
+    @staticmethod
+    def resolve_fields(obj: ListUpload) -> list[str]:
+        return list(FIELD_LABELS)
+
+    @staticmethod
+    def resolve_required(obj: ListUpload) -> list[str]:
+        return list(REQUIRED_FIELDS)
+
+
+class MappingIn(Schema):
+    mapping: dict[MappingField, Annotated[int, Field(ge=0)]] = Field(
+        ..., description="Field → index of the column that holds it (0 is the first column)."
+    )
+
+
+@router.get("/lists", response=list[ListOut], summary="Your supplier lists, each with its latest upload")
+@paginate(Page)
+def list_lists(request: HttpRequest) -> Any:
+    return selectors.lists_with_latest_upload(_member(request))
+
+
+@router.get("/lists/uploads", response=list[UploadOut], summary="Your list uploads, newest first")
+@paginate(Page)
+def list_uploads(request: HttpRequest) -> Any:
+    return selectors.member_uploads(_member(request)).order_by("-created_at", "-version")
+
+
+@router.get("/lists/uploads/{upload_id}/mapping", response=MappingOut, summary="An upload's columns and their mapping")
+def get_upload_mapping(request: HttpRequest, upload_id: uuid.UUID) -> ListUpload:
+    return selectors.get_upload(_member(request), upload_id)
+
+
+@router.put(
+    "/lists/uploads/{upload_id}/mapping",
+    response=UploadOut,
+    summary="Say which column holds what; matching then starts",
+)
+def set_upload_mapping(request: HttpRequest, upload_id: uuid.UUID, payload: MappingIn) -> ListUpload:
+    """For an upload waiting for its mapping (or one that failed): as on the mapping page,
+    the upload is queued for matching at once; poll ``GET /lists/uploads/{id}``."""
+    actor = _member(request)
+    mapping: dict[str, int] = dict(payload.mapping.items())
+    upload = services.set_mapping(actor, selectors.get_upload(actor, upload_id), mapping)
+    return selectors.get_upload(actor, upload.pk)

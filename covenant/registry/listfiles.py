@@ -31,18 +31,27 @@ import csv
 import dataclasses
 import io
 import re
+import sys
 import unicodedata
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain, islice
+from typing import Any
+from xml.parsers import expat
 
 import charset_normalizer
 import openpyxl  # type: ignore[import-untyped,unused-ignore]
+import stdnum.ean
+import stdnum.lei
 from anyascii import anyascii
+from dateutil import parser as dateutil_parser
+from openpyxl.reader.excel import ExcelReader  # type: ignore[import-untyped,unused-ignore]
 
 from covenant.registry.countries import country_candidates
 
@@ -70,6 +79,21 @@ MAX_COLUMNS = 256
 HEADER_SEARCH_ROWS = 30
 # Unpacked size limit for XLSX files: far above any real supplier list, far below a zip bomb.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# What one XLSX part may hold while openpyxl reads it, so that reading one upload stays well under
+# 300 MB of memory however its 256 MB are shaped (see _PartScanner and benchmarks/registry).
+# Excel keeps a cell to 32,767 characters, so no honest text or tag comes near MAX_TOKEN_BYTES.
+MAX_TOKEN_BYTES = 1024 * 1024
+# A row is read whole before its cells are handed over; so is a shared string.
+MAX_ROW_BYTES = 4 * 1024 * 1024
+MAX_ROW_ELEMENTS = 50_000
+MAX_SHARED_STRINGS = 600_000
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+# Everything openpyxl keeps as a tree (styles, workbook, the parts of a sheet outside its rows).
+MAX_TREE_BYTES = 16 * 1024 * 1024
+MAX_TREE_ELEMENTS = 250_000
+# The cells kept in a Table, counted as Python holds them (a wide list of 100,000 rows takes about
+# a third of this). Above it the list is refused as too large rather than read.
+MAX_TABLE_BYTES = 160 * 1024 * 1024
 # A cell spanning this many lines means a quote was opened and never closed.
 MAX_LINES_IN_CELL = 50
 MAX_NAME_LENGTH = 300
@@ -349,7 +373,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
         with warnings.catch_warnings():
             # openpyxl warns about every unsupported extension (data validation, slicers, ...).
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            workbook = _load_workbook(data, max_rows + _row_margin(max_rows) + HEADER_SEARCH_ROWS)
             try:
                 return _read_workbook(workbook, max_rows)
             finally:
@@ -357,7 +381,156 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
     except ListFileError:
         raise
     except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors on bad files
+        if isinstance(exc.__cause__, ListFileError):  # openpyxl wraps errors while loading in a ValueError
+            raise exc.__cause__ from None
         raise ListFileError("damaged_xlsx") from exc
+
+
+def _load_workbook(data: bytes, row_limit: int) -> openpyxl.Workbook:
+    """``openpyxl.load_workbook`` in read-only mode, with every XML part scanned while openpyxl reads it."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    reader.archive.close()
+    reader.archive = _ScannedZipFile(io.BytesIO(data), row_limit=row_limit)
+    reader.read()
+    return reader.wb
+
+
+class _ScannedZipFile(zipfile.ZipFile):
+    """A zip whose XML parts pass through a :class:`_PartScanner` as they are read."""
+
+    def __init__(self, file: io.BytesIO, *, row_limit: int) -> None:
+        super().__init__(file)
+        self.row_limit = row_limit
+
+    def open(self, name: Any, mode: Any = "r", pwd: bytes | None = None, *, force_zip64: bool = False) -> Any:
+        stream = super().open(name, mode, pwd, force_zip64=force_zip64)
+        filename = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
+        if mode != "r" or not filename.lower().endswith((".xml", ".rels", ".vml")):
+            return stream
+        return _ScannedStream(stream, _PartScanner(self.row_limit))
+
+
+class _ScannedStream(io.RawIOBase):
+    """A zip member that refuses to hand over more of a part than :class:`_PartScanner` allows."""
+
+    def __init__(self, raw: Any, scanner: _PartScanner) -> None:
+        super().__init__()
+        self._raw = raw
+        self._scanner = scanner
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            # Whole-part reads (openpyxl's fromstring) in steps, so a bomb is stopped at the limit, not after.
+            return b"".join(iter(lambda: self.read(1024 * 1024), b""))
+        data: bytes = self._raw.read(size)
+        self._scanner.feed(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _PartScanner:
+    """Bounds what openpyxl can hold in memory while it parses one XML part, in constant memory itself.
+
+    openpyxl (with the standard library's ElementTree) builds each row of a sheet and each
+    shared string whole before it lets go of it, keeps every shared string, and keeps any
+    other part (styles, the workbook, the parts of a sheet outside its rows) as a tree. An
+    expat parser sees the same bytes first, with handlers for element starts and ends only,
+    and stops the read when a text or tag, a row, a shared string, the number of rows or of
+    shared strings, or the tree outside them grows past its limit. Rows are the ``row``
+    elements of a ``worksheet``; shared strings the ``si`` elements of an ``sst``.
+    """
+
+    def __init__(self, row_limit: int) -> None:
+        self.row_limit = row_limit
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.fed = 0
+        self.last_event = 0
+        self.depth = 0
+        self.root = ""
+        self.item_name = ""
+        self.item_depth = -1
+        self.item_start = -1
+        self.item_elements = 0
+        self.items = 0
+        self.tree_bytes = 0
+        self.tree_elements = 0
+        self.finished = False
+
+    def feed(self, data: bytes) -> None:
+        if self.finished:
+            return
+        self.fed += len(data)
+        self.finished = not data
+        try:
+            self.parser.Parse(data, self.finished)
+        except expat.ExpatError as exc:
+            raise ListFileError("damaged_xlsx") from exc
+        if self.fed - self.last_event > MAX_TOKEN_BYTES:
+            raise ListFileError("too_large")
+        if self.item_start >= 0 and self.fed - self.item_start > self._item_max_bytes():
+            raise ListFileError("too_large")
+        if self.root == "sst" and self.fed > MAX_SHARED_STRINGS_BYTES:
+            raise ListFileError("too_large")
+
+    def _event(self) -> int:
+        position: int = self.parser.CurrentByteIndex
+        if position - self.last_event > MAX_TOKEN_BYTES:
+            raise ListFileError("too_large")
+        if self.item_start < 0:
+            self.tree_bytes += position - self.last_event
+            if self.tree_bytes > MAX_TREE_BYTES:
+                raise ListFileError("too_large")
+        self.last_event = position
+        return position
+
+    def _item_max_bytes(self) -> int:
+        return MAX_ROW_BYTES if self.item_name == "row" else MAX_TOKEN_BYTES
+
+    def _start(self, name: str, attributes: object) -> None:
+        position = self._event()
+        local = name.rpartition(" ")[2]
+        if self.depth == 0:
+            self.root = local
+            self.item_name, self.item_depth = {"worksheet": ("row", 2), "sst": ("si", 1)}.get(local, ("", -1))
+        if self.item_start < 0 and self.depth == self.item_depth and local == self.item_name:
+            self.items += 1
+            if local == "row" and self.items > self.row_limit:
+                raise ListFileError("too_many_rows", max_rows=f"{self.row_limit:,}")
+            if local == "si" and self.items > MAX_SHARED_STRINGS:
+                raise ListFileError("too_large")
+            self.item_start, self.item_elements = position, 0
+        if self.item_start >= 0:
+            self.item_elements += 1
+            if self.item_elements > MAX_ROW_ELEMENTS:
+                raise ListFileError("too_large")
+        else:
+            self.tree_elements += 1
+            if self.tree_elements > MAX_TREE_ELEMENTS:
+                raise ListFileError("too_large")
+        self.depth += 1
+
+    def _end(self, name: str) -> None:
+        position = self._event()
+        self.depth -= 1
+        if self.item_start >= 0 and self.depth == self.item_depth:
+            if position - self.item_start > self._item_max_bytes():
+                raise ListFileError("too_large")
+            self.item_start = -1
+            # Everything up to the end of the item's closing tag belongs to the item.
+            self.last_event = position
 
 
 def _read_workbook(workbook: openpyxl.Workbook, max_rows: int) -> Table:
@@ -516,6 +689,7 @@ def _data_rows(
     rows: list[list[str]] = []
     numbers: list[int] = []
     last_allowed = header_row + max_rows + _row_margin(max_rows)
+    held = 0
     for number, values in records:
         if number > last_allowed:
             raise ListFileError("too_many_rows", max_rows=f"{max_rows:,}")
@@ -524,9 +698,17 @@ def _data_rows(
             continue
         if len(rows) == max_rows:
             raise ListFileError("too_many_rows", max_rows=f"{max_rows:,}")
-        rows.append(cells + [""] * (width - len(cells)))
+        row = cells + [""] * (width - len(cells))
+        # What the row costs in memory (the empty string is shared, so it costs its slot only).
+        held += sys.getsizeof(row) + sum(sys.getsizeof(cell) for cell in row if cell) + _ROW_NUMBER_BYTES
+        if held > MAX_TABLE_BYTES:
+            raise ListFileError("too_large")
+        rows.append(row)
         numbers.append(number)
     return rows, numbers
+
+
+_ROW_NUMBER_BYTES = sys.getsizeof(1 << 20) + 8
 
 
 # --------------------------------------------------------------------------- header mapping
@@ -1173,61 +1355,89 @@ def normalize_identifier(scheme: str, value: str) -> str | None:
     """The canonical form of a "duns", "lei", "gln" or "os_id" value, or None if it is not valid.
 
     DUNS and GLN numbers that lost their leading zeros in a spreadsheet number cell
-    (8 or 7 digits, 12 digits) are padded back.
+    (8 or 7 digits, 12 digits) are padded back. Check digits are python-stdnum's; the
+    shapes are checked here (ASCII digits only), as stdnum's LEI module checks the digits
+    alone and its EAN module also takes 8-, 12- and 14-digit codes, which are not GLNs.
     """
     text = re.sub(r"[\s\-.]", "", value).upper()
     if scheme == "duns":
-        return text.zfill(9) if re.fullmatch(r"\d{7,9}", text) else None
+        # DUNS numbers carry no check digit.
+        return text.zfill(9) if re.fullmatch(r"[0-9]{7,9}", text) else None
     if scheme == "lei":
-        return text if re.fullmatch(r"[0-9A-Z]{18}\d{2}", text) and _mod97(text) == 1 else None
+        return text if re.fullmatch(r"[0-9A-Z]{18}[0-9]{2}", text) and stdnum.lei.is_valid(text) else None
     if scheme == "gln":
-        text = text.zfill(13) if re.fullmatch(r"\d{12}", text) else text
-        return text if re.fullmatch(r"\d{13}", text) and _gs1_check_digit(text[:-1]) == text[-1] else None
+        text = text.zfill(13) if re.fullmatch(r"[0-9]{12}", text) else text
+        return text if re.fullmatch(r"[0-9]{13}", text) and stdnum.ean.is_valid(text) else None
     if scheme == "os_id":
-        return text if re.fullmatch(r"[A-Z]{2}\d{7}[0-9A-Z]{6}", text) else None
+        return text if re.fullmatch(r"[A-Z]{2}[0-9]{7}[0-9A-Z]{6}", text) else None
     raise ValueError(f"unknown identifier scheme {scheme!r}")
 
 
-def _mod97(text: str) -> int:
-    """ISO 7064 MOD 97-10 over letters-as-numbers (A=10 ... Z=35), as ISO 17442 prescribes."""
-    return int("".join(str(int(char, 36)) for char in text)) % 97
+class _ListDateInfo(dateutil_parser.parserinfo):
+    """What dateutil needs to read our members' dates: English and Dutch month names, and
+    no guessing of the century, so that a two-digit year (ambiguous in "01/02/03") stays
+    out of range and is refused."""
+
+    MONTHS = [
+        ("Jan", "January", "januari"),
+        ("Feb", "February", "februari"),
+        ("Mar", "March", "maart", "mrt"),  # type: ignore[list-item]  # the stubs stop at three names
+        ("Apr", "April"),
+        ("May", "mei"),
+        ("Jun", "June", "juni"),
+        ("Jul", "July", "juli"),
+        ("Aug", "August", "augustus"),
+        ("Sep", "Sept", "September"),
+        ("Oct", "October", "okt", "oktober"),  # type: ignore[list-item]
+        ("Nov", "November"),
+        ("Dec", "December"),
+    ]
+
+    def convertyear(self, year: int, century_specified: bool = False) -> int:
+        return year
 
 
-def _gs1_check_digit(payload: str) -> str:
-    total = sum(int(digit) * (3 if position % 2 == 0 else 1) for position, digit in enumerate(reversed(payload)))
-    return str((10 - total % 10) % 10)
+_DATE_PARSER = dateutil_parser.parser(_ListDateInfo(dayfirst=True))
+# dateutil fills what a text leaves out from a default: year 1 is out of our range, so a
+# text without a year is refused; day 1 is what "maart 2021" means here. A second
+# default with another month tells a text without a month (kept from being 1 January).
+_DEFAULT = datetime(1, 1, 1)
+_OTHER_MONTH = datetime(1, 2, 1)
+_YEAR_FIRST = re.compile(r"\d{4}\D")
+# The time of day after a date ("2023-01-31 10:20:30", "31.1.2023 10.20", "... 10:30 AM"),
+# dropped before parsing: only the date is kept, and dateutil reads dotted times as dates.
+_TIME_OF_DAY = re.compile(r"[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "mrt": 3, "maa": 3, "apr": 4, "may": 5, "mei": 5, "jun": 6, "jul": 7,
-    "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T][\d:.]+)?")
-_DMY_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: [\d:.]+)?")
-_NAMED_DATE = re.compile(r"(?:(\d{1,2})\.?\s*)?([a-z]{3})[a-z]*\.?,?\s*(\d{4})", re.IGNORECASE)
-
-
+# A list repeats its dates (one contract start for many sites), and dateutil is slow beside a regex.
+@lru_cache(maxsize=4096)
 def _parse_date(value: str, *, end_of_year: bool = False) -> date | None:
     """ISO, day-first (dd-mm-yyyy, dd/mm/yyyy, dd.mm.yyyy), "5 March 2021", "maart 2021" or a bare year.
 
     Day-first because the members are European; "03/31/2021" is read month-first only
-    because it cannot be day-first. A bare year means 1 January (31 December for an end).
+    because it cannot be day-first. A bare year means 1 January (31 December for an end);
+    a month without a day means its first day. Years run from 1900 to 2100, written in full.
     """
-    text = value.strip()
-    if re.fullmatch(r"(19|20)\d{2}", text):
-        return date(int(text), 12, 31) if end_of_year else date(int(text), 1, 1)
-    if match := _ISO_DATE.fullmatch(text):
-        return _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    if match := _DMY_DATE.fullmatch(text):
-        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        return _date(year, month, day) or (_date(year, day, month) if month > 12 else None)
-    if (match := _NAMED_DATE.fullmatch(text)) and match.group(2).lower() in _MONTHS:
-        return _date(int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1) or 1))
-    return None
-
-
-def _date(year: int, month: int, day: int) -> date | None:
+    text = _TIME_OF_DAY.sub("", value.strip()).strip()
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        if not 1900 <= year < 2100:
+            return None
+        return date(year, 12, 31) if end_of_year else date(year, 1, 1)
+    # dateutil reads day-first even after a leading year ("2023-01-02" as 1 February): only
+    # ask for it when the year does not come first.
+    day_first = _YEAR_FIRST.match(text) is None
     try:
-        return date(year, month, day) if 1900 <= year <= 2100 else None
-    except ValueError:
+        parsed = _DATE_PARSER.parse(text, default=_DEFAULT, dayfirst=day_first)
+        if parsed.month == 1:
+            without_month = _DATE_PARSER.parse(text, default=_OTHER_MONTH, dayfirst=day_first)
+            if without_month.month != 1:
+                return None
+    except (ValueError, OverflowError):
         return None
+    # dateutil takes numbers it cannot place as a time or an offset ("01-02-2023 - 05-06-2024")
+    # or drops their fractions ("1.5 2021"): a reading must account for every number written.
+    numbers = Counter(int(number) for number in re.findall(r"\d+", text))
+    if numbers - Counter((parsed.day, parsed.month, parsed.year)) or parsed.tzinfo is not None:
+        return None
+    return parsed.date() if 1900 <= parsed.year <= 2100 else None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from covenant.core.actors import Actor
@@ -106,6 +106,12 @@ def member_uploads(actor: Actor) -> QuerySet[ListUpload]:
 
 def get_upload(actor: Actor, upload_id: uuid.UUID | str) -> ListUpload:
     return get_scoped_or_404(member_uploads(actor), pk=upload_id)
+
+
+def lists_with_latest_upload(actor: Actor) -> QuerySet[SupplierList]:
+    """The member's lists; ``latest_uploads`` holds each one's highest version (none before the first)."""
+    latest = Prefetch("uploads", queryset=member_uploads(actor).order_by("-version")[:1], to_attr="latest_uploads")
+    return member_lists(actor).prefetch_related(latest)
 
 
 def upload_rows(actor: Actor, upload: ListUpload, status: str = "") -> QuerySet[ListRow]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from covenant.core import audit
 from covenant.core.actors import Actor
+from covenant.core.errors import Conflict
 from covenant.core.services import create_job, fail_job, finish_job, report_progress
 from covenant.matching import Matcher, MatchIndex, MatchResult, Record
 from covenant.orgs.models import OrgKind
@@ -273,7 +274,7 @@ def merge_facilities(actor: Actor, loser: Facility, survivor: Facility) -> Facil
     _require_register_keeper(actor)
     loser, survivor = resolve(loser), resolve(survivor)
     if loser.pk == survivor.pk:
-        raise ValidationError(_("These are already the same facility."))
+        raise Conflict(_("These are already the same facility."))
     if loser.country != survivor.country:
         raise ValidationError(_("Facilities in different countries cannot be merged."))
     FacilityAlias.objects.get_or_create(
@@ -381,9 +382,9 @@ def claim_facility(actor: Actor, facility: Facility, evidence: str) -> FacilityC
     if not evidence.strip():
         raise ValidationError(_("Tell the secretariat how it can check that this site is yours."))
     if facility.owner_id == org.pk:
-        raise ValidationError(_("This site is already yours."))
+        raise Conflict(_("This site is already yours."))
     if FacilityClaim.objects.filter(facility=facility, org=org, status=ClaimStatus.PENDING).exists():
-        raise ValidationError(_("Your claim to this site is already waiting for the secretariat."))
+        raise Conflict(_("Your claim to this site is already waiting for the secretariat."))
     claim = FacilityClaim.objects.create(facility=facility, org=org, evidence=evidence.strip())
     audit.record(actor, "registry.claim.submitted", obj=claim, summary={"facility": facility.public_id})
     return claim
@@ -393,7 +394,7 @@ def claim_facility(actor: Actor, facility: Facility, evidence: str) -> FacilityC
 def decide_claim(actor: Actor, claim: FacilityClaim, *, verified: bool, note: str = "") -> FacilityClaim:
     _require_register_keeper(actor)
     if claim.status != ClaimStatus.PENDING:
-        raise ValidationError(_("This claim was already decided."))
+        raise Conflict(_("This claim was already decided."))
     claim.status = ClaimStatus.VERIFIED if verified else ClaimStatus.REJECTED
     claim.decided_by = actor.user
     claim.decided_at = timezone.now()
@@ -481,7 +482,7 @@ def set_mapping(actor: Actor, upload: ListUpload, mapping: dict[str, int]) -> Li
     if upload.org_id != actor.require_org().pk:
         raise PermissionDenied
     if upload.status not in {UploadStatus.MAPPING, UploadStatus.FAILED}:
-        raise ValidationError(_("This upload is already being processed."))
+        raise Conflict(_("This upload is already being processed."))
     missing = [f for f in REQUIRED_FIELDS if f not in mapping]
     if missing:
         raise ValidationError(_("Say which column holds: %(fields)s.") % {"fields": ", ".join(missing)})
@@ -872,7 +873,7 @@ def _require_row(actor: Actor, row: ListRow) -> None:
     if row.org_id != actor.require_org().pk:
         raise PermissionDenied
     if row.status != RowStatus.REVIEW:
-        raise ValidationError(_("This row was already decided."))
+        raise Conflict(_("This row was already decided."))
 
 
 def _feedback(row: ListRow, facility_public_id: str, confirmed: bool) -> None:

@@ -1,18 +1,25 @@
 """API routes of the risk capability: a member's overview, a site's risk, events."""
 
-from __future__ import annotations
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from datetime import date
-
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
 
+from covenant.core.actors import Actor
+from covenant.core.apiutils import MAX_PAGE, Page, PathId, page_of
 from covenant.core.web import actor_of
 from covenant.orgs.models import OrgKind
 from covenant.registry import selectors as registry_selectors
-from covenant.risk import selectors
+from covenant.registry.models import Facility
+from covenant.risk import selectors, services
+from covenant.risk.models import EventKind, EventResponse, ResponseStatus, RiskOverride
 
 router = Router(tags=["Risk"])
+
+BandName = Literal["low", "medium", "high", "very_high"]
 
 
 class ContributionOut(Schema):
@@ -24,7 +31,7 @@ class TopicRiskOut(Schema):
     topic: str
     inherent: float
     adjusted: float
-    band: str
+    band: BandName
     explanation: list[ContributionOut]
     your_score: float | None
 
@@ -33,7 +40,7 @@ class SiteRiskOut(Schema):
     facility: str
     computed: bool
     score: float
-    band: str
+    band: BandName
     sanctions_hit: bool
     topics: list[TopicRiskOut]
 
@@ -45,7 +52,7 @@ class SiteRowOut(Schema):
     tier: int | None = Field(None, description="The link's tier; null for a site mapped beyond tier 1 through an edge.")
     topic: str
     score: float
-    band: str
+    band: BandName
     severity: int
     sanctions_hit: bool
     in_event: bool
@@ -54,34 +61,55 @@ class SiteRowOut(Schema):
 class HeatCellOut(Schema):
     topic: str
     mean: float
-    band: str
+    band: BandName
     high_sites: int
 
 
 class OverviewOut(Schema):
+    """The summary of the whole (filtered) chain, beside one page of its prioritised sites."""
+
     sites: int
     bands: dict[str, int]
     heat: dict[str, list[HeatCellOut]]
     top_issues: list[str]
     count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
     items: list[SiteRowOut]
 
 
 @router.get("/risk/overview", response=OverviewOut, summary="Risk of your own supply chain, by priority")
 def risk_overview(
     request: HttpRequest,
-    tier: int | None = None,
+    tier: Annotated[int | None, Field(ge=1, le=32767)] = None,
     country: str = "",
     commodity: str = "",
     topic: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1,
+    page_size: Annotated[int, Field(ge=1, le=200)] = 50,
 ) -> dict[str, object]:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
     data = selectors.member_overview(actor, tier=tier, country=country, commodity=commodity, topic=topic)
-    size = max(1, min(page_size, 200))
-    start = (max(page, 1) - 1) * size
+    # The same paging shape as every other list, beside the summary of the whole chain.
+    paged = page_of(request, data.rows, page=page, page_size=page_size)
+    paged["items"] = [
+        {
+            "facility": r.public_id,
+            "name": r.name,
+            "country": r.country,
+            "tier": r.tier,
+            "topic": r.topic,
+            "score": r.score,
+            "band": r.band,
+            "severity": r.severity,
+            "sanctions_hit": r.sanctioned,
+            "in_event": r.events > 0,
+        }
+        for r in paged["items"]
+    ]
     return {
         "sites": data.sites,
         "bands": data.band_counts,
@@ -89,22 +117,7 @@ def risk_overview(
             cc: [{"topic": c, "mean": m, "band": b, "high_sites": n} for c, m, b, n in cells] for cc, cells in data.heat
         },
         "top_issues": [t.code for t, n, _mean in data.top_issues if n],
-        "count": len(data.rows),
-        "items": [
-            {
-                "facility": r.public_id,
-                "name": r.name,
-                "country": r.country,
-                "tier": r.tier,
-                "topic": r.topic,
-                "score": r.score,
-                "band": r.band,
-                "severity": r.severity,
-                "sanctions_hit": r.sanctioned,
-                "in_event": r.events > 0,
-            }
-            for r in data.rows[start : start + size]
-        ],
+        **paged,
     }
 
 
@@ -136,7 +149,7 @@ def facility_risk(request: HttpRequest, public_id: str) -> dict[str, object]:
 
 class EventOut(Schema):
     id: int
-    kind: str
+    kind: EventKind
     title: str
     regions: list[str]
     starts_on: date
@@ -146,11 +159,19 @@ class EventOut(Schema):
     guidance: str
     checklist: list[str]
 
+    @staticmethod
+    def resolve_active(obj: Any) -> bool:
+        return bool(obj["active"] if isinstance(obj, dict) else obj.is_active)
+
+    @staticmethod
+    def resolve_topics(obj: Any) -> list[str]:
+        return list(obj["topics"]) if isinstance(obj, dict) else [t.code for t in obj.topics.all()]
+
 
 class AffectedSiteOut(Schema):
     facility: str
     name: str
-    response: str | None
+    response: ResponseStatus | None
 
 
 class EventDetailOut(EventOut):
@@ -175,12 +196,13 @@ def _event(e: object) -> dict[str, object]:
 
 
 @router.get("/risk/events", response=list[EventOut], summary="Declared risk events")
-def list_events(request: HttpRequest) -> list[dict[str, object]]:
-    return [_event(e) for e in selectors.events(actor_of(request))[:200]]
+@paginate(Page)
+def list_events(request: HttpRequest) -> Any:
+    return selectors.events(actor_of(request))
 
 
 @router.get("/risk/events/{event_id}", response=EventDetailOut, summary="A risk event, with your affected sites")
-def get_event(request: HttpRequest, event_id: int) -> dict[str, object]:
+def get_event(request: HttpRequest, event_id: PathId) -> dict[str, object]:
     actor = actor_of(request)
     event = selectors.get_event(actor, event_id)
     stats = selectors.event_stats(event) if actor.is_secretariat else None
@@ -193,3 +215,110 @@ def get_event(request: HttpRequest, event_id: int) -> dict[str, object]:
         "members_exposed": stats.members_exposed if stats else None,
         "members_responded": stats.members_responded if stats else None,
     }
+
+
+# --- A member's own judgement and response, as on a site's page and an event's page -----------
+
+
+class OverrideIn(Schema):
+    topic: str = Field(..., description="The topic's code, as in GET /risk/facilities/{id}.")
+    score: float = Field(..., ge=0, le=10, description="Your score, 0 (no risk) to 10.")
+    justification: str = Field(..., max_length=2000, description="Why, in a sentence or two.")
+
+
+class OverrideOut(Schema):
+    facility: str
+    topic: str
+    score: float
+    justification: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_facility(obj: RiskOverride) -> str:
+        return obj.facility.public_id
+
+    @staticmethod
+    def resolve_topic(obj: RiskOverride) -> str:
+        return obj.topic.code
+
+
+class ResponseIn(Schema):
+    facility: str = Field(..., description="One of your sites in the event's area (see GET /risk/events/{id}).")
+    status: ResponseStatus
+    checklist_done: list[Annotated[int, Field(ge=0)]] = Field(
+        [], description="Which items of the event's checklist are done, counted from 0."
+    )
+    note: str = Field("", max_length=2000)
+
+
+class ResponseOut(Schema):
+    event: int
+    facility: str
+    status: ResponseStatus
+    checklist_done: list[int]
+    note: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_event(obj: EventResponse) -> int:
+        return obj.event_id
+
+    @staticmethod
+    def resolve_facility(obj: EventResponse) -> str:
+        return obj.facility.public_id
+
+
+def _own_site(request: HttpRequest, public_id: str) -> tuple[Actor, Facility]:
+    """A site in the member's own supply chain; any other site is "not found", as on the page."""
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER)
+    site = registry_selectors.get_facility(actor, public_id)
+    if registry_selectors.own_link(actor, site) is None:
+        raise Http404
+    return actor, site
+
+
+@router.put(
+    "/risk/facilities/{public_id}/override",
+    response=OverrideOut,
+    summary="Your own score of a site on one topic, kept beside the computed one",
+)
+def set_risk_override(request: HttpRequest, public_id: str, payload: OverrideIn) -> RiskOverride:
+    actor, site = _own_site(request, public_id)
+    return services.set_override(actor, site, payload.topic, payload.score, payload.justification)
+
+
+@router.delete(
+    "/risk/facilities/{public_id}/override",
+    response={204: None},
+    summary="Remove your own score of a site on one topic (the computed one applies)",
+)
+def remove_risk_override(request: HttpRequest, public_id: str, topic: str) -> Any:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER)
+    site = registry_selectors.get_facility(actor, public_id)
+    services.remove_override(actor, selectors.get_own_override(actor, site, topic))
+    return Status(204, None)
+
+
+@router.post(
+    "/risk/events/{event_id}/responses",
+    response=ResponseOut,
+    summary="Your response for one of your sites in an event's area (replaces the previous one)",
+)
+def respond_to_event(request: HttpRequest, event_id: PathId, payload: ResponseIn) -> EventResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER)
+    event = selectors.get_event(actor, event_id)
+    site = registry_selectors.get_facility(actor, payload.facility)
+    # The sites GET /risk/events/{id} lists as yours: linked, or mapped beyond tier 1.
+    if all(chain_site.facility.pk != site.pk for chain_site, _response in selectors.affected_sites(actor, event)):
+        raise Http404
+    return services.record_response(
+        actor,
+        event,
+        site,
+        status=payload.status.value,
+        checklist_done=payload.checklist_done,
+        note=payload.note,
+    )

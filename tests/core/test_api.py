@@ -40,11 +40,23 @@ def test_lists_are_paginated(world: World) -> None:
     for i in range(7):
         make_org(f"Member {i:02d}", "member", size="sme")
     headers = _auth(world)
-    page = Client().get("/api/v1/organisations?page_size=3&page=2", **headers).json()
-    assert page["page"] == 2
+    page = Client().get("/api/v1/organisations?kind=member&page_size=3&page=2", **headers).json()
+    assert set(page) == {"count", "page", "page_size", "next", "previous", "items"}
+    assert (page["page"], page["page_size"]) == (2, 3)
     assert len(page["items"]) == 3
-    assert page["count"] == 7 + 5  # the directory: 9 members, secretariat, audit firm, CSO
-    assert page["pages"] == 4
+    assert page["count"] == 7 + 2  # members only: the seven above, A and B
+    # The neighbours keep the other query parameters.
+    assert page["next"] == "/api/v1/organisations?kind=member&page_size=3&page=3"
+    assert page["previous"] == "/api/v1/organisations?kind=member&page_size=3&page=1"
+    last = Client().get(page["next"], **headers).json()
+    assert (last["next"], len(last["items"])) == (None, 3)
+    first = Client().get(last["previous"].replace("page=2", "page=1"), **headers).json()
+    assert first["previous"] is None
+    seen = [o["slug"] for p in (first, page, last) for o in p["items"]]
+    assert len(set(seen)) == 9
+    beyond = Client().get("/api/v1/organisations?kind=member&page_size=3&page=7", **headers).json()
+    assert (beyond["items"], beyond["next"]) == ([], None)
+    assert beyond["previous"] == "/api/v1/organisations?kind=member&page_size=3&page=3"
     too_big = Client().get("/api/v1/organisations?page_size=5000", **headers)
     assert too_big.status_code == 422
     assert too_big["Content-Type"] == "application/problem+json"

@@ -349,6 +349,100 @@ def test_damaged_workbook_part(tmp_path: Path) -> None:
     assert read_error(out.getvalue(), "list.xlsx").code == "damaged_xlsx"
 
 
+# --------------------------------------------------------------------------- XLSX limits
+
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def with_sheet_xml(tmp_path: Path, sheet_rows: str, shared_strings: list[str] | None = None) -> bytes:
+    """A real workbook whose first sheet's rows are replaced by ``sheet_rows`` (XML), with a shared-strings part."""
+    data = xlsx(tmp_path, ("Suppliers", [["Name", "Country"], ["A", "BD"]]))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = f'<worksheet xmlns="{_SHEET_NS}"><sheetData>{sheet_rows}</sheetData></worksheet>'.encode()
+            if item.filename == "[Content_Types].xml" and shared_strings is not None:
+                override = (
+                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+                )
+                content = content.replace(b"</Types>", override.encode())
+            target.writestr(item.filename, content)
+        if shared_strings is not None:
+            entries = "".join(f"<si><t>{text}</t></si>" for text in shared_strings)
+            target.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_SHEET_NS}">{entries}</sst>')
+    return out.getvalue()
+
+
+def inline(*texts: str) -> str:
+    return "<row>" + "".join(f'<c t="inlineStr"><is><t>{text}</t></is></c>' for text in texts) + "</row>"
+
+
+def test_hand_built_sheet_is_read(tmp_path: Path) -> None:
+    """The helper below builds readable workbooks: the refusals that follow are the limits at work."""
+    table = read_table(with_sheet_xml(tmp_path, inline("Name", "Country") + inline("Dhaka Knit", "BD")), "l.xlsx")
+    assert table.rows == [["Dhaka Knit", "BD"]]
+
+
+def test_a_cell_far_beyond_excels_own_limit_is_refused_while_it_streams(tmp_path: Path) -> None:
+    data = with_sheet_xml(tmp_path, inline("Name", "Country") + inline("x" * (listfiles.MAX_TOKEN_BYTES + 1), "BD"))
+    assert len(data) < 20_000  # a small file that unpacks to over a megabyte
+    assert read_error(data, "list.xlsx").code == "too_large"
+
+
+def test_a_row_too_large_to_hold_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listfiles, "MAX_ROW_ELEMENTS", 100)
+    wide = inline(*["cell"] * 40)  # 121 elements
+    assert read_error(with_sheet_xml(tmp_path, inline("Name", "Country") + wide), "list.xlsx").code == "too_large"
+    narrow = inline(*["cell"] * 30)
+    assert read_table(with_sheet_xml(tmp_path, inline("Name", "Country") + narrow), "l.xlsx").rows
+
+
+def test_rows_are_counted_as_they_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row count is checked in the scanner, before openpyxl hands the rows over."""
+    data = with_sheet_xml(tmp_path, inline("Name", "Country") + inline("A", "BD") * 1100)
+    monkeypatch.setattr(listfiles, "_data_rows", lambda *args: pytest.fail("the rows were read"))
+    error = read_error(data, "list.xlsx", max_rows=10)  # 10 rows, and room for 1,000 empty ones
+    assert error.code == "too_many_rows"
+
+
+def shared_strings_workbook(tmp_path: Path) -> bytes:
+    rows = '<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row><row><c t="s"><v>2</v></c><c t="s"><v>3</v></c></row>'
+    return with_sheet_xml(tmp_path, rows, ["Name", "Country", "Dhaka Knit", "BD", *[f"Site {i}" for i in range(30)]])
+
+
+def test_too_many_shared_strings_are_refused_while_openpyxl_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = shared_strings_workbook(tmp_path)
+    assert read_table(data, "list.xlsx").rows == [["Dhaka Knit", "BD"]]
+    monkeypatch.setattr(listfiles, "MAX_SHARED_STRINGS", 20)
+    # openpyxl wraps what goes wrong while it loads in a ValueError: the reason still comes through.
+    assert read_error(data, "list.xlsx").code == "too_large"
+
+
+def test_a_shared_strings_part_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = shared_strings_workbook(tmp_path)
+    monkeypatch.setattr(listfiles, "MAX_SHARED_STRINGS_BYTES", 200)
+    assert read_error(data, "list.xlsx").code == "too_large"
+
+
+def test_parts_kept_as_a_tree_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = xlsx(tmp_path, ("Suppliers", [["Name", "Country"], ["A", "BD"]]))
+    monkeypatch.setattr(listfiles, "MAX_TREE_ELEMENTS", 5)  # styles.xml alone has more
+    assert read_error(data, "list.xlsx").code == "too_large"
+
+
+def test_the_cells_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Name,Country\n" + "Dhaka Knit Limited,Bangladesh\n" * 200
+    assert len(read_table(text.encode(), "list.csv").rows) == 200
+    monkeypatch.setattr(listfiles, "MAX_TABLE_BYTES", 10_000)
+    assert read_error(text.encode()).code == "too_large"
+
+
 # --------------------------------------------------------------------------- XLSX
 
 
