@@ -1,15 +1,16 @@
 """Deterministic demo data for a sector initiative: organisations, sites, links, users.
 
 Everything here is fictional. Company, person and place-level names are assembled from
-per-country word lists in :mod:`covenant.demo.wordlists`; identifiers that look like
-DUNS numbers or LEIs are random (see :class:`DemoSite`). Pure standard library: all
-randomness comes from ``random.Random(seed)`` instances, and nothing depends on hash
-ordering, so the same seed gives the same data on every machine.
+per-country word lists (JSON files read by :mod:`covenant.demo.wordlists`; see its
+``data/SOURCES.md``); identifiers that look like DUNS numbers or LEIs are random (see
+:class:`DemoSite`; LEI check digits from python-stdnum). Pure Python: all randomness comes from
+``random.Random(seed)`` instances, and nothing depends on hash ordering, so the same seed
+gives the same data on every machine.
 
     sector = generate_sector(seed=2026, n_sites=2000)
     rows = member_supplier_list(sector, sector.members[0].key, seed=1)
 
-How a site is made: each country module lists cities (with their ISO 3166-2 code,
+How a site is made: each country's file lists cities (with their ISO 3166-2 code,
 coordinates, postcode pattern and the kinds of site found there) and kinds of site
 (industry words, ILAB goods, products). A site picks a kind and a city, then a name
 and an address from the country's templates, rendered twice: as a local writes it and
@@ -28,15 +29,20 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from covenant.demo.wordlists import COUNTRIES, MEMBERS, ORGS, PEOPLE
-from covenant.demo.wordlists._types import City, Country, Fmt, Kind, KindInfo, Token
-from covenant.demo.wordlists.kinds import KINDS
-from covenant.demo.wordlists.noise import (
+from stdnum.iso7064 import mod_97_10
+
+from covenant.demo.wordlists import (
     ABBREVIATIONS,
+    COUNTRIES,
+    KINDS,
     LEGAL_VARIANTS,
+    MEMBERS,
     NAME_PREFIXES,
+    ORGS,
+    PEOPLE,
     SUFFIXES,
 )
+from covenant.demo.wordlists._types import City, Country, Fmt, Kind, KindInfo, Token
 
 __all__ = [
     "KINDS",
@@ -460,8 +466,7 @@ def _products(rng: random.Random, k: Kind) -> tuple[str, ...]:
 def _lei(rng: random.Random) -> str:
     chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     body = "DEMO00" + "".join(rng.choice(chars) for _ in range(12))
-    number = int("".join(str(int(ch, 36)) for ch in body) + "00")
-    return f"{body}{98 - number % 97:02d}"
+    return body + mod_97_10.calc_check_digits(body)  # ISO 17442's check digits
 
 
 def _make_site(rng: random.Random, key: str, s: _Slot, named: _Named, supplier_key: str) -> DemoSite:

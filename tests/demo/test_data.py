@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import random
 import re
-import time
 import unicodedata
 from collections import Counter
-from pathlib import Path
+from importlib import resources
 
 import pytest
 
+from covenant.demo import wordlists
 from covenant.demo.data import (
     KINDS,
     SPEND_BANDS,
@@ -22,8 +23,9 @@ from covenant.demo.data import (
     noisy_variant,
 )
 from covenant.demo.wordlists import COUNTRIES, MEMBERS, ORGS, PEOPLE
+from covenant.risk.reference import DATA_DIR as RISK_DATA
 
-ILAB_CSV = Path("/work/shared/data/risk/ilab_goods.csv")
+ILAB_CSV = RISK_DATA / "ilab_goods.csv"  # the US DoL ILAB list the project ships (risk indicators)
 SCRIPTS = {
     "CJK": r"[\u4e00-\u9fff]",
     "Thai": r"[\u0e00-\u0e7f]",
@@ -52,15 +54,52 @@ def test_same_seed_same_data(sector: DemoSector) -> None:
     assert member_supplier_list(sector, key, seed=3) == member_supplier_list(again, key, seed=3)
 
 
+# Digests of the sector for seed 2026 (2,000 sites) and of every member's upload (seed 1),
+# taken when the word lists were Python modules, before they became JSON files. They
+# move only if the generator or a word list changes: if you changed either on purpose,
+# check the demo still tells the same story, then put the new digests here.
+PINNED_SECTOR = "e792712f826e85151334703ab75e5a0e65c4d7668e81fcb0610d5bd0e69bcfea"
+PINNED_UPLOADS = "539627e79ca580ad2a374217ae600bf7bd887b44f815f40492eb413d63d5ff18"
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def test_output_is_pinned(sector: DemoSector) -> None:
+    assert _digest(sector) == PINNED_SECTOR
+    uploads = [member_supplier_list(sector, m.key, seed=1) for m in sector.members]
+    assert _digest(uploads) == PINNED_UPLOADS
+
+
+def test_every_country_file_is_loaded() -> None:
+    files = resources.files(wordlists).joinpath("data", "countries")
+    on_disk = sorted(f.name.removesuffix(".json") for f in files.iterdir() if f.name.endswith(".json"))
+    assert sorted(wordlists._ORDER) == on_disk
+    assert len({c.code for c in COUNTRIES}) == len(on_disk)
+
+
+def test_word_lists_are_tuples_all_the_way_down() -> None:
+    # data.py tells tokens apart with isinstance(..., tuple); a list would slip through.
+    def lists(value: object) -> int:
+        if isinstance(value, list):
+            return 1
+        if isinstance(value, tuple):
+            return sum(lists(v) for v in value)
+        if isinstance(value, dict):
+            return sum(lists(v) for v in value.values())
+        if hasattr(value, "__dataclass_fields__"):
+            return sum(lists(getattr(value, name)) for name in value.__dataclass_fields__)
+        return 0
+
+    everything = (COUNTRIES, MEMBERS, ORGS, PEOPLE, wordlists.KINDS, wordlists.LEGAL_VARIANTS)
+    assert lists(everything) == 0
+    assert lists(["a"]) == 1  # the walk does find a list when there is one
+
+
 def test_other_seed_other_data(sector: DemoSector) -> None:
     other = generate_sector(seed=7, n_sites=2000)
     assert [s.name for s in other.sites[:50]] != [s.name for s in sector.sites[:50]]
-
-
-def test_fast_enough() -> None:
-    start = time.perf_counter()
-    generate_sector(seed=99, n_sites=2000)
-    assert time.perf_counter() - start < 2.0
 
 
 def test_small_sectors_work() -> None:
@@ -117,13 +156,11 @@ def test_subdivisions_exist() -> None:
 
 
 def test_ilab_goods_are_verbatim_and_listed_for_the_country(sector: DemoSector) -> None:
-    if not ILAB_CSV.exists():
-        pytest.skip("ILAB goods list not available")
     with ILAB_CSV.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     listed = {(r["country_iso2"], r["good"]) for r in rows}
     vocabulary = {r["good"].casefold() for r in rows}
-    used = Counter()
+    used: Counter[str] = Counter()
     for site in sector.sites:
         for product in site.products:
             if product.casefold() in vocabulary:

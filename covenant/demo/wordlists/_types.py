@@ -1,4 +1,7 @@
-"""Shapes of the per-country word lists used by :mod:`covenant.demo.data`.
+"""Shapes of the word lists used by :mod:`covenant.demo.data`, as read from ``data/*.json``.
+
+Field names are the JSON keys; a tuple is written as an array, and a field left out
+takes its default.
 
 A *token* is either a plain string, written the same way locally and on an export
 document (for countries that fold diacritics, the Latin rendering strips them), or a
@@ -94,7 +97,7 @@ class OrgSpec:
 
 @dataclass(frozen=True)
 class KindInfo:
-    """What is the same for a kind of site everywhere (see ``kinds.KINDS``)."""
+    """What is the same for a kind of site everywhere (see ``data/kinds.json``)."""
 
     sector: str
     facilities: tuple[str, ...]
