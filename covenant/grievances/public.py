@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from covenant.core.actors import Actor
 from covenant.grievances import crypto, selectors, services
@@ -70,6 +70,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
     return render(request, template, context, status=status)
 
 
+@require_safe
 def choose_language(request: HttpRequest, slug: str) -> HttpResponse:
     mechanism = selectors.public_mechanism(slug)
     response = render(
@@ -79,6 +80,7 @@ def choose_language(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @in_language
+@require_safe
 def rules(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResponse:
     stage_days = mechanism.stage_days or {}
     stages = [

@@ -20,6 +20,14 @@ urlpatterns = [
     path("grievances/review/", views.review, name="review"),
     path("grievances/participation/", views.participation, name="participation"),
     path("grievances/cases/<uuid:case_id>/", views.detail, name="detail"),
-    path("grievances/cases/<uuid:case_id>/act/", views.act, name="act"),
+    # One route per handler action; each answers with a redirect to the case.
+    path("grievances/cases/<uuid:case_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("grievances/cases/<uuid:case_id>/stage/", views.move, name="move"),
+    path("grievances/cases/<uuid:case_id>/messages/", views.add_message, name="add_message"),
+    path("grievances/cases/<uuid:case_id>/notes/", views.add_note, name="add_note"),
+    path("grievances/cases/<uuid:case_id>/assign/", views.assign, name="assign"),
+    path("grievances/cases/<uuid:case_id>/retaliation/", views.set_retaliation, name="set_retaliation"),
+    path("grievances/cases/<uuid:case_id>/remedies/", views.record_remedy, name="record_remedy"),
+    path("grievances/cases/<uuid:case_id>/full-access/", views.grant_access, name="grant_access"),
     path("grievances/cases/<uuid:case_id>/photos/<uuid:attachment_id>/", views.photo, name="photo"),
 ]

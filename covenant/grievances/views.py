@@ -7,9 +7,9 @@ members see a redacted view (topics, site, stage, dates) unless given the full c
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,15 +18,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from covenant.core.actors import Actor
 from covenant.core.decorators import org_required
-from covenant.core.web import actor_of, flash_errors
-from covenant.grievances import crypto, keyring, public, selectors, services
+from covenant.core.web import F, actor_of, flash_errors, form_action, form_error_messages
+from covenant.grievances import crypto, forms, keyring, public, selectors, services
 from covenant.grievances.models import (
     STAGE_FLOW,
     Attachment,
-    Channel,
+    Case,
     EntryKind,
     RemedyType,
     Stage,
@@ -47,6 +48,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 @org_required
 @never_cache
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     show = request.GET.get("show", "open")
@@ -68,6 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @org_required
 @never_cache
+@require_http_methods(["GET", "POST"])
 def key(request: HttpRequest) -> HttpResponse:
     """Set up, unlock, lock or recover the organisation's grievance key."""
     actor = actor_of(request)
@@ -112,6 +115,7 @@ def key(request: HttpRequest) -> HttpResponse:
 
 @org_required
 @never_cache
+@require_safe
 def detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     actor = actor_of(request)
     case = selectors.get_case(actor, case_id)
@@ -151,77 +155,126 @@ def detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _no_store(render(request, "grievances/detail.html", context))
 
 
-def _decimal(value: str) -> Decimal | None:
-    value = value.strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation as exc:
-        raise ValidationError(_("Give the amount as a number.")) from exc
+def _handling(request: HttpRequest, case_id: uuid.UUID) -> tuple[Actor, Case, bytes | None]:
+    """The case a handler acts on (404 for outsiders, 403 for routed members), and its key
+    when the organisation's key is unlocked in this session."""
+    actor = actor_of(request)
+    case = selectors.get_case(actor, case_id)
+    services.require_handler(actor, case)
+    return actor, case, services.case_key_for(actor, case, _private_key(request))
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value or 0)
-    except ValueError as exc:
-        raise ValidationError(_("Give numbers of people as whole numbers.")) from exc
+def _on_case(
+    request: HttpRequest,
+    case: Case,
+    form_class: type[F],
+    service: Callable[[F], object],
+    form_kwargs: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    return form_action(
+        request,
+        form_class,
+        service,
+        success_message=_("Saved."),
+        redirect_to=reverse("grievances:detail", args=[case.pk]),
+        form_kwargs=form_kwargs,
+    )
 
 
 @org_required
 @require_POST
-def act(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """Every handler action on a case, chosen by ``action``."""
-    actor = actor_of(request)
-    case = selectors.get_case(actor, case_id)
-    services.require_handler(actor, case)
-    key = services.case_key_for(actor, case, _private_key(request))
-    post = request.POST
-    action = post.get("action", "")
-    try:
-        if action == "stage":
-            services.move_to(actor, case, post.get("stage", ""), key, reason=post.get("reason", ""))
-        elif action == "note":
-            services.add_note(actor, case, key, post.get("text", ""))
-        elif action == "message":
-            services.message_reporter(actor, case, key, post.get("text", ""))
-        elif action == "assign":
-            services.assign(actor, case, [int(v) for v in post.getlist("handlers") if v.isdigit()])
-        elif action == "retaliation":
-            services.set_retaliation(actor, case, key, post.get("at_risk") == "on", post.get("measures", ""))
-        elif action == "remedy":
-            services.record_remedy(
-                actor,
-                case,
-                key,
-                services.RemedyInput(
-                    type=post.get("type", ""),
-                    amount=_decimal(post.get("amount", "")),
-                    currency=post.get("currency", ""),
-                    female=_int(post.get("female", "")),
-                    male=_int(post.get("male", "")),
-                    other=_int(post.get("other", "")),
-                    implemented=post.get("implemented") == "on",
-                    description=post.get("description", ""),
-                ),
-            )
-        elif action == "grant":
-            org_id = int(post.get("org", "0")) if post.get("org", "").isdigit() else 0
-            member = case.recipients.filter(org_id=org_id, handler=False).first()
-            if member is None:
-                raise ValidationError(_("This organisation did not receive the case."))
-            services.grant_full_access(actor, case, key, member.org)
-        else:
-            raise ValidationError(_("Unknown action."))
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("grievances:detail", case_id=case.pk)
+def acknowledge(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, _key = _handling(request, case_id)
+    return _on_case(request, case, forms.AcknowledgeForm, lambda form: services.acknowledge(actor, case))
+
+
+@org_required
+@require_POST
+def move(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The next stage of the flow; closing as not admissible takes the reason."""
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request,
+        case,
+        forms.MoveForm,
+        lambda form: services.move_to(actor, case, form.cleaned_data["stage"], key, reason=form.cleaned_data["reason"]),
+    )
+
+
+@org_required
+@require_POST
+def add_message(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request,
+        case,
+        forms.MessageForm,
+        lambda form: services.message_reporter(actor, case, key, form.cleaned_data["text"]),
+    )
+
+
+@org_required
+@require_POST
+def add_note(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request, case, forms.NoteForm, lambda form: services.add_note(actor, case, key, form.cleaned_data["text"])
+    )
+
+
+@org_required
+@require_POST
+def assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, _key = _handling(request, case_id)
+    return _on_case(
+        request,
+        case,
+        forms.AssignForm,
+        lambda form: services.assign(actor, case, form.cleaned_data["handlers"]),
+        form_kwargs={"case": case},
+    )
+
+
+@org_required
+@require_POST
+def set_retaliation(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request,
+        case,
+        forms.RetaliationForm,
+        lambda form: services.set_retaliation(
+            actor, case, key, form.cleaned_data["at_risk"], form.cleaned_data["measures"]
+        ),
+    )
+
+
+@org_required
+@require_POST
+def record_remedy(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request, case, forms.RemedyForm, lambda form: services.record_remedy(actor, case, key, form.remedy_input())
+    )
+
+
+@org_required
+@require_POST
+def grant_access(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Give a member the case routed to it in full (its key gets a sealed copy of the case key)."""
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request,
+        case,
+        forms.GrantForm,
+        lambda form: services.grant_full_access(actor, case, key, form.cleaned_data["org"]),
+        form_kwargs={"case": case},
+    )
 
 
 @org_required
 @never_cache
+@require_safe
 def photo(request: HttpRequest, case_id: uuid.UUID, attachment_id: uuid.UUID) -> HttpResponse:
     actor = actor_of(request)
     case = selectors.get_case(actor, case_id)
@@ -244,6 +297,7 @@ def photo(request: HttpRequest, case_id: uuid.UUID, attachment_id: uuid.UUID) ->
 
 @org_required
 @never_cache
+@require_http_methods(["GET", "POST"])
 def operator_intake(request: HttpRequest) -> HttpResponse:
     """Hotline staff enter a case for a caller; the receipt they read out changes at the first follow-up."""
     actor = actor_of(request)
@@ -252,20 +306,21 @@ def operator_intake(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only grievance handlers may enter a case for someone."))
     receipt = ""
     errors: list[str] = []
-    lang = request.POST.get("language", "en")
-    if lang not in public.LANGUAGE_CODES:
-        lang = "en"
-    if request.method == "POST":
-        intake_input, errors = public.intake_from_post(request, mechanism, lang, Channel.OPERATOR)
-        if not errors:
+    form = forms.OperatorIntakeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        if not form.is_valid():
+            errors = form_error_messages(form)
+        else:
             try:
-                submitted = services.submit(actor, intake_input)
+                submitted = services.submit(actor, form.intake(mechanism))
             except ValidationError as exc:
                 errors = list(exc.messages)
             else:
                 receipt = crypto.format_receipt(submitted.receipt)
+                form = forms.OperatorIntakeForm()  # the next caller starts from an empty form
     context = {
         "mechanism": mechanism,
+        "form": form,
         "receipt": receipt,
         "errors": errors,
         "topics": Topic.choices,
@@ -275,6 +330,7 @@ def operator_intake(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def review(request: HttpRequest) -> HttpResponse:
     """The annual effectiveness review (secretariat staff and co-handlers): aggregates only."""
     actor = actor_of(request)
@@ -300,10 +356,10 @@ def participation(request: HttpRequest) -> HttpResponse:
     mechanism = selectors.mechanism_for(actor)
     if mechanism is None:
         raise Http404
-    try:
-        services.set_participation(actor, mechanism, request.POST.get("takes_part") == "on")
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("grievances:list")
+    return form_action(
+        request,
+        forms.ParticipationForm,
+        lambda form: services.set_participation(actor, mechanism, form.cleaned_data["takes_part"]),
+        success_message=_("Saved."),
+        redirect_to=reverse("grievances:list"),
+    )

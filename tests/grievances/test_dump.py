@@ -145,10 +145,9 @@ def test_dump_holds_no_case_content(
     )
     assert handler.post(reverse("grievances:key"), {"action": "unlock", "passphrase": PASSPHRASE}).status_code == 302
     case = gw.extras["case"]
-    act = reverse("grievances:act", args=[case.pk])
-    handler.post(act, {"action": "note", "text": NOTE_TEXT})
-    handler.post(act, {"action": "message", "text": MESSAGE_TEXT})
-    handler.post(act, {"action": "retaliation", "at_risk": "on", "measures": NOTE_TEXT})
+    handler.post(reverse("grievances:add_note", args=[case.pk]), {"text": NOTE_TEXT})
+    handler.post(reverse("grievances:add_message", args=[case.pk]), {"text": MESSAGE_TEXT})
+    handler.post(reverse("grievances:set_retaliation", args=[case.pk]), {"at_risk": "on", "measures": NOTE_TEXT})
     assert NOTE_TEXT in handler.get(reverse("grievances:detail", args=[case.pk])).content.decode()
     follow = web.post(
         reverse("grievances:follow_up", args=[mechanism.slug, "en"]),

@@ -1,0 +1,165 @@
+"""Forms for the handlers' actions on a case, the operator intake and members' participation.
+
+Forms check the shape of the input (choices, numbers, required text, length); the services
+keep the rules (the stage flow, who may be assigned, keys, the mechanism being open), so the
+API and the tasks get the same answers. Labels reuse the pages' wording.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from covenant.grievances import public, selectors, services
+from covenant.grievances.models import Case, Channel, Mechanism, RemedyType, Stage, Topic
+from covenant.orgs.models import Organisation
+from covenant.registry.models import Facility
+
+
+class CaseText(forms.CharField):
+    """Free text that ends up encrypted in the case: trimmed, and no longer than the mechanism takes."""
+
+    widget = forms.Textarea
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        # Read at validation time, not import time, so the limit follows the settings in force.
+        if value and len(value) > int(settings.GRIEVANCE_TEXT_MAX_CHARS):
+            raise ValidationError(_("The text is too long. Please make it shorter."), code="max_length")
+
+
+class AmountField(forms.DecimalField):
+    """An amount as people type it: a decimal comma is as good as a point."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)  # type: ignore[no-any-return]
+
+
+_WHOLE_PEOPLE = {"invalid": _("Give numbers of people as whole numbers.")}
+
+
+class AcknowledgeForm(forms.Form):
+    """Nothing to fill in: the button says it all."""
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    # Needed only to close a case as not admissible; the service asks for it then.
+    reason = CaseText(label=_("Reason it is not admissible"), required=False)
+
+
+class NoteForm(forms.Form):
+    text = CaseText(label=_("Note"))
+
+
+class MessageForm(forms.Form):
+    text = CaseText(label=_("Message"))
+
+
+class AssignForm(forms.Form):
+    handlers = forms.TypedMultipleChoiceField(label=_("Assigned to"), coerce=int, required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handlers"].choices = [  # type: ignore[attr-defined]
+            (user.pk, user.get_full_name() or user.email) for user in selectors.handlers_of(case)
+        ]
+
+
+class RetaliationForm(forms.Form):
+    at_risk = forms.BooleanField(label=_("The complainant is at risk of retaliation"), required=False)
+    measures = CaseText(label=_("Protective measures"), required=False)
+
+
+class RemedyForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=RemedyType.choices)
+    amount = AmountField(
+        label=_("Amount (back pay, compensation)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": _("Give the amount as a number.")},
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    female = forms.IntegerField(label=_("Women"), min_value=0, required=False, error_messages=_WHOLE_PEOPLE)
+    male = forms.IntegerField(label=_("Men"), min_value=0, required=False, error_messages=_WHOLE_PEOPLE)
+    other = forms.IntegerField(label=_("Other"), min_value=0, required=False, error_messages=_WHOLE_PEOPLE)
+    implemented = forms.BooleanField(label=_("Implemented"), required=False)
+    description = CaseText(label=_("Description"), required=False)
+
+    def remedy_input(self) -> services.RemedyInput:
+        data = self.cleaned_data
+        return services.RemedyInput(
+            type=data["type"],
+            amount=data["amount"],
+            currency=data["currency"],
+            female=data["female"] or 0,
+            male=data["male"] or 0,
+            other=data["other"] or 0,
+            implemented=data["implemented"],
+            description=data["description"],
+        )
+
+
+class GrantForm(forms.Form):
+    org = forms.ModelChoiceField(
+        label=_("Member"),
+        queryset=Organisation.objects.none(),
+        error_messages={"invalid_choice": _("This organisation did not receive the case.")},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the members the case was routed to: handlers hold the key already.
+        self.fields["org"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            grievance_recipients__case=case, grievance_recipients__handler=False
+        )
+
+
+class ParticipationForm(forms.Form):
+    takes_part = forms.BooleanField(required=False)
+
+
+class OperatorIntakeForm(forms.Form):
+    """What a hotline operator enters for a caller (no photos: they come by phone)."""
+
+    language = forms.ChoiceField(label=_("Language of the caller"), initial="en")
+    site_id = forms.CharField(label=_("Site id"), required=False)
+    workplace = forms.CharField(label=_("Or the workplace as the caller names it"), required=False)
+    topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, required=False)
+    what = CaseText(label=_("What happened"))
+    contact = forms.CharField(label=_("Contact details (only if the caller wants to be contacted)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = public.intake_languages()  # type: ignore[attr-defined]
+        self.facility: Facility | None = None
+
+    def clean_site_id(self) -> str:
+        site_id: str = self.cleaned_data["site_id"]
+        if site_id:
+            self.facility = public.facility_by_id(site_id)
+            if self.facility is None:
+                raise ValidationError(_("We do not know this site id. Check it, or write the name of the workplace."))
+        return site_id
+
+    def intake(self, mechanism: Mechanism) -> services.Intake:
+        data = self.cleaned_data
+        return services.Intake(
+            mechanism=mechanism,
+            channel=Channel.OPERATOR,
+            language=data["language"],
+            what=data["what"],
+            topics=data["topics"],
+            facility=self.facility,
+            workplace=data["workplace"],
+            contact=data["contact"],
+        )
