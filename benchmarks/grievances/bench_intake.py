@@ -27,7 +27,6 @@ import json
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._stats import percentile  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase 2026"
 SLUG = "bench"
@@ -162,11 +163,6 @@ def _multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
     return "".join(parts).encode("utf-8"), f"multipart/form-data; boundary={boundary}"
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def _run(label: str, jobs: list[int], concurrency: int, port: int, work: Callable[[Session, int], None]) -> list[float]:
     local = threading.local()
     latencies: list[float] = []
@@ -189,7 +185,7 @@ def _run(label: str, jobs: list[int], concurrency: int, port: int, work: Callabl
     wall = time.perf_counter() - started
     print(
         f"{label}: {len(jobs)} in {wall:.1f} s = {len(jobs) / wall:.1f}/s; "
-        f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {_percentile(latencies, 95) * 1000:.0f} ms, "
+        f"latency p50 {percentile(latencies, 50) * 1000:.0f} ms, p95 {percentile(latencies, 95) * 1000:.0f} ms, "
         f"max {max(latencies) * 1000:.0f} ms"
     )
     return latencies

@@ -33,16 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 from datasets import load_real, noisy, synthetic_registry  # noqa: E402
 
+from benchmarks._stats import percentile  # noqa: E402
 from covenant.matching import Matcher, MatchIndex, Record  # noqa: E402
 
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def main() -> None:
@@ -115,8 +111,8 @@ def main() -> None:
         lat.append((time.perf_counter() - t) * 1000)
         hits += res.registry_id == label
     print(
-        f"single row: p50 {percentile(lat, 0.5):.1f} ms, p95 {percentile(lat, 0.95):.1f} ms, "
-        f"p99 {percentile(lat, 0.99):.1f} ms (true facility proposed first: {hits / len(single):.1%})"
+        f"single row: p50 {percentile(lat, 50):.1f} ms, p95 {percentile(lat, 95):.1f} ms, "
+        f"p99 {percentile(lat, 99):.1f} ms (true facility proposed first: {hits / len(single):.1%})"
     )
     rows = [q for q, _ in queries[1000 : 1000 + args.list_size]]
     labels = [label for _, label in queries[1000 : 1000 + args.list_size]]

@@ -16,11 +16,11 @@ Prints p50 / p95 over ``--runs`` runs after one warm-up. Synthetic data (see _se
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 from _setup import insert_facilities, require_postgres, synthetic_sites
 
+from benchmarks._stats import percentile
 from covenant.accounts.models import User
 from covenant.core.actors import Actor
 from covenant.orgs.models import Membership, Organisation
@@ -82,8 +82,7 @@ def _times(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+    return percentile(samples, 50), percentile(samples, 95)
 
 
 def main() -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from .features import FEATURES, NAME_FEATURES, Prepared, compare, prepare, prepare_tokens
 from .index import MatchIndex
 from .model import LogisticModel
 from .normalize import name_tokens
+from .parallel import map_chunks
 from .records import Record, identifier_keys, normalize_country
 
 __all__ = [
@@ -271,37 +271,21 @@ class Matcher:
         """Match rows, in input order, optionally with worker processes.
 
         Workers are forked and share the index copy-on-write, so no index is
-        pickled; on platforms without ``fork`` the rows are matched in this
-        process. ``progress(done, total)`` is called after each chunk.
+        pickled; on platforms without ``fork``, and for fewer than two chunks of
+        rows, the rows are matched in this process (see :func:`.parallel.map_chunks`).
+        ``progress(done, total)`` is called after each chunk.
         """
         total = len(records)
         results: list[MatchResult] = []
-        use_pool = workers > 1 and total >= 2 * chunk_size and "fork" in multiprocessing.get_all_start_methods()
-        if not use_pool:
-            for i, rec in enumerate(records, 1):
-                results.append(self.match(rec))
-                if progress is not None and (i % chunk_size == 0 or i == total):
-                    progress(i, total)
-            return results
-        global _WORKER_MATCHER
-        _WORKER_MATCHER = self
-        # Keep the collector away from the index's objects in the children: a
-        # collection touches every tracked object and would copy the shared pages.
-        gc.freeze()
-        try:
-            ctx = multiprocessing.get_context("fork")
-            chunks = [records[i : i + chunk_size] for i in range(0, total, chunk_size)]
-            with ctx.Pool(processes=workers) as pool:
-                done = 0
-                for chunk_results in pool.imap(_match_chunk, chunks):
-                    results.extend(chunk_results)
-                    done += len(chunk_results)
-                    if progress is not None:
-                        progress(done, total)
-        finally:
-            _WORKER_MATCHER = None
-            gc.unfreeze()
+        with closing(map_chunks(self._match_chunk, records, workers=workers, chunk_size=chunk_size)) as chunks:
+            for _chunk, chunk_results in chunks:
+                results.extend(chunk_results)
+                if progress is not None:
+                    progress(len(results), total)
         return results
+
+    def _match_chunk(self, chunk: list[Record]) -> list[MatchResult]:
+        return [self.match(rec) for rec in chunk]
 
     def screen(
         self,
@@ -378,16 +362,6 @@ class Matcher:
         self.index.weights = {"full": full.weights, "name": name.weights}
         self._load_models()
         return True
-
-
-_WORKER_MATCHER: Matcher | None = None
-
-
-def _match_chunk(chunk: Sequence[Record]) -> list[MatchResult]:
-    matcher = _WORKER_MATCHER
-    if matcher is None:  # pragma: no cover - only if the pool outlives its parent call
-        raise RuntimeError("worker started without a matcher")
-    return [matcher.match(rec) for rec in chunk]
 
 
 def default_workers() -> int:

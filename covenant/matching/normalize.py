@@ -459,7 +459,7 @@ _NAME_CANON: dict[str, str] = {
     "manufactory": "manufacturing",
     "ind": "industries",
     "inds": "industries",
-    # Short forms members use (see covenant/demo/wordlists/noise.py ABBREVIATIONS).
+    # Short forms members use (see "abbreviations" in covenant/demo/wordlists/data/noise.json).
     "tex": "textile",
     "trdg": "trading",
     "prods": "product",

@@ -10,11 +10,12 @@ of a million site queries against the list.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 from covenant.matching import Matcher
+from covenant.matching.parallel import map_chunks
 from covenant.matching.records import IDENTIFIER_SCHEMES
 
 # A name-only hit below this probability is noise; at or above it a person looks.
@@ -71,39 +72,22 @@ class Screener:
         progress: Callable[[int, int], None] | None = None,
         chunk_size: int = 500,
     ) -> list[Hit]:
-        """Screen every entry; with ``workers`` > 1, forked processes share the indexes copy-on-write."""
+        """Screen every entry; with ``workers`` > 1, forked processes share the indexes copy-on-write.
+
+        See :func:`covenant.matching.parallel.map_chunks` for when the entries are
+        screened in this process instead. ``progress(done, total)`` is called after
+        each chunk.
+        """
         total = len(entries)
         hits: list[Hit] = []
-        chunks = [entries[i : i + chunk_size] for i in range(0, total, chunk_size)]
-        if workers <= 1 or len(chunks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            done = 0
-            for chunk in chunks:
-                for entry in chunk:
-                    hits.extend(self.screen(entry))
+        done = 0
+        with closing(map_chunks(self._screen_chunk, entries, workers=workers, chunk_size=chunk_size)) as chunks:
+            for chunk, found in chunks:
+                hits.extend(found)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
-            return hits
-        global _WORKER
-        _WORKER = self
-        try:
-            with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
-                done = 0
-                for chunk, found in zip(chunks, pool.imap(_screen_chunk, chunks), strict=True):
-                    hits.extend(found)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
-        finally:
-            _WORKER = None
         return hits
 
-
-_WORKER: Screener | None = None
-
-
-def _screen_chunk(chunk: Sequence[Entry]) -> list[Hit]:
-    screener = _WORKER
-    if screener is None:  # pragma: no cover - only if the pool outlives its parent call
-        raise RuntimeError("worker started without a screener")
-    return [h for e in chunk for h in screener.screen(e)]
+    def _screen_chunk(self, chunk: list[Entry]) -> list[Hit]:
+        return [h for e in chunk for h in self.screen(e)]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -282,27 +280,16 @@ def test_unknown_focus_falls_back() -> None:
     assert box[2] < view_box(parse(world))[2] / 5
 
 
-# --- performance -----------------------------------------------------------------------
+# --- many points -----------------------------------------------------------------------
+# How fast this renders is measured by benchmarks/core/bench_mapsvg.py, not asserted here.
 
 
-def test_two_thousand_points_under_100ms() -> None:
+def test_two_thousand_points_all_drawn() -> None:
     rng = random.Random(1)
     pts = [
-        MapPoint(
-            rng.uniform(-55, 80),
-            rng.uniform(-180, 180),
-            f"Supplier {i}",
-            "supplier",
-            f"/s/{i}",
-        )
+        MapPoint(rng.uniform(-55, 80), rng.uniform(-180, 180), f"Supplier {i}", "supplier", f"/s/{i}")
         for i in range(2000)
     ]
-    render_world_map(points=pts[:1])  # warm the geometry cache
-    best = min(_timed(lambda: render_world_map(points=pts, country_fill={"FR": "#f00"})) for _ in range(3))
-    assert best < 0.1, best
-
-
-def _timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    svg = parse(render_world_map(points=pts, country_fill={"FR": "#f00"}))
+    circles = [el for el in svg.iter() if el.tag.endswith("circle")]
+    assert len(circles) == 2000
