@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from covenant.accounts import selectors, services
 from covenant.accounts.forms import TokenForm
@@ -20,6 +20,7 @@ from covenant.core.web import actor_of
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = TokenForm(request.POST or None)

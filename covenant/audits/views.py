@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from covenant.audits import selectors, services
 from covenant.audits.forms import (
@@ -59,6 +59,7 @@ def _download(path: str | None, filename: str, content_type: str) -> HttpRespons
 
 
 @org_required
+@require_safe
 def audit_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     q = request.GET.get("q", "")
@@ -75,6 +76,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
@@ -114,6 +116,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def detail(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
@@ -147,6 +150,7 @@ def report_response(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     return report_response(request, audit_id)
 
@@ -280,6 +284,7 @@ def decide_request(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def action(request: HttpRequest, action_id: int) -> HttpResponse:
     actor = actor_of(request)
     item = selectors.get_action(actor, action_id)
@@ -333,6 +338,7 @@ def add_evidence(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
     actor = actor_of(request)
     item = selectors.get_evidence(actor, evidence_id)
@@ -361,6 +367,7 @@ def verify(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def caps(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER, OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
@@ -379,6 +386,7 @@ def caps(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
@@ -391,6 +399,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def requests(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
@@ -416,6 +425,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def recognition(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     org = actor.require_kind(OrgKind.SECRETARIAT, OrgKind.MEMBER)
@@ -450,6 +460,7 @@ def recognition(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def sector(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
@@ -457,6 +468,7 @@ def sector(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def schemes(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = SchemeForm(request.POST or None)
@@ -474,6 +486,7 @@ def schemes(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def apsca(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from covenant.core.decorators import org_required
 from covenant.core.web import actor_of, flash_errors
@@ -27,6 +27,7 @@ from covenant.orgs.models import OrgKind
 
 
 @org_required
+@require_safe
 def my_organisation(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     org = actor.require_org()
@@ -43,6 +44,7 @@ def my_organisation(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def edit_organisation(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     org = actor.require_admin()
@@ -124,6 +126,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: uuid.UUID) -> HttpRes
 
 
 @org_required
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     kind = request.GET.get("kind", "")
@@ -138,6 +141,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = actor_of(request)
     org = selectors.get_organisation(actor, slug)
@@ -146,6 +150,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def new_organisation(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
@@ -167,6 +172,7 @@ def new_organisation(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/new_organisation.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the link in an invitation e-mail."""
     invitation = services.find_invitation(token)

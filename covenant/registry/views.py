@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from covenant.core.actors import Actor
 from covenant.core.decorators import org_required
@@ -34,6 +34,7 @@ def _member(request: HttpRequest) -> Actor:
 
 
 @org_required
+@require_safe
 def facilities(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     q = request.GET.get("q", "")
@@ -43,6 +44,7 @@ def facilities(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def facility(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = actor_of(request)
     site = selectors.get_facility(actor, public_id)
@@ -75,6 +77,7 @@ def facility(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def lists(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -82,7 +85,9 @@ def lists(request: HttpRequest) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         try:
             supplier_list = services.create_list(actor, form.cleaned_data["list_name"])
-            upload = services.start_upload(actor, supplier_list, filename=uploaded.name, data=uploaded.read())
+            # One byte over the limit is enough for the service to refuse it; never hold a huge upload in memory.
+            data = uploaded.read(services.MAX_UPLOAD_BYTES + 1)
+            upload = services.start_upload(actor, supplier_list, filename=uploaded.name, data=data)
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
@@ -98,6 +103,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def upload(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     actor = _member(request)
     item = selectors.get_upload(actor, upload_id)
@@ -112,6 +118,7 @@ def upload(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def upload_mapping(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     actor = _member(request)
     item = selectors.get_upload(actor, upload_id)
@@ -130,6 +137,7 @@ def upload_mapping(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def review(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     page = Paginator(selectors.review_queue(actor), 10).get_page(request.GET.get("page"))
@@ -205,6 +213,7 @@ def _int(value: str | None) -> int | None:
 
 
 @org_required
+@require_safe
 def chain(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     tier = _int(request.GET.get("tier"))
@@ -237,6 +246,7 @@ def chain(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def chain_export(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     fmt = request.GET.get("format", "csv")
@@ -246,6 +256,7 @@ def chain_export(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, link_id: int) -> HttpResponse:
     actor = _member(request)
     item = selectors.get_link(actor, link_id)
@@ -315,6 +326,7 @@ def claim(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def claims(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if actor.kind not in {OrgKind.SECRETARIAT, OrgKind.SUPPLIER}:
@@ -342,6 +354,7 @@ def claim_decide(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def merge(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
@@ -371,6 +384,7 @@ def merge(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def split(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
@@ -398,6 +412,7 @@ def split(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def disclosure(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
@@ -412,6 +427,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def disclosed(request: HttpRequest, fmt: str) -> HttpResponse:
     """Public: the latest published list of the sector's production locations."""
     publication = selectors.latest_publication()

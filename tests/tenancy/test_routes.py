@@ -1,34 +1,48 @@
 """Walk every URL pattern and API route and prove outsiders get nothing.
 
-Each route must have a :class:`Case` in ``CASES`` (or match an allauth account
-prefix). A route added without one makes ``test_every_route_has_a_case`` fail,
-so nobody can add a page or an API handler without saying who may see it.
+Each route must have a :class:`Case` in ``CASES``. A route added without one
+makes ``test_every_route_has_a_case`` fail, so nobody can add a page or an API
+handler without saying who may see it.
 
 Kinds of route:
 - ``public``: reachable without signing in; must never show member data.
-- ``account``: the signed-in person's own account (allauth); no tenant data.
+- ``account``: the signed-in person's own account (allauth). The case says what
+  an anonymous visitor gets (a public page, or a redirect to the login); a
+  signed-in person gets ``signed_in`` and never anything of another person's.
 - ``own``: about the actor's own organisation (lists, dashboards, create
   forms). Outsiders may get 200, but never see member A's private data.
 - ``shared``: shared data every participant may read (the facility
   register). Anonymous people are turned away; nobody sees member A's data.
 - ``object``: addresses one object that belongs to someone. Outsiders get
-  404/403 (anonymous: a login redirect or 401), and a write changes nothing.
+  404/403 (anonymous: a login redirect or 401), and a write changes nothing;
+  then the owner (``by``) gets what ``ok`` says, so a route broken for everyone
+  cannot pass as "outsiders are refused".
+
+``methods`` lists every method the route accepts: it must equal what the view
+itself accepts (its ``require_*`` decorator, its class, or the API operation),
+and a method outside it must be answered 405.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import inspect
+import io
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from covenant.accounts import services as account_services
 from covenant.core.models import AuditEvent
 from covenant.orgs import services as org_services
-from tests.conftest import World, actor_of, client_for
-from tests.factories import registry_world, risk_world
+from tests.conftest import PASSWORD, World, actor_of, client_for
+from tests.factories import PDF_BYTES, registry_world, risk_world
 
 CANARY = "canary-a"
 
@@ -39,10 +53,32 @@ UrlBuilder = Callable[[World], str]
 class Case:
     kind: str  # public | account | own | shared | object
     url: UrlBuilder | None = None  # None: reverse(name) without arguments
-    methods: tuple[str, ...] = ("GET",)
+    methods: tuple[str, ...] = ("GET",)  # every method the route accepts (HEAD and OPTIONS aside)
     owner: str = "member_a"  # World attribute of the owning organisation (object routes)
     secretariat_sees: bool = False  # declared visible to secretariat staff
     data: Callable[[World], dict[str, object]] | None = None  # a well-formed body, so the probe reaches the checks
+    files: Callable[[World], dict[str, object]] | None = None  # files to upload with it (multipart)
+    # Object routes: who exercises the owner's side (a World attribute or an extras key; by default
+    # the administrator of ``owner``), and what each method answers them when it is not the default
+    # (GET 200; a page's POST 302; an API POST or PUT/PATCH 200; DELETE 204). Every write of theirs
+    # must leave an audit event.
+    by: str = ""
+    ok: Mapping[str, int] = field(default_factory=dict)
+    session: Callable[[World, Client], None] | None = None  # readies the owner's session (unlocks a key)
+    # Routes readable by many but written by one organisation (secretariat tools): everyone
+    # else's write is refused and changes nothing.
+    writer: str = ""
+    # Account routes: what an anonymous visitor gets (PUBLIC or TO_LOGIN) and a signed-in person.
+    anonymous: tuple[int, str] = (0, "")
+    signed_in: int = 200
+    any_method: bool = False  # a third-party view that accepts every method (not ours to change)
+
+
+FINDINGS_CSV: bytes = b"section,grade,description\n5,minor,probe finding\n"
+
+# What a page of allauth answers an anonymous visitor: itself, or a redirect to the login.
+PUBLIC = (200, "")
+TO_LOGIN = (302, "/accounts/login/")
 
 
 def _a_token(w: World) -> str:
@@ -71,32 +107,124 @@ CASES: dict[str, Case] = {
     # Public entry points.
     "home": Case("public"),
     "healthz": Case("public"),
-    "set_language": Case("public", methods=("POST",)),
-    "orgs:accept_invitation": Case("public", url=lambda w: reverse("orgs:accept_invitation", args=["not-a-token"])),
-    "api:openapi-json": Case("public"),
-    "api:openapi-view": Case("public"),
-    "api:api-root": Case("public"),
+    "set_language": Case("public", methods=("POST",), any_method=True),
+    "orgs:accept_invitation": Case(
+        "public",
+        url=lambda w: reverse("orgs:accept_invitation", args=["not-a-token"]),
+        methods=("GET", "POST"),
+        data=lambda w: {"full_name": "probe", "password": PASSWORD},
+    ),
+    "api:openapi-json": Case("public", any_method=True),
+    "api:openapi-view": Case("public", any_method=True),
+    "api:api-root": Case("public", any_method=True),
+    # django-allauth: signing in and out, passwords, addresses, two factors. Each concerns the
+    # signed-in person only: a body naming someone else (member A's administrator) changes nothing
+    # of theirs. Keys in URLs are made up, so the pages answer "invalid link".
+    "account_login": Case(
+        "account",
+        methods=("GET", "POST", "PUT"),
+        anonymous=PUBLIC,
+        signed_in=302,
+        data=lambda w: {"login": w.admin_a.email, "password": "not the password"},
+    ),
+    "account_logout": Case("account", methods=("GET", "POST"), anonymous=(302, "/")),
+    "account_signup": Case(
+        "account",
+        methods=("GET", "POST", "PUT"),
+        anonymous=PUBLIC,  # the page says sign-up is closed: people join by invitation
+        signed_in=302,
+        data=lambda w: {"email": w.admin_a.email, "password1": "x" * 20, "password2": "x" * 20},
+    ),
+    "account_inactive": Case("account", anonymous=PUBLIC),
+    "account_reauthenticate": Case(
+        "account", methods=("GET", "POST", "PUT"), anonymous=TO_LOGIN, data=lambda w: {"password": "wrong"}
+    ),
+    "account_email": Case(
+        "account",
+        methods=("GET", "POST", "PUT"),
+        anonymous=TO_LOGIN,
+        data=lambda w: {"email": w.admin_a.email, "action_remove": ""},
+    ),
+    "account_email_verification_sent": Case("account", anonymous=PUBLIC, any_method=True),
+    "account_confirm_email": Case(
+        "account",
+        url=lambda w: reverse("account_confirm_email", args=["made-up-key"]),
+        methods=("GET", "POST"),
+        anonymous=PUBLIC,
+    ),
+    "account_change_password": Case(
+        "account",
+        methods=("GET", "POST", "PUT"),
+        anonymous=TO_LOGIN,
+        data=lambda w: {"oldpassword": PASSWORD, "password1": "a new one 12345", "password2": "a new one 12345"},
+    ),
+    "account_set_password": Case("account", methods=("GET", "POST", "PUT"), anonymous=TO_LOGIN, signed_in=302),
+    "account_reset_password": Case(
+        "account", methods=("GET", "POST", "PUT"), anonymous=PUBLIC, data=lambda w: {"email": w.admin_a.email}
+    ),
+    "account_reset_password_done": Case("account", anonymous=PUBLIC),
+    "account_reset_password_from_key": Case(
+        "account",
+        url=lambda w: reverse("account_reset_password_from_key", args=["1", "made-up-key"]),
+        methods=("GET", "POST", "PUT"),
+        anonymous=PUBLIC,
+        data=lambda w: {"password1": "a new one 12345", "password2": "a new one 12345"},
+    ),
+    "account_reset_password_from_key_done": Case("account", anonymous=PUBLIC),
+    "account_confirm_login_code": Case(
+        "account", methods=("GET", "POST", "PUT"), anonymous=TO_LOGIN, signed_in=302, data=lambda w: {"code": "x"}
+    ),
+    "mfa_index": Case("account", anonymous=TO_LOGIN),
+    "mfa_authenticate": Case(
+        "account", methods=("GET", "POST"), anonymous=TO_LOGIN, signed_in=302, data=lambda w: {"code": "000000"}
+    ),
+    "mfa_reauthenticate": Case(
+        "account", methods=("GET", "POST", "PUT"), anonymous=TO_LOGIN, signed_in=302, data=lambda w: {"code": "0"}
+    ),
+    "mfa_activate_totp": Case(
+        "account", methods=("GET", "POST", "PUT"), anonymous=TO_LOGIN, signed_in=302, data=lambda w: {"code": "0"}
+    ),
+    # Whoever must use two factors cannot drop them (MFAAdapter): 404 for everyone probing here.
+    "mfa_deactivate_totp": Case("account", methods=("GET", "POST", "PUT"), anonymous=TO_LOGIN, signed_in=404),
+    "mfa_view_recovery_codes": Case("account", anonymous=TO_LOGIN, signed_in=404),  # none generated yet
+    "mfa_generate_recovery_codes": Case(
+        "account",
+        methods=("GET", "POST", "PUT"),
+        anonymous=TO_LOGIN,
+        signed_in=302,  # asks to reauthenticate
+    ),
+    "mfa_download_recovery_codes": Case("account", anonymous=TO_LOGIN, signed_in=404),
     # About your own organisation.
     "core:dashboard": Case("own"),
     "core:audit_log": Case("own"),
     "core:switch_organisation": Case("own", methods=("POST",)),
     "orgs:my_organisation": Case("own"),
-    "orgs:edit_organisation": Case("own"),
+    "orgs:edit_organisation": Case("own", methods=("GET", "POST")),
     "orgs:invite": Case("own", methods=("POST",)),
     "orgs:directory": Case("own"),
-    "orgs:new_organisation": Case("own"),
-    "accounts:tokens": Case("own"),
+    "orgs:new_organisation": Case(
+        "own",
+        methods=("GET", "POST"),
+        writer="secretariat",
+        data=lambda w: {"name": "Probe Spinning Mill", "kind": "supplier", "size": "", "country": "IN"},
+    ),
+    "accounts:tokens": Case("own", methods=("GET", "POST"), data=lambda w: {"name": "probe"}),
     "api:me": Case("own"),
     "api:list_tokens": Case("own"),
     "api:list_organisations": Case("own"),
     "api:list_users": Case("own"),
     "api:list_invitations": Case("own"),
-    "api:create_invitation": Case("own"),
+    "api:create_invitation": Case(
+        "own", methods=("POST",), data=lambda w: {"email": "probe@elsewhere.example", "role": "viewer"}
+    ),
     "api:list_audit_events": Case("own"),
     # One object that belongs to member A (or, for organisations, to the supplier).
     "core:job_status": Case("object", url=lambda w: reverse("core:job_status", args=[_a_job(w)])),
     "orgs:change_role": Case(
-        "object", url=lambda w: reverse("orgs:change_role", args=[_a_membership(w)]), methods=("POST",)
+        "object",
+        url=lambda w: reverse("orgs:change_role", args=[_a_membership(w)]),
+        methods=("POST",),
+        data=lambda w: {"role": "editor"},
     ),
     "orgs:remove_member": Case(
         "object", url=lambda w: reverse("orgs:remove_member", args=[_a_membership(w)]), methods=("POST",)
@@ -141,11 +269,15 @@ CASES: dict[str, Case] = {
         url=lambda w: reverse("registry:split", args=[_x(w, "shared").public_id]),
         methods=("GET", "POST"),
         owner="secretariat",
+        data=lambda w: {"name": "Huaxin Garment Plant 3", "address": "probe"},
     ),
-    "registry:lists": Case("own"),
+    "registry:lists": Case("own", methods=("GET", "POST")),
     "registry:upload": Case("object", url=lambda w: reverse("registry:upload", args=[_x(w, "upload").pk])),
     "registry:upload_mapping": Case(
-        "object", url=lambda w: reverse("registry:upload_mapping", args=[_x(w, "upload").pk]), methods=("GET", "POST")
+        "object",
+        url=lambda w: reverse("registry:upload_mapping", args=[_mapping_upload(w).pk]),
+        methods=("GET", "POST"),
+        data=lambda w: {"name": "0", "country": "1"},
     ),
     "registry:review": Case("own"),
     "registry:review_bulk": Case("own", methods=("POST",)),
@@ -167,7 +299,10 @@ CASES: dict[str, Case] = {
     "registry:chain": Case("own"),
     "registry:chain_export": Case("own"),
     "registry:link": Case(
-        "object", url=lambda w: reverse("registry:link", args=[_x(w, "a_link").pk]), methods=("GET", "POST")
+        "object",
+        url=lambda w: reverse("registry:link", args=[_x(w, "a_link").pk]),
+        methods=("GET", "POST"),
+        data=lambda w: {"tier": "2", "products": "probe", "reference": "probe"},
     ),
     "registry:add_edge": Case("own", methods=("POST",)),
     "registry:preferences": Case("own", methods=("POST",)),
@@ -178,9 +313,16 @@ CASES: dict[str, Case] = {
         methods=("POST",),
         owner="supplier",
         secretariat_sees=True,
+        by="coordinator",  # the supplier's claim, decided by the secretariat
+        data=lambda w: {"decision": "verify"},
     ),
-    "registry:merge": Case("own", methods=("GET", "POST")),
-    "registry:disclosure": Case("own"),
+    "registry:merge": Case(
+        "own",
+        methods=("GET", "POST"),
+        writer="secretariat",
+        data=lambda w: {"loser": _x(w, "other").public_id, "survivor": _x(w, "shared").public_id, "confirm": "yes"},
+    ),
+    "registry:disclosure": Case("own", methods=("GET", "POST"), writer="secretariat"),
     "registry:disclosed": Case("public", url=lambda w: _published(w)),
     "api:search_facilities": Case("shared"),
     "api:get_facility": Case("shared", url=lambda w: reverse("api:get_facility", args=[_x(w, "shared").public_id])),
@@ -205,6 +347,17 @@ CASES: dict[str, Case] = {
     ),
     "api:supply_chain": Case("own"),
     "api:export_chain": Case("own"),
+    "api:list_lists": Case("own"),
+    "api:list_uploads": Case("own"),
+    "api:get_upload_mapping": Case(
+        "object", url=lambda w: reverse("api:get_upload_mapping", args=[_mapping_upload(w).pk])
+    ),
+    "api:set_upload_mapping": Case(
+        "object",
+        url=lambda w: reverse("api:set_upload_mapping", args=[_mapping_upload(w).pk]),
+        methods=("PUT",),
+        data=lambda w: {"mapping": {"name": 0, "country": 1}},
+    ),
     # --- Audits (tests/factories.py audits_world): a supplier's audit shared with member A only.
     # The audit's owner is a supplier none of the probes acts for, so every probe is an
     # outsider; "owner" stays member_a, the one organisation it was shared with.
@@ -219,36 +372,79 @@ CASES: dict[str, Case] = {
     ),
     "audits:coverage": Case("own", url=lambda w: _audits(w, reverse("audits:coverage"))),
     "audits:requests": Case("own", url=lambda w: _audits(w, reverse("audits:requests")), methods=("GET", "POST")),
-    "audits:recognition": Case("own", url=lambda w: _audits(w, reverse("audits:recognition"))),
+    "audits:recognition": Case("own", url=lambda w: _audits(w, reverse("audits:recognition")), methods=("GET", "POST")),
     "audits:sector": Case("own", url=lambda w: _audits(w, reverse("audits:sector"))),
-    "audits:schemes": Case("own", methods=("GET", "POST")),
-    "audits:apsca": Case("own", url=lambda w: _audits(w, reverse("audits:apsca"))),
+    "audits:schemes": Case(
+        "own",
+        methods=("GET", "POST"),
+        writer="secretariat",
+        data=lambda w: {
+            "scheme_code": "probe",
+            "scheme_name": "Probe scheme",
+            "version": "1",
+            "label": "Probe 1",
+            "validity_months": "24",
+            "sections": "1 | Wages | wages",
+            "grades": "maj | Major | major | yes | no",
+        },
+    ),
+    "audits:apsca": Case(
+        "own",
+        url=lambda w: _audits(w, reverse("audits:apsca")),
+        methods=("GET", "POST"),
+        writer="secretariat",
+        files=lambda w: {
+            "file": _file("apsca.csv", b"Number,Name,Level,Status,Valid until\n21709999,P,CSCA,Active,\n")
+        },
+    ),
     "audits:caps": Case("own", url=lambda w: _audits(w, reverse("audits:caps") + "?show=open")),
     "audits:detail": Case("object", url=lambda w: _audit_url(w, "audits:detail")),
     "audits:report": Case("object", url=lambda w: _audit_url(w, "audits:report")),
-    "audits:attach_report": Case("object", url=lambda w: _audit_url(w, "audits:attach_report"), methods=("POST",)),
+    # Writes on the audit are its supplier's (member A only reads it).
+    "audits:attach_report": Case(
+        "object",
+        url=lambda w: _audit_url(w, "audits:attach_report"),
+        methods=("POST",),
+        by="audit_supplier_admin",
+        files=lambda w: {"file": _file("report.pdf", PDF_BYTES)},
+    ),
     "audits:add_finding": Case(
         "object",
         url=lambda w: _audit_url(w, "audits:add_finding"),
         methods=("POST",),
+        by="audit_supplier_admin",
         data=lambda w: {"section": "5", "grade": "minor", "description": "probe"},
     ),
-    "audits:import_findings": Case("object", url=lambda w: _audit_url(w, "audits:import_findings"), methods=("POST",)),
+    "audits:import_findings": Case(
+        "object",
+        url=lambda w: _audit_url(w, "audits:import_findings"),
+        methods=("POST",),
+        by="audit_supplier_admin",
+        files=lambda w: {"file": _file("findings.csv", FINDINGS_CSV)},
+    ),
     "audits:share": Case(
         "object",
         url=lambda w: _audit_url(w, "audits:share"),
         methods=("POST",),
+        by="audit_supplier_admin",
         data=lambda w: {"member": w.member_b.pk},
     ),
-    "audits:withdraw": Case("object", url=lambda w: _audit_url(w, "audits:withdraw"), methods=("POST",)),
+    "audits:withdraw": Case(
+        "object", url=lambda w: _audit_url(w, "audits:withdraw"), methods=("POST",), by="audit_supplier_admin"
+    ),
     "audits:action": Case(
         "object",
         url=lambda w: reverse("audits:action", args=[_ax(w, "action").pk]),
         methods=("GET", "POST"),
+        by="audit_supplier_admin",
         data=lambda w: {"action": "probe", "responsible": "probe"},
     ),
     "audits:add_evidence": Case(
-        "object", url=lambda w: reverse("audits:add_evidence", args=[_ax(w, "action").pk]), methods=("POST",)
+        "object",
+        url=lambda w: reverse("audits:add_evidence", args=[_ax(w, "action").pk]),
+        methods=("POST",),
+        by="audit_supplier_admin",
+        files=lambda w: {"file": _file("payslips.pdf", PDF_BYTES)},
     ),
     "audits:verify": Case(
         "object",
@@ -261,6 +457,7 @@ CASES: dict[str, Case] = {
         "object",
         url=lambda w: reverse("audits:decide_request", args=[_ax(w, "access_request").pk]),
         methods=("POST",),
+        by="audit_supplier_admin",
         data=lambda w: {"decision": "grant"},
     ),
     "api:list_schemes": Case("own"),
@@ -269,8 +466,21 @@ CASES: dict[str, Case] = {
     "api:get_coverage": Case("own", url=lambda w: _audits(w, reverse("api:get_coverage"))),
     "api:get_audit": Case("object", url=lambda w: _audit_url(w, "api:get_audit")),
     "api:download_report": Case("object", url=lambda w: _audit_url(w, "api:download_report")),
-    "api:upload_report": Case("object", url=lambda w: _audit_url(w, "api:upload_report"), methods=("POST",)),
-    "api:import_findings": Case("object", url=lambda w: _audit_url(w, "api:import_findings"), methods=("POST",)),
+    "api:upload_report": Case(
+        "object",
+        url=lambda w: _audit_url(w, "api:upload_report"),
+        methods=("POST",),
+        by="audit_supplier_admin",
+        files=lambda w: {"file": _file("report.pdf", PDF_BYTES)},
+    ),
+    "api:import_findings": Case(
+        "object",
+        url=lambda w: _audit_url(w, "api:import_findings"),
+        methods=("POST",),
+        ok={"POST": 201},
+        by="audit_supplier_admin",
+        files=lambda w: {"file": _file("findings.csv", FINDINGS_CSV)},
+    ),
     "api:list_caps": Case("own", url=lambda w: _audits(w, reverse("api:list_caps") + "?show=open")),
     "api:verify_cap": Case(
         "object",
@@ -282,12 +492,33 @@ CASES: dict[str, Case] = {
         "object",
         url=lambda w: _audit_url(w, "api:share_audit"),
         methods=("POST",),
+        ok={"POST": 201},
+        by="audit_supplier_admin",
         data=lambda w: {"member": w.member_b.slug},
     ),
     "api:unshare_audit": Case(
         "object",
         url=lambda w: reverse("api:unshare_audit", args=[_ax(w, "audit").pk, w.member_a.slug]),
         methods=("DELETE",),
+        by="audit_supplier_admin",
+    ),
+    "api:list_audit_shares": Case(
+        "object", url=lambda w: _audit_url(w, "api:list_audit_shares"), by="audit_supplier_admin"
+    ),
+    "api:add_cap_evidence": Case(
+        "object",
+        url=lambda w: reverse("api:add_cap_evidence", args=[_ax(w, "action").pk]),
+        methods=("POST",),
+        ok={"POST": 201},
+        by="audit_supplier_admin",
+        files=lambda w: {"file": _file("payslips.pdf", PDF_BYTES)},
+    ),
+    "api:update_cap": Case(
+        "object",
+        url=lambda w: reverse("api:update_cap", args=[_ax(w, "action").pk]),
+        methods=("PATCH",),
+        by="audit_supplier_admin",
+        data=lambda w: {"responsible": "probe", "progress": True},
     ),
     # --- Risk (covenant/risk) -----------------------------------------------------------
     # The overview, exports and alerts are the member's own; site scores are sector data
@@ -304,7 +535,21 @@ CASES: dict[str, Case] = {
     "risk:remove_override": Case(
         "object", url=lambda w: reverse("risk:remove_override", args=[_r(w, "override").pk]), methods=("POST",)
     ),
-    "risk:events": Case("shared"),
+    "risk:events": Case(
+        "shared",
+        methods=("GET", "POST"),
+        writer="secretariat",
+        data=lambda w: {
+            "kind": "sanctions",
+            "title": "Probe event",
+            "regions": "TM",
+            "starts_on": "2026-11-01",
+            "topics": ["forced_labour"],
+            "raise_by": "1",
+            "guidance": "probe",
+            "checklist": "probe",
+        },
+    ),
     "risk:event": Case("shared", url=lambda w: reverse("risk:event", args=[_r(w, "event").pk])),
     "risk:event_end": Case(
         "object",
@@ -318,10 +563,39 @@ CASES: dict[str, Case] = {
         methods=("POST",),
         data=lambda w: {"status": "done", "note": "probe"},
     ),
-    "risk:indicators": Case("shared"),
-    "risk:indicator": Case("shared", url=lambda w: reverse("risk:indicator", args=[_first_indicator()])),
-    "risk:recompute": Case("object", url=lambda w: reverse("risk:recompute"), methods=("POST",), owner="secretariat"),
-    "risk:sanctions": Case("object", url=lambda w: reverse("risk:sanctions"), owner="secretariat"),
+    "risk:indicators": Case(
+        "shared",
+        methods=("GET", "POST"),
+        writer="secretariat",
+        ok={"POST": 200},  # the page shows the recomputation's progress
+        data=lambda w: {
+            "name": "Probe index",
+            "level": "country",
+            "edition": "1",
+            "licence": "probe",
+            "w_forced_labour": "3",
+        },
+        files=lambda w: {"file": _file("probe.csv", b"country,value,source\nCI,6,Probe\n")},
+    ),
+    "risk:indicator": Case(
+        "shared",
+        url=lambda w: reverse("risk:indicator", args=[_first_indicator()]),
+        methods=("GET", "POST"),
+        writer="secretariat",
+        data=lambda w: {"w_forced_labour": "2"},
+    ),
+    "risk:recompute": Case(
+        "object", url=lambda w: reverse("risk:recompute"), methods=("POST",), owner="secretariat", ok={"POST": 200}
+    ),
+    "risk:sanctions": Case(
+        "object",
+        url=lambda w: reverse("risk:sanctions"),
+        methods=("GET", "POST"),
+        owner="secretariat",
+        ok={"POST": 200},  # the page shows the screening's progress
+        data=lambda w: {"name": "Probe list", "source": "probe"},
+        files=lambda w: {"file": _file("list.csv", b"name,country,identifiers,programme\nProbe Mill,TM,,Test\n")},
+    ),
     "risk:hit_decide": Case(
         "object",
         url=lambda w: reverse("risk:hit_decide", args=[_r(w, "hit").pk]),
@@ -333,6 +607,23 @@ CASES: dict[str, Case] = {
     "api:facility_risk": Case("shared", url=lambda w: reverse("api:facility_risk", args=[_r(w, "shared").public_id])),
     "api:list_events": Case("shared"),
     "api:get_event": Case("shared", url=lambda w: reverse("api:get_event", args=[_r(w, "event").pk])),
+    "api:set_risk_override": Case(
+        "object",
+        url=lambda w: reverse("api:set_risk_override", args=[_r(w, "shared").public_id]),
+        methods=("PUT",),
+        data=lambda w: {"topic": "wages", "score": 1, "justification": "probe from an outsider"},
+    ),
+    "api:remove_risk_override": Case(
+        "object",
+        url=lambda w: reverse("api:remove_risk_override", args=[_r(w, "shared").public_id]) + "?topic=wages",
+        methods=("DELETE",),
+    ),
+    "api:respond_to_event": Case(
+        "object",
+        url=lambda w: reverse("api:respond_to_event", args=[_r(w, "event").pk]),
+        methods=("POST",),
+        data=lambda w: {"facility": _r(w, "cocoa").public_id, "status": "done", "note": "probe"},
+    ),
     # --- Grievances (tests/grievances/builders.py): a case about the shared site, routed to the
     # secretariat's handlers and to member A (linked, taking part). Member B takes part but is not
     # linked; the secretariat's coordinator is not a grievance handler: both must get nothing.
@@ -360,20 +651,78 @@ CASES: dict[str, Case] = {
         methods=("GET", "POST"),
         data=lambda w: {"action": "unlock", "passphrase": "probe probe probe"},
     ),
-    "grievances:operator_intake": Case("own", url=lambda w: _gm(w) and reverse("grievances:operator_intake")),
+    "grievances:operator_intake": Case(
+        "own", url=lambda w: _gm(w) and reverse("grievances:operator_intake"), methods=("GET", "POST")
+    ),
     "grievances:review": Case("own", url=lambda w: _gm(w) and reverse("grievances:review")),
     "grievances:participation": Case("own", methods=("POST",)),
     "grievances:detail": Case("object", url=lambda w: reverse("grievances:detail", args=[_g(w, "case").pk])),
     "api:list_cases": Case("own", url=lambda w: _gm(w) and reverse("api:list_cases") + "?show=all"),
     "api:get_case": Case("object", url=lambda w: reverse("api:get_case", args=[_g(w, "case").pk])),
-    "grievances:act": Case(
+    # The handlers' actions on the case: each probe is a well-formed form, so only the checks stop it.
+    "grievances:acknowledge": Case(
         "object",
-        url=lambda w: reverse("grievances:act", args=[_g(w, "case").pk]),
+        url=lambda w: reverse("grievances:acknowledge", args=[_g(w, "case").pk]),
         methods=("POST",),
-        data=lambda w: {"action": "stage", "stage": "acknowledged"},
+        by="grievance_handler",
+    ),
+    "grievances:move": Case(
+        "object",
+        url=lambda w: reverse("grievances:move", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        data=lambda w: {"stage": "acknowledged"},
+    ),
+    "grievances:add_message": Case(
+        "object",
+        url=lambda w: reverse("grievances:add_message", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+        data=lambda w: {"text": "probe"},
+    ),
+    "grievances:add_note": Case(
+        "object",
+        url=lambda w: reverse("grievances:add_note", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+        data=lambda w: {"text": "probe"},
+    ),
+    "grievances:assign": Case(
+        "object",
+        url=lambda w: reverse("grievances:assign", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        data=lambda w: {"handlers": [w.grievance_handler.pk]},
+    ),
+    "grievances:set_retaliation": Case(
+        "object",
+        url=lambda w: reverse("grievances:set_retaliation", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        data=lambda w: {"at_risk": "on"},
+    ),
+    "grievances:record_remedy": Case(
+        "object",
+        url=lambda w: reverse("grievances:record_remedy", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        data=lambda w: {"type": "apology", "female": "1"},
+    ),
+    "grievances:grant_access": Case(
+        "object",
+        url=lambda w: reverse("grievances:grant_access", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client, member_key_of=w.admin_a),
+        data=lambda w: {"org": w.member_a.pk},
     ),
     "grievances:photo": Case(
-        "object", url=lambda w: reverse("grievances:photo", args=[_g(w, "case").pk, _g(w, "attachment").pk])
+        "object",
+        url=lambda w: reverse("grievances:photo", args=[_g(w, "case").pk, _g(w, "attachment").pk]),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
     ),
 }
 
@@ -385,6 +734,17 @@ def _g(w: World, key: str):  # type: ignore[no-untyped-def]
     if "grievances" not in w.extras:
         grievance_world(w)
     return w.extras[key]
+
+
+def _unlock(client: Client, member_key_of: Any = None) -> None:
+    """Unlock the handlers' key in this session, as a handler does before reading a case
+    (and, to share a case with a member in full, let that member set up its own key first)."""
+    from covenant.grievances import services as grievance_services
+    from tests.grievances.builders import MEMBER_PASSPHRASE, PASSPHRASE
+
+    if member_key_of is not None:
+        grievance_services.set_up_key(actor_of(member_key_of), MEMBER_PASSPHRASE)
+    client.post(reverse("grievances:key"), {"action": "unlock", "passphrase": PASSPHRASE})
 
 
 def _gm(w: World) -> str:
@@ -423,6 +783,23 @@ def _first_indicator() -> int:
     return int(Indicator.objects.order_by("pk").values_list("pk", flat=True)[0])
 
 
+def _mapping_upload(w: World):  # type: ignore[no-untyped-def]
+    """Member A's upload whose columns nobody recognised: it waits for them to say which is which."""
+    from covenant.registry.services import start_upload
+
+    if "mapping_upload" not in w.extras:
+        w.extras["mapping_upload"] = start_upload(
+            actor_of(w.admin_a), _x(w, "supplier_list"), filename="canary-a.csv", data=b"Col A,Col B\nMill,CN\n"
+        )
+    return w.extras["mapping_upload"]
+
+
+def _file(name: str, content: bytes) -> io.BytesIO:
+    upload = io.BytesIO(content)
+    upload.name = name
+    return upload
+
+
 def _x(w: World, key: str):  # type: ignore[no-untyped-def]
     return w.extras[key]
 
@@ -434,31 +811,88 @@ def _published(w: World) -> str:
     return reverse("registry:disclosed", args=["csv"])
 
 
-# django-allauth's own pages only ever concern the signed-in person.
-ACCOUNT_PREFIXES = ("account_", "mfa_")
-
-
-def iter_routes(patterns: list[URLPattern | URLResolver] | None = None, ns: str = "") -> Iterator[str]:
+def _route_patterns(
+    patterns: list[URLPattern | URLResolver] | None = None, ns: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):
             inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-            yield from iter_routes(p.url_patterns, inner)
+            yield from _route_patterns(p.url_patterns, inner)
         elif p.name:
-            yield f"{ns}:{p.name}" if ns else p.name
+            yield (f"{ns}:{p.name}" if ns else p.name), p
         else:
-            yield f"<unnamed {p.pattern}>"
+            yield f"<unnamed {p.pattern}>", p
+
+
+@cache
+def route_patterns() -> dict[str, URLPattern]:
+    found: dict[str, URLPattern] = {}
+    for name, pattern in _route_patterns():
+        found.setdefault(name, pattern)
+    return found
 
 
 def all_routes() -> list[str]:
-    return sorted(set(iter_routes()))
+    return sorted(route_patterns())
 
 
 def case_for(name: str) -> Case | None:
-    if name in CASES:
-        return CASES[name]
-    if name.startswith(ACCOUNT_PREFIXES):
-        return Case("account")
+    return CASES.get(name)
+
+
+# --- The methods a route accepts, read from its view --------------------------------------
+
+IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+
+def _nonlocals(func: Callable[..., object]) -> dict[str, Any]:
+    try:
+        return dict(inspect.getclosurevars(func).nonlocals)
+    except TypeError:  # a partial or a builtin: nothing to read
+        return {}
+
+
+def _ninja_path_view(callback: Callable[..., object]) -> Any:
+    """The django-ninja ``PathView`` behind an API route (its view closes over it), or None."""
+    view = _nonlocals(callback).get("self")
+    return view if hasattr(view, "operations") else None
+
+
+def _operation_name(operation: Any) -> str:
+    return str(getattr(operation, "url_name", None) or operation.view_func.__name__)
+
+
+def accepted_methods(name: str, *, whole_path: bool = False) -> frozenset[str] | None:
+    """The methods the route's view accepts, or None when the view accepts any method.
+
+    API routes: the operation's methods (``whole_path``: of every operation on that path,
+    which is what decides a 405). Class-based views: the handlers they define. Functions:
+    the list a ``require_POST`` / ``require_safe`` / ``require_http_methods`` decorator holds.
+    """
+    callback = route_patterns()[name].callback
+    path_view = _ninja_path_view(callback)
+    if path_view is not None:
+        short = name.rpartition(":")[2]
+        operations = [op for op in path_view.operations if whole_path or _operation_name(op) == short]
+        return frozenset(m for op in operations for m in op.methods) - IGNORED_METHODS
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        return frozenset(m.upper() for m in view_class.http_method_names if hasattr(view_class, m)) - IGNORED_METHODS
+    func: Callable[..., object] | None = callback
+    while func is not None:
+        found = _nonlocals(func).get("request_method_list")
+        if found is not None:
+            return frozenset(found) - IGNORED_METHODS
+        func = getattr(func, "__wrapped__", None)
     return None
+
+
+def _refused_method(name: str) -> str | None:
+    """A method the route does not accept: GET for a write-only route, POST for a page."""
+    accepted = accepted_methods(name, whole_path=True)
+    if accepted is None:
+        return None
+    return next(m for m in ("GET", "POST", "DELETE", "PUT", "PATCH") if m not in accepted)
 
 
 def test_every_route_has_a_case() -> None:
@@ -468,16 +902,54 @@ def test_every_route_has_a_case() -> None:
     assert not stale, f"Tenancy cases for routes that no longer exist: {stale}"
 
 
+def test_cases_declare_the_methods_of_their_view() -> None:
+    wrong = []
+    for name in all_routes():
+        case = CASES.get(name)
+        if case is None:
+            continue
+        accepted = accepted_methods(name)
+        if accepted is None:
+            callback = route_patterns()[name].callback
+            module = getattr(getattr(callback, "func", callback), "__module__", "") or ""  # partials too
+            if not case.any_method or module.startswith("covenant."):
+                wrong.append(f"{name}: its view accepts any method; decorate it (require_safe, require_POST, ...)")
+        elif case.any_method or set(case.methods) != accepted:
+            wrong.append(f"{name}: the case says {sorted(case.methods)}, the view accepts {sorted(accepted)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_method_reader_reads_views() -> None:
+    # It must see through the decorators, and tell a route from its siblings on one API path.
+    assert accepted_methods("orgs:change_role") == frozenset({"POST"})
+    assert accepted_methods("api:create_invitation") == frozenset({"POST"})
+    assert accepted_methods("api:create_invitation", whole_path=True) == frozenset({"GET", "POST"})
+    assert accepted_methods("account_logout") == frozenset({"GET", "POST"})
+    assert accepted_methods("set_language") is None
+    assert _refused_method("orgs:change_role") == "GET"
+    assert _refused_method("api:create_invitation") == "DELETE"
+
+
+# --- Probes ------------------------------------------------------------------------------
+
+
 def _is_api(url: str) -> bool:
     return url.startswith("/api/")
 
 
 def _request(
-    client: Client, method: str, url: str, token: str | None, data: dict[str, object] | None = None
+    client: Client,
+    method: str,
+    url: str,
+    token: str | None,
+    data: dict[str, object] | None = None,
+    files: dict[str, object] | None = None,
 ) -> tuple[int, str, str]:
     headers: dict[str, object] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    if data is not None and method in {"POST", "PUT", "PATCH"}:
-        if _is_api(url):
+    if method in {"POST", "PUT", "PATCH"} and (data is not None or files is not None):
+        if files is not None:
+            headers.update(data={**(data or {}), **files})  # multipart
+        elif _is_api(url):
             headers.update(data=data, content_type="application/json")
         else:
             headers.update(data=data)
@@ -486,69 +958,52 @@ def _request(
     return response.status_code, body, response.get("Location", "")
 
 
-def _outsiders(world: World, case: Case) -> list[tuple[str, object]]:
-    owner_org = getattr(world, case.owner)
-    people = {
-        "anonymous": None,
-        "another member": world.admin_b,
-        "a supplier": world.supplier_admin,
-        "an audit firm": world.auditor,
-        "the secretariat": world.coordinator,
-    }
-    result = []
-    for label, user in people.items():
-        if user is not None:
-            org = user.memberships.get().org
-            if org == owner_org or (org.is_secretariat and case.secretariat_sees):
-                continue
-        result.append((label, user))
-    return result
+def _signed_in(user: Any, api: bool) -> tuple[Client, str | None]:
+    """A client for ``user`` and, on the API, a bearer token of theirs (made before any snapshot)."""
+    if api and user is not None:
+        _t, token = account_services.create_token(actor_of(user), name="probe", read_only=False)
+        return Client(), token
+    return client_for(user), None
 
 
-@pytest.fixture
-def sector(world: World) -> World:
-    return registry_world(world)
+def _body(case: Case, world: World) -> tuple[dict[str, object] | None, dict[str, object] | None]:
+    return (case.data(world) if case.data else None), (case.files(world) if case.files else None)
 
 
-@pytest.mark.parametrize("name", all_routes())
-def test_outsiders_get_nothing(sector: World, name: str) -> None:
-    world = sector
-    case = case_for(name)
-    assert case is not None
-    if case.kind == "account":
-        return  # allauth's pages: covered by tests/accounts
-    url = case.url(world) if case.url else reverse(name)
-    api = _is_api(url)
-    for label, user in _outsiders(world, case) if case.kind == "object" else _everyone(world):
-        client = client_for(user)  # type: ignore[arg-type]
-        token = None
-        if api and user is not None:
-            _t, token = account_services.create_token(actor_of(user), name="probe")  # type: ignore[arg-type]
-            client = Client()
-        events_before = AuditEvent.objects.count()
-        for method in case.methods:
-            status, body, location = _request(client, method, url, token, case.data(world) if case.data else None)
-            who = f"{label} {method} {url}"
-            assert status < 500, f"{who} crashed with {status}"
-            assert CANARY not in body, f"{who} leaked member A's data"
-            if case.kind in {"object", "shared"} and user is None:
-                allowed = {401} if api else {302}
-                assert status in allowed, f"{who} gave {status}"
-            if case.kind == "object":
-                if user is None:
-                    allowed = {401} if api else {302}
-                    assert status in allowed, f"{who} gave {status}"
-                    if status == 302:
-                        assert "/accounts/login/" in location, f"{who} redirected to {location}"
-                else:
-                    assert status in {403, 404}, f"{who} gave {status}, expected 403/404"
-        if case.kind == "object":
-            # Outsiders' probes must not have changed anything (tokens made for the probe aside).
-            new = AuditEvent.objects.filter(seq__gt=events_before).exclude(action="accounts.token.created")
-            assert not new.exists(), f"{label} changed something via {name}: {list(new)}"
+@cache
+def _tenant_tables() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (m._meta.label, m._meta.db_table)
+        for m in apps.get_models()
+        if m.__module__.startswith("covenant.") and m._meta.managed and not m._meta.proxy
+    )
 
 
-def _everyone(world: World) -> list[tuple[str, object]]:
+def _snapshot() -> dict[str, int]:
+    """Row counts of every table of the project's apps, and the last audit event's number, in one query."""
+    q = connection.ops.quote_name
+    tables = _tenant_tables()
+    seq = AuditEvent._meta.get_field("seq").column or "seq"
+    columns = [f"(SELECT COUNT(*) FROM {q(table)})" for _label, table in tables]
+    columns.append(f"(SELECT COALESCE(MAX({q(seq)}), 0) FROM {q(AuditEvent._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        row = cursor.fetchone()
+    return dict(zip([label for label, _t in tables] + ["last audit event"], row, strict=True))
+
+
+def _changes(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {key: (before[key], after[key]) for key in before if before[key] != after[key]}
+
+
+def test_the_snapshot_sees_a_change(sector: World) -> None:
+    before = _snapshot()
+    assert set(before) >= {"registry.Facility", "audits.Audit", "grievances.Case", "last audit event"}
+    _a_invitation(sector)
+    assert set(_changes(before, _snapshot())) == {"orgs.Invitation", "core.AuditEvent", "last audit event"}
+
+
+def _everyone(world: World) -> list[tuple[str, Any]]:
     return [
         ("anonymous", None),
         ("another member", world.admin_b),
@@ -557,6 +1012,193 @@ def _everyone(world: World) -> list[tuple[str, object]]:
         ("the secretariat", world.coordinator),
         ("civil society", world.cso_admin),
     ]
+
+
+def _outsiders(world: World, case: Case) -> list[tuple[str, Any]]:
+    owner_org = getattr(world, case.owner)
+    result = []
+    for label, user in _everyone(world)[:5]:
+        if user is not None:
+            org = user.memberships.get().org
+            if org == owner_org or (org.is_secretariat and case.secretariat_sees):
+                continue
+        result.append((label, user))
+    return result
+
+
+def _is_writer(world: World, case: Case, user: Any) -> bool:
+    return user is not None and user.memberships.get().org == getattr(world, case.writer)
+
+
+ADMINS = {
+    "member_a": "admin_a",
+    "member_b": "admin_b",
+    "secretariat": "coordinator",
+    "supplier": "supplier_admin",
+    "audit_firm": "auditor",
+    "cso": "cso_admin",
+}
+
+
+def _owner_user(world: World, case: Case) -> Any:
+    key = case.by or ADMINS[case.writer or case.owner]
+    return getattr(world, key) if hasattr(world, key) else world.extras[key]
+
+
+def _expected(case: Case, method: str, api: bool) -> int:
+    if method in case.ok:
+        return case.ok[method]
+    if method == "GET":
+        return 200
+    if method == "DELETE":
+        return 204
+    return 200 if api else 302
+
+
+@pytest.fixture
+def sector(world: World) -> World:
+    return registry_world(world)
+
+
+@pytest.mark.parametrize("name", all_routes())
+def test_route(sector: World, name: str) -> None:
+    """Outsiders get nothing and change nothing; the owner gets in; other methods get 405."""
+    world = sector
+    case = CASES[name]
+    url = case.url(world) if case.url else reverse(name)
+    if case.kind == "account":
+        _check_account(world, case, url)
+    else:
+        _check_outsiders(world, case, name, url)
+    if case.kind == "object" or case.writer:
+        _check_owner(world, case, name, url)
+    _check_refused_method(world, case, name, url)
+
+
+def _check_outsiders(world: World, case: Case, name: str, url: str) -> None:
+    api = _is_api(url)
+    people = _outsiders(world, case) if case.kind == "object" else _everyone(world)
+    for label, user in people:
+        client, token = _signed_in(user, api)
+        for method in case.methods:
+            if method != "GET" and case.writer and _is_writer(world, case, user):
+                continue  # the writer's own write is the owner's side, below
+            # A write that must be refused must also leave every table as it was.
+            guarded = method != "GET" and (
+                case.kind == "object" or (bool(case.writer) and not _is_writer(world, case, user))
+            )
+            before = _snapshot() if guarded else {}
+            status, body, location = _request(client, method, url, token, *_body(case, world))
+            who = f"{label} {method} {url}"
+            assert status < 500, f"{who} crashed with {status}"
+            assert CANARY not in body, f"{who} leaked member A's data"
+            if user is None and (case.kind in {"object", "shared"} or guarded):
+                assert status == (401 if api else 302), f"{who} gave {status}"
+                if status == 302:
+                    assert location.startswith("/accounts/login/"), f"{who} redirected to {location}"
+            elif case.kind == "object" or guarded:
+                assert status in {403, 404}, f"{who} gave {status}, expected 403/404"
+            if guarded:
+                changed = _changes(before, _snapshot())
+                assert not changed, f"{who} changed something: {changed}"
+
+
+def _check_owner(world: World, case: Case, name: str, url: str) -> None:
+    """The owner's side: without it, a route broken for everyone would pass as refusing outsiders."""
+    user = _owner_user(world, case)
+    api = _is_api(url)
+    client, token = _signed_in(user, api)
+    if case.session is not None:
+        case.session(world, client)
+    for method in case.methods if case.kind == "object" else [m for m in case.methods if m != "GET"]:
+        before = _snapshot()
+        status, body, location = _request(client, method, url, token, *_body(case, world))
+        who = f"the owner ({user.email}) {method} {url}"
+        expected = _expected(case, method, api)
+        assert status == expected, f"{who} gave {status}, expected {expected}: {location or body[:300]}"
+        if method != "GET":
+            after = _snapshot()
+            assert after["last audit event"] > before["last audit event"], f"{who} wrote nothing: {body[:300]}"
+
+
+def _check_refused_method(world: World, case: Case, name: str, url: str) -> None:
+    method = _refused_method(name)
+    if method is None:
+        assert case.any_method, name
+        return
+    api = _is_api(url)
+    if case.kind == "object" or case.writer:
+        user = _owner_user(world, case)
+    elif case.kind == "public" or (case.kind == "account" and case.anonymous == PUBLIC):
+        user = None
+    else:
+        user = world.viewer_a if case.kind == "account" else world.admin_a
+    client, token = _signed_in(user, api)
+    allowed = {405}
+    if case.kind == "account":
+        # allauth's views turn a request away (to the login, to reauthenticate, "invalid link")
+        # before they look at its method: then any method gets what GET gets.
+        allowed.add(_request(client, "GET", url, token)[0])
+    before = _snapshot()
+    status, _body_text, _location = _request(client, method, url, token, *_body(case, world))
+    assert status in allowed, f"{method} {url} gave {status}, expected 405 (the route accepts {sorted(case.methods)})"
+    assert not _changes(before, _snapshot()), f"{method} {url} changed something"
+
+
+# --- Account routes (allauth) -------------------------------------------------------------
+
+
+def _account_state(users: list[Any]) -> list[object]:
+    """What a person's account is: password, addresses, second factors, being active."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from covenant.accounts.models import User
+
+    state: list[object] = []
+    for user in User.objects.filter(pk__in=[u.pk for u in users]).order_by("pk"):
+        state.append((user.email, user.password, user.is_active))
+        # allauth files the login address as an unverified EmailAddress the first time a reset is
+        # asked for it: bookkeeping, not a change. Other addresses and verifying one are.
+        addresses = EmailAddress.objects.filter(user=user)
+        state.append(sorted(addresses.exclude(email=user.email).values_list("email", "verified", "primary")))
+        state.append(addresses.filter(email=user.email, verified=True).exists())
+        state.append(sorted(Authenticator.objects.filter(user=user).values_list("type", "pk")))
+    return state
+
+
+def _check_account(world: World, case: Case, url: str) -> None:
+    people = [world.admin_a, world.editor_a, world.viewer_a, world.admin_b]
+    everyone_else = {u.pk: [p for p in people if p != u] for u in people}
+    # Anonymous: a public page that shows nobody's data, or a redirect to the login.
+    status, body, location = _request(Client(), "GET", url, None)
+    expected_status, expected_location = case.anonymous
+    assert expected_status, f"account route {url} needs an expectation for anonymous visitors"
+    assert status == expected_status, f"anonymous GET {url} gave {status}, expected {expected_status}"
+    assert location.startswith(expected_location), f"anonymous GET {url} went to {location}"
+    assert not any(p.email in body for p in people), f"anonymous GET {url} shows someone's address"
+    # Signed in: a colleague of member A's administrator, and someone of another member.
+    for user in (world.viewer_a, world.admin_b):
+        others = everyone_else[user.pk]
+        state = _account_state(others)
+        client = client_for(user)
+        for method in case.methods:
+            status, body, location = _request(client, method, url, None, *_body(case, world))
+            who = f"{user.email} {method} {url}"
+            assert status < 500, f"{who} crashed with {status}"
+            if method == "GET":
+                assert status == case.signed_in, f"{who} gave {status}, expected {case.signed_in}"
+            shown = [p.email for p in others if p.email in body]
+            assert not shown, f"{who} shows other people's addresses: {shown}"
+        assert _account_state(others) == state, f"{user.email} changed someone else's account via {url}"
+    # And anonymous writes change nobody's account.
+    state = _account_state(people)
+    client = Client()
+    for method in case.methods:
+        if method != "GET":
+            status, _b, _l = _request(client, method, url, None, *_body(case, world))
+            assert status < 500, f"anonymous {method} {url} crashed with {status}"
+    assert _account_state(people) == state, f"an anonymous visitor changed an account via {url}"
 
 
 def test_owner_can_reach_object_routes(sector: World) -> None:
@@ -581,3 +1223,19 @@ def test_owner_can_reach_object_routes(sector: World) -> None:
     assert CANARY in response.content.decode()
     supplier_client = client_for(world.supplier_admin)
     assert supplier_client.get(reverse("orgs:organisation_detail", args=[world.supplier.slug])).status_code == 200
+
+
+def test_the_walker_fails_a_route_broken_for_its_owner(sector: World) -> None:
+    # An upload nobody has: outsiders get 404 as they should, but so would the owner.
+    case = Case("object", url=lambda w: reverse("registry:upload", args=["00000000-0000-0000-0000-000000000000"]))
+    url = case.url(sector)  # type: ignore[misc]
+    _check_outsiders(sector, case, "registry:upload", url)
+    with pytest.raises(AssertionError, match="the owner"):
+        _check_owner(sector, case, "registry:upload", url)
+
+
+def test_the_walker_fails_an_outsider_who_gets_in(sector: World) -> None:
+    # Declared as member A's object, an invitation form any administrator may post would let member B in.
+    case = Case("object", methods=("POST",), data=lambda w: {"email": "x@elsewhere.example", "role": "viewer"})
+    with pytest.raises(AssertionError, match="another member POST"):
+        _check_outsiders(sector, case, "orgs:invite", reverse("orgs:invite"))
