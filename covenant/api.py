@@ -12,9 +12,10 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
 from covenant.accounts.api import router as accounts_router
+from covenant.accounts.apiauth import TokenAuth
 from covenant.audits.api import router as audits_router
 from covenant.core.api import router as core_router
-from covenant.core.apiutils import BrowserSessionAuth, TokenAuth, document_problems, install_error_handlers
+from covenant.core.apiutils import BrowserSessionAuth, document_problems, install_error_handlers
 from covenant.grievances.api import router as grievances_router
 from covenant.orgs.api import router as orgs_router
 from covenant.registry.api import router as registry_router

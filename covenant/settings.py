@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "covenant.risk",
     "covenant.audits",
     "covenant.grievances",
+    "covenant.demo",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +106,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "covenant.core.middleware.ActorMiddleware",
+    "covenant.orgs.middleware.ActorMiddleware",
     "covenant.accounts.middleware.RequireMFAMiddleware",
     # Axes must be last: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -126,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "covenant.core.context_processors.navigation",
+                "covenant.orgs.context_processors.memberships",
             ],
         },
     },

@@ -18,8 +18,8 @@ from django.test import Client
 
 from covenant.accounts.models import User
 from covenant.core.actors import Actor
-from covenant.core.middleware import ACTIVE_ORG_SESSION_KEY
 from covenant.orgs import services as org_services
+from covenant.orgs.middleware import ACTIVE_ORG_SESSION_KEY
 from covenant.orgs.models import Membership, Organisation
 
 SYSTEM = Actor.system(via="cli")

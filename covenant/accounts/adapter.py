@@ -9,6 +9,8 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
+from covenant.accounts.selectors import user_requires_mfa
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -19,8 +21,6 @@ class AccountAdapter(DefaultAccountAdapter):
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """Whoever must use two factors may replace their authenticator, not drop it."""
-        from covenant.accounts.selectors import user_requires_mfa
-
         if authenticator.type == Authenticator.Type.TOTP and user_requires_mfa(authenticator.user):
             return False
         return super().can_delete_authenticator(authenticator)

@@ -11,8 +11,8 @@ from ninja.responses import Status
 from covenant.accounts import selectors, services
 from covenant.accounts.models import ApiToken
 from covenant.core.apiutils import Page
+from covenant.core.roles import OrgKind, Role
 from covenant.core.web import actor_of
-from covenant.orgs.models import OrgKind, Role
 
 router = Router(tags=["Me and API tokens"])
 

@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from covenant.core import navigation
+from covenant.core.navigation import NavItem
 
 
 class AccountsConfig(AppConfig):
@@ -14,3 +18,4 @@ class AccountsConfig(AppConfig):
         authentication_failed.connect(
             wrong_code_is_a_failed_login, dispatch_uid="covenant.wrong_code_is_a_failed_login"
         )
+        navigation.register(NavItem(_("API tokens"), "accounts:tokens", position=30, place="account"))

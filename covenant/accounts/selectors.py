@@ -7,13 +7,13 @@ from django.db.models import QuerySet
 
 from covenant.accounts.models import ApiToken, User
 from covenant.core.actors import Actor
+from covenant.core.roles import role_requires_mfa
 from covenant.core.scoping import get_scoped_or_404, scoped
-from covenant.orgs.models import Membership, role_requires_mfa
 
 
 def user_requires_mfa(user: User) -> bool:
     """True when any of the person's roles needs a second factor."""
-    roles = Membership.objects.filter(user=user).values_list("org__kind", "role")
+    roles = user.memberships.values_list("org__kind", "role")
     return any(role_requires_mfa(str(kind), str(role)) for kind, role in roles)
 
 

@@ -72,8 +72,6 @@ def revoke_token(actor: Actor, token: ApiToken) -> None:
 
 def authenticate_token(raw: str) -> Actor | None:
     """Turn a bearer token into the Actor it stands for, or None."""
-    from covenant.orgs.models import Membership
-
     if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
         return None
     prefix, _sep, secret = raw[len(TOKEN_PREFIX) :].partition("_")
@@ -82,7 +80,7 @@ def authenticate_token(raw: str) -> Actor | None:
         return None
     if not secrets.compare_digest(token.token_hash, hash_secret(secret)):
         return None
-    membership = Membership.objects.filter(user=token.user, org=token.org).first()
+    membership = token.user.memberships.filter(org=token.org).first()
     if membership is None:
         return None
     now = timezone.now()

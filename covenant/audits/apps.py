@@ -1,4 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from covenant.core import dashboard, navigation
+from covenant.core.navigation import NavItem
+from covenant.core.roles import OrgKind
 
 
 class AuditsConfig(AppConfig):
@@ -8,7 +13,7 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         from covenant.audits.receivers import move_audits_on_merge
-        from covenant.registry.signals import facility_merged
+        from covenant.registry.interface import facility_merged
 
         facility_merged.connect(move_audits_on_merge, dispatch_uid="audits.move_audits_on_merge")
 
@@ -17,3 +22,16 @@ class AuditsConfig(AppConfig):
 
         # An audit's risk signals are shown (and move the score) only for those who may read the audit.
         register_reader("audit", readable_audit_refs)
+
+        from covenant.audits.dashboard import audits_card
+
+        chain_kinds = (OrgKind.MEMBER, OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
+        navigation.register(
+            NavItem(_("Audits"), "audits:list", position=100, kinds=chain_kinds),
+            NavItem(_("Audit coverage"), "audits:coverage", position=110, kinds=(OrgKind.MEMBER,)),
+            NavItem(_("Corrective actions"), "audits:caps", position=120, kinds=chain_kinds),
+            NavItem(_("Audits"), "audits:sector", position=130, kinds=(OrgKind.SECRETARIAT,)),
+        )
+        dashboard.register_card(
+            (OrgKind.MEMBER, OrgKind.SUPPLIER), "audits/_dashboard_card.html", audits_card, position=40
+        )

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
+from covenant.core.roles import ADMIN_ROLES, EDIT_ROLES
+
+# Type names only, never imported at run time: core imports no app above it (tests/test_layers.py).
 if TYPE_CHECKING:
     from covenant.accounts.models import User
     from covenant.orgs.models import Organisation
@@ -52,15 +55,11 @@ class Actor:
 
     @property
     def can_edit(self) -> bool:
-        from covenant.orgs.models import EDIT_ROLES
-
         return not self.read_only and self.role in EDIT_ROLES
 
     @property
     def has_admin_role(self) -> bool:
         """An administrator, whether or not these credentials may write."""
-        from covenant.orgs.models import ADMIN_ROLES
-
         return self.role in ADMIN_ROLES
 
     @property

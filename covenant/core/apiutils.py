@@ -1,4 +1,6 @@
-"""Shared pieces of the HTTP API: authentication, errors, pagination.
+"""Shared pieces of the HTTP API: session authentication, errors, pagination.
+
+(Bearer tokens are authenticated by ``accounts.apiauth.TokenAuth``.)
 
 Errors are RFC 9457 problem documents (``application/problem+json``).
 """
@@ -22,10 +24,9 @@ from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 from pydantic import AfterValidator
 
-from covenant.accounts.services import authenticate_token
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
 
@@ -43,18 +44,6 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> HttpResp
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="covenant"'
     return response
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer cov_…`` tokens made on the organisation's API page."""
-
-    openapi_scheme = "bearer"
-
-    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        actor = authenticate_token(token)
-        if actor is not None:
-            request.actor = actor  # type: ignore[attr-defined]
-        return actor
 
 
 class BrowserSessionAuth(SessionAuth):

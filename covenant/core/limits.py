@@ -23,6 +23,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 
+from covenant.core.views import error_400
+
 
 class RequestBodyTooLarge(RequestDataTooBig):
     pass
@@ -76,8 +78,6 @@ class RequestSizeLimitMiddleware:
 
 
 def too_large_response(request: HttpRequest) -> HttpResponse:
-    from covenant.core.views import error_400
-
     return error_400(request, RequestBodyTooLarge())
 
 

@@ -1,4 +1,8 @@
-"""Attach the acting :class:`~covenant.core.actors.Actor` to each request."""
+"""Problem documents for errors under ``/api/`` made outside the API's handlers.
+
+(The acting :class:`~covenant.core.actors.Actor` is attached to each request by
+``orgs.middleware.ActorMiddleware``: it comes from the session's membership.)
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,8 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import SimpleLazyObject
 
-from covenant.core.actors import Actor
-
-ACTIVE_ORG_SESSION_KEY = "covenant_active_org"
-
-
-def actor_for_request(request: HttpRequest) -> Actor:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Actor.anonymous()
-    from covenant.orgs.selectors import active_membership
-
-    membership = active_membership(user, request.session.get(ACTIVE_ORG_SESSION_KEY))
-    if membership is None:
-        return Actor(user=user, org=None, role=None, via="web")
-    return Actor(user=user, org=membership.org, role=membership.role, via="web")
-
-
-class ActorMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.actor = SimpleLazyObject(lambda: actor_for_request(request))  # type: ignore[attr-defined]
-        return self.get_response(request)
+from covenant.core.apiutils import problem
 
 
 class ApiProblemMiddleware:
@@ -54,8 +34,6 @@ class ApiProblemMiddleware:
             or response.streaming
         ):
             return response
-        from covenant.core.apiutils import problem
-
         status = response.status_code
         detail = {
             404: "There is nothing here that you may see.",

@@ -1,7 +1,9 @@
 """The main menu, by organisation kind and role.
 
-Apps add their entries here; the base template renders whatever applies to
-the actor, so a supplier never sees a link it could not use.
+Each app registers its entries from its ``AppConfig.ready()`` (``register(NavItem(...))``);
+the base template renders whatever applies to the actor, so a supplier never sees a link
+it could not use. ``core`` knows no app's pages: the order comes from each item's
+``position`` (tens, so an app can slot an entry between two others).
 """
 
 from __future__ import annotations
@@ -10,19 +12,16 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from covenant.core.actors import Actor
-from covenant.orgs.models import OrgKind
-
-ALL_KINDS = tuple(OrgKind.values)
+from covenant.core.roles import ALL_KINDS
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
+    position: int
     kinds: tuple[str, ...] = ALL_KINDS
     admin_only: bool = False
     # "main" is the menu bar; "account" the menu under the person's name, for what
@@ -33,34 +32,35 @@ class NavItem:
         return actor.kind in self.kinds and (actor.can_admin or not self.admin_only)
 
 
-MENU: list[NavItem] = [
-    NavItem(_("Dashboard"), "core:dashboard"),
-    NavItem(_("Supply chain"), "registry:chain", kinds=(OrgKind.MEMBER,)),
-    NavItem(_("Lists"), "registry:lists", kinds=(OrgKind.MEMBER,)),
-    NavItem(_("Review"), "registry:review", kinds=(OrgKind.MEMBER,)),
-    NavItem(pgettext_lazy("navigation", "Risk"), "risk:overview", kinds=(OrgKind.MEMBER,)),
-    NavItem(_("Risk events"), "risk:events"),
-    NavItem(_("Risk indicators"), "risk:indicators", kinds=(OrgKind.SECRETARIAT,)),
-    NavItem(_("Sanctions"), "risk:sanctions", kinds=(OrgKind.SECRETARIAT,)),
-    NavItem(pgettext_lazy("navigation", "Register"), "registry:facilities"),
-    NavItem(_("Audits"), "audits:list", kinds=(OrgKind.MEMBER, OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)),
-    NavItem(_("Audit coverage"), "audits:coverage", kinds=(OrgKind.MEMBER,)),
-    NavItem(_("Corrective actions"), "audits:caps", kinds=(OrgKind.MEMBER, OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)),
-    NavItem(_("Audits"), "audits:sector", kinds=(OrgKind.SECRETARIAT,)),
-    NavItem(_("Claims"), "registry:claims", kinds=(OrgKind.SECRETARIAT, OrgKind.SUPPLIER)),
-    NavItem(_("Disclosure"), "registry:disclosure", kinds=(OrgKind.SECRETARIAT,)),
-    NavItem(_("Grievances"), "grievances:list", kinds=(OrgKind.SECRETARIAT, OrgKind.MEMBER, OrgKind.CSO)),
-    NavItem(_("Organisations"), "orgs:directory"),
-    NavItem(_("My organisation"), "orgs:my_organisation", place="account"),
-    NavItem(_("Activity"), "core:audit_log", admin_only=True, place="account"),
-    NavItem(_("API tokens"), "accounts:tokens", place="account"),
-]
+_items: dict[tuple[str, str], NavItem] = {}
+
+
+def register(*items: NavItem) -> None:
+    """Add menu entries. Registering an entry again (same place and URL name) replaces it."""
+    for item in items:
+        clash = next(
+            (
+                other
+                for key, other in _items.items()
+                if other.place == item.place and other.position == item.position and key != (item.place, item.url_name)
+            ),
+            None,
+        )
+        if clash is not None:
+            # Two entries in one place: their order would depend on which app's ready() ran first.
+            raise ValueError(f"{item.url_name} and {clash.url_name} both want position {item.position}")
+        _items[item.place, item.url_name] = item
+
+
+def registered(place: str = "main") -> list[NavItem]:
+    """Every entry of one menu, in menu order, whoever it applies to."""
+    return sorted((item for item in _items.values() if item.place == place), key=lambda item: item.position)
 
 
 def menu_for(actor: Actor, current_path: str, place: str = "main") -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
-    for item in MENU:
-        if item.place != place or not item.applies_to(actor):
+    for item in registered(place):
+        if not item.applies_to(actor):
             continue
         url = reverse(item.url_name)
         active = current_path == url or (url != "/" and current_path.startswith(url) and url.count("/") > 2)

@@ -8,5 +8,4 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("activity/", views.audit_log, name="audit_log"),
     path("jobs/<uuid:job_id>/", views.job_status, name="job_status"),
-    path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
 ]

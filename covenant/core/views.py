@@ -10,12 +10,12 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from covenant.core import selectors
 from covenant.core.apiutils import problem, request_too_large
+from covenant.core.dashboard import cards_for
 from covenant.core.decorators import org_required
-from covenant.core.middleware import ACTIVE_ORG_SESSION_KEY
 from covenant.core.web import actor_of
 
 
@@ -37,8 +37,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    context = selectors.dashboard(actor)
-    return render(request, f"core/dashboard_{actor.kind}.html", context)
+    return render(request, "core/dashboard.html", {"org": actor.require_org(), "cards": cards_for(actor)})
 
 
 @org_required
@@ -61,18 +60,6 @@ def job_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
         # The page around the progress bar shows the job's results: reload it.
         response["HX-Refresh"] = "true"
     return response
-
-
-@org_required
-@require_POST
-def switch_organisation(request: HttpRequest) -> HttpResponse:
-    from covenant.orgs.selectors import memberships_of
-
-    wanted = request.POST.get("org", "")
-    org_id = int(wanted) if wanted.isdigit() else 0
-    if memberships_of(request.user).filter(org_id=org_id).exists():  # type: ignore[arg-type]
-        request.session[ACTIVE_ORG_SESSION_KEY] = org_id
-    return redirect("core:dashboard")
 
 
 def _is_api(request: HttpRequest) -> bool:

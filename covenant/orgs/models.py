@@ -15,47 +15,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class OrgKind(models.TextChoices):
-    SECRETARIAT = "secretariat", _("Sector initiative (secretariat)")
-    MEMBER = "member", _("Member company")
-    SUPPLIER = "supplier", _("Supplier")
-    AUDIT_FIRM = "audit_firm", _("Audit firm")
-    CSO = "cso", _("Civil-society organisation")
+# Kinds and roles are shared with the layers below (the actor, the menu): see core/roles.py.
+from covenant.core.roles import ADMIN_ROLES as ADMIN_ROLES
+from covenant.core.roles import EDIT_ROLES as EDIT_ROLES
+from covenant.core.roles import ROLES_BY_KIND as ROLES_BY_KIND
+from covenant.core.roles import OrgKind as OrgKind
+from covenant.core.roles import Role as Role
+from covenant.core.roles import role_requires_mfa as role_requires_mfa
 
 
 class CompanySize(models.TextChoices):
     LARGE = "large", _("Large company")
     SME = "sme", _("Small or medium-sized enterprise")
-
-
-class Role(models.TextChoices):
-    # Roles in member companies, suppliers, audit firms and civil society.
-    ADMIN = "admin", _("Administrator")
-    EDITOR = "editor", _("Editor")
-    VIEWER = "viewer", _("Viewer")
-    # Secretariat staff have roles of their own.
-    COORDINATOR = "coordinator", _("Coordinator")
-    OFFICER = "officer", _("Programme officer")
-    GRIEVANCE_HANDLER = "grievance_handler", _("Grievance handler")
-    ANALYST = "analyst", _("Monitoring analyst")
-
-
-ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
-    OrgKind.SECRETARIAT: (Role.COORDINATOR, Role.OFFICER, Role.GRIEVANCE_HANDLER, Role.ANALYST),
-    OrgKind.MEMBER: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
-    OrgKind.SUPPLIER: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
-    OrgKind.AUDIT_FIRM: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
-    # Unions and NGOs may handle grievances jointly with the secretariat.
-    OrgKind.CSO: (Role.ADMIN, Role.EDITOR, Role.VIEWER, Role.GRIEVANCE_HANDLER),
-}
-ADMIN_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-EDIT_ROLES = ADMIN_ROLES | {Role.EDITOR, Role.OFFICER}
-
-
-def role_requires_mfa(kind: str, role: str) -> bool:
-    """Secretariat staff and anyone who handles grievances must use two factors."""
-    return kind == OrgKind.SECRETARIAT or role == Role.GRIEVANCE_HANDLER
 
 
 class Organisation(models.Model):

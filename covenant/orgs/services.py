@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -240,8 +241,6 @@ def accept_invitation(token: str, *, user: User | None = None, full_name: str = 
 
 def mark_email_verified(user: User) -> None:
     """The invitation link (or the demo seeder) vouches for the address; allauth need not ask again."""
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("organisations/new/", views.new_organisation, name="new_organisation"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
 ]

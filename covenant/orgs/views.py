@@ -23,6 +23,7 @@ from covenant.orgs.forms import (
     RoleForm,
     role_choices,
 )
+from covenant.orgs.middleware import ACTIVE_ORG_SESSION_KEY
 from covenant.orgs.models import OrgKind
 
 
@@ -198,9 +199,18 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except PermissionDenied:
             raise
         else:
-            from covenant.core.middleware import ACTIVE_ORG_SESSION_KEY
-
             request.session[ACTIVE_ORG_SESSION_KEY] = membership.org_id
             messages.success(request, _("Welcome to %(org)s.") % {"org": membership.org.name})
             return redirect("core:dashboard")
     return render(request, "orgs/accept_invitation.html", {"invitation": invitation, "form": form})
+
+
+@org_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    """Act for another of one's organisations from now on (the menu under the person's name)."""
+    wanted = request.POST.get("org", "")
+    org_id = int(wanted) if wanted.isdigit() else 0
+    if selectors.memberships_of(request.user).filter(org_id=org_id).exists():  # type: ignore[arg-type]
+        request.session[ACTIVE_ORG_SESSION_KEY] = org_id
+    return redirect("core:dashboard")

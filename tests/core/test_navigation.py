@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from covenant.core.navigation import menu_for
-from tests.conftest import World, actor_of
+import re
+
+import pytest
+from django.urls import reverse
+
+from covenant.core import navigation
+from covenant.core.actors import Actor
+from covenant.core.navigation import NavItem, menu_for
+from covenant.core.roles import ADMIN_ROLES, ROLES_BY_KIND, OrgKind
+from tests.conftest import World, actor_of, client_for
 
 
 def _labels(items: list[dict[str, object]]) -> list[str]:
@@ -33,3 +41,49 @@ def test_a_supplier_sees_no_member_pages(world: World) -> None:
 def test_the_page_marks_the_current_entry(world: World) -> None:
     items = menu_for(actor_of(world.admin_a), "/risk/")
     assert [str(i["label"]) for i in items if i["active"]] == ["Risk"]
+
+
+# The menus as they were when each app still had its line in one list in core: the apps now
+# register their own entries, and the order and the audience of each entry must not change.
+MAIN_MENU_BY_KIND = {
+    "secretariat": [
+        "Dashboard", "Risk events", "Risk indicators", "Sanctions", "Register", "Audits", "Claims", "Disclosure",
+        "Grievances", "Organisations",
+    ],
+    "member": [
+        "Dashboard", "Supply chain", "Lists", "Review", "Risk", "Risk events", "Register", "Audits", "Audit coverage",
+        "Corrective actions", "Grievances", "Organisations",
+    ],
+    "supplier": ["Dashboard", "Risk events", "Register", "Audits", "Corrective actions", "Claims", "Organisations"],
+    "audit_firm": ["Dashboard", "Risk events", "Register", "Audits", "Corrective actions", "Organisations"],
+    "cso": ["Dashboard", "Risk events", "Register", "Grievances", "Organisations"],
+}  # fmt: skip
+
+
+def test_each_kind_and_role_gets_the_same_menus_as_before(world: World) -> None:
+    orgs = {org.kind: org for org in (world.secretariat, world.member_a, world.supplier, world.audit_firm, world.cso)}
+    assert set(orgs) == set(OrgKind.values) == set(MAIN_MENU_BY_KIND)
+    for kind, org in orgs.items():
+        for role in ROLES_BY_KIND[kind]:
+            actor = Actor(user=None, org=org, role=role)
+            account = (
+                ["My organisation", "Activity", "API tokens"]
+                if role in ADMIN_ROLES
+                else ["My organisation", "API tokens"]
+            )
+            assert _labels(menu_for(actor, "/dashboard/")) == MAIN_MENU_BY_KIND[kind], (kind, role)
+            assert _labels(menu_for(actor, "/dashboard/", place="account")) == account, (kind, role)
+
+
+def test_the_menu_bar_renders_the_registered_entries_in_order(world: World) -> None:
+    html = client_for(world.supplier_admin).get(reverse("core:dashboard")).content.decode()
+    bar = html[html.index('<ul class="main-menu">') :]
+    bar = bar[: bar.index("</ul>")]
+    assert re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', bar) == MAIN_MENU_BY_KIND["supplier"]
+
+
+def test_two_entries_may_not_claim_one_position() -> None:
+    taken = navigation.registered()[0]
+    with pytest.raises(ValueError, match="position"):
+        navigation.register(NavItem("Probe", "core:job_status", position=taken.position))
+    assert "core:job_status" not in [item.url_name for item in navigation.registered()]

@@ -84,10 +84,10 @@ def test_switching_organisation(world: World) -> None:
     add_member(SYSTEM, world.member_b, world.admin_a, "viewer")
     client = client_for(world.admin_a)
     assert "Noordhaven Foods" in client.get(reverse("core:dashboard")).content.decode()
-    client.post(reverse("core:switch_organisation"), {"org": world.member_b.pk})
+    client.post(reverse("orgs:switch_organisation"), {"org": world.member_b.pk})
     assert "Zuidkust Retail" in client.get(reverse("core:dashboard")).content.decode()
     # An organisation you do not belong to cannot be picked.
-    client.post(reverse("core:switch_organisation"), {"org": world.supplier.pk})
+    client.post(reverse("orgs:switch_organisation"), {"org": world.supplier.pk})
     assert "Zuidkust Retail" in client.get(reverse("core:dashboard")).content.decode()
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from covenant.core.management.commands.demo import supervise
+from covenant.demo.management.commands.demo import supervise
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
@@ -95,7 +95,7 @@ def _driver(commands: list[list[str]], grace: float) -> subprocess.Popen[str]:
     code = f"""
         import django
         django.setup()
-        from covenant.core.management.commands.demo import supervise
+        from covenant.demo.management.commands.demo import supervise
         outcome = supervise({commands!r}, grace={grace}, poll=0.05)
         print("outcome", outcome.signum, outcome.exited, outcome.returncode, flush=True)
     """
