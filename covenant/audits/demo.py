@@ -18,7 +18,7 @@ from covenant.audits import services
 from covenant.audits.models import Audit, SchemeVersion
 from covenant.core.actors import Actor
 from covenant.orgs.models import Membership, Organisation, OrgKind
-from covenant.registry.models import Facility, FacilityStatus, SupplyLink
+from covenant.registry.interface import Facility, FacilityStatus, SupplyLink
 
 DEMO_FIRM = "Veritas Social Audits (demo)"
 LEAD_AUDITOR = ("Nguyen Thi Lan", "21704711", "CSCA")

@@ -12,7 +12,7 @@ from covenant.core.actors import Actor
 from covenant.grievances import services
 from covenant.grievances.models import Mechanism
 from covenant.orgs.models import Membership, Organisation
-from covenant.registry.models import SupplyLink
+from covenant.registry.interface import SupplyLink
 
 DEMO_PASSPHRASE = "demo grievance passphrase 2026"  # noqa: S105 (printed for the demo on purpose)
 DEMO_RECEIPT = "4711 2026 0815 4242"

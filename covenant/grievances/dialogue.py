@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from covenant.core.actors import Actor
 from covenant.grievances import crypto, public, services
 from covenant.grievances.models import Conversation, Mechanism, Topic
+from covenant.registry.interface import facility_by_public_id, matcher
 
 CANCEL_WORDS = {"stop", "cancel", "0"}
 MAX_MESSAGE_CHARS = 2000
@@ -160,7 +161,7 @@ def _step(
     if step == "workplace":
         if not text:
             return Reply(_workplace_prompt())
-        facility = public.facility_by_id(text)
+        facility = facility_by_public_id(text)
         if facility is None:
             matches = public.find_workplaces(text, "", limit=1)
             facility = matches[0] if matches and _confident(text, matches[0].public_id) else None
@@ -177,7 +178,7 @@ def _step(
         choice = crypto.normalize_digits(text)
         if choice not in {"1", "2"}:
             return Reply(_("May we contact you on this number? Reply 1 for yes, 2 for no."))
-        facility = public.facility_by_id(state.get("facility", "")) if state.get("facility") else None
+        facility = facility_by_public_id(state.get("facility", "")) if state.get("facility") else None
         try:
             submitted = services.submit(
                 Actor.anonymous(),
@@ -209,9 +210,8 @@ def _step(
 
 def _confident(text: str, public_id: str) -> bool:
     from covenant.matching import Record
-    from covenant.registry import matchindex
 
-    result = matchindex.get_matcher().match(Record(id="query", name=text[:200]))
+    result = matcher().match(Record(id="query", name=text[:200]))
     return result.decision == "match" and result.registry_id == public_id
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from covenant.grievances import public, selectors, services
 from covenant.grievances.models import Case, Channel, Mechanism, RemedyType, Stage, Topic
 from covenant.orgs.models import Organisation
-from covenant.registry.models import Facility
+from covenant.registry.interface import Facility, facility_by_public_id
 
 
 class CaseText(forms.CharField):
@@ -146,7 +146,7 @@ class OperatorIntakeForm(forms.Form):
     def clean_site_id(self) -> str:
         site_id: str = self.cleaned_data["site_id"]
         if site_id:
-            self.facility = public.facility_by_id(site_id)
+            self.facility = facility_by_public_id(site_id)
             if self.facility is None:
                 raise ValidationError(_("We do not know this site id. Check it, or write the name of the workplace."))
         return site_id

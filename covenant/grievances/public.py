@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from covenant.core.actors import Actor
 from covenant.grievances import crypto, selectors, services
 from covenant.grievances.models import Case, Channel, Mechanism, Satisfaction, Stage, Topic
-from covenant.registry.models import Facility, FacilityStatus
+from covenant.registry.interface import Facility, FacilityStatus, facility_by_public_id, matcher
 
 LANGUAGE_CODES = [code for code, _name in settings.GRIEVANCE_LANGUAGES]
 
@@ -102,29 +102,14 @@ def rules(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResponse
 def find_workplaces(name: str, town: str, limit: int = 5) -> list[Facility]:
     """Search the register by name and town through the matching engine."""
     from covenant.matching import Record
-    from covenant.registry import matchindex
 
     name = name.strip()[:200]
     if len(name) < 2:
         return []
-    result = matchindex.get_matcher().match(Record(id="query", name=name, address=town.strip()[:200]))
+    result = matcher().match(Record(id="query", name=name, address=town.strip()[:200]))
     ids = [c.registry_id for c in result.candidates if c.score >= 0.05][:limit]
     found = {f.public_id: f for f in Facility.objects.filter(public_id__in=ids, status=FacilityStatus.ACTIVE)}
     return [found[i] for i in ids if i in found]
-
-
-def facility_by_id(public_id: str) -> Facility | None:
-    public_id = public_id.strip().upper()
-    if not public_id:
-        return None
-    facility = Facility.objects.filter(public_id=public_id).first()
-    seen: set[int] = set()
-    while facility is not None and facility.status == FacilityStatus.MERGED and facility.merged_into_id:
-        if facility.pk in seen:
-            return None
-        seen.add(facility.pk)
-        facility = Facility.objects.filter(pk=facility.merged_into_id).first()
-    return facility if facility is not None and facility.status == FacilityStatus.ACTIVE else None
 
 
 def _photos(request: HttpRequest) -> list[bytes]:
@@ -142,13 +127,13 @@ def intake_from_post(
     site_id = post.get("site_id", "").strip()
     chosen = post.get("facility", "").strip()
     if site_id:
-        facility = facility_by_id(site_id)
+        facility = facility_by_public_id(site_id)
         if facility is None:
             errors.append(
                 translation.gettext("We do not know this site id. Check it, or write the name of the workplace.")
             )
     elif chosen:
-        facility = facility_by_id(chosen)
+        facility = facility_by_public_id(chosen)
     intake = services.Intake(
         mechanism=mechanism,
         channel=channel,

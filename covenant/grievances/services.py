@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -52,7 +52,7 @@ from covenant.grievances.models import (
     Topic,
 )
 from covenant.orgs.models import Membership, Organisation, OrgKind, Role
-from covenant.registry.models import Facility, SupplyLink
+from covenant.registry.interface import Facility, active_links
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +207,7 @@ def routes_for(mechanism: Mechanism, facility: Facility | None) -> list[Route]:
     """The secretariat (and co-handlers), plus every taking-part member linked to the site."""
     routes = [Route(org, True) for org in handler_orgs(mechanism)]
     if facility is not None:
-        today = timezone.localdate()
-        linked = SupplyLink.objects.filter(facility=facility).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        linked = active_links().filter(facility=facility)
         members = Organisation.objects.filter(
             kind=OrgKind.MEMBER,
             is_active=True,

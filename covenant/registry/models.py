@@ -9,6 +9,7 @@ member and is read only through the scoping rule.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -268,6 +269,18 @@ class ListRow(models.Model):
         return row_error_text(code, self.details.get("params") or {}, self.error) if code else self.error
 
 
+def _active_on(on: date | None) -> models.Q:
+    """A link is active until its end date, that day included (``end_date`` reads "until");
+    one without an end date is open-ended. The start date plays no part."""
+    return models.Q(end_date__isnull=True) | models.Q(end_date__gte=on or timezone.localdate())
+
+
+class SupplyLinkQuerySet(models.QuerySet["SupplyLink"]):
+    def active(self, on: date | None = None) -> SupplyLinkQuerySet:
+        """The links active ``on`` a day (today if not given): the one home of that rule."""
+        return self.filter(_active_on(on))
+
+
 class SupplyLink(models.Model):
     """A member sources from a facility. Private to the member."""
 
@@ -284,6 +297,8 @@ class SupplyLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = SupplyLinkQuerySet.as_manager()
+
     class Meta:
         ordering = ["facility__name"]
         constraints = [models.UniqueConstraint(fields=["org", "facility"], name="one_link_per_member_site")]
@@ -294,7 +309,8 @@ class SupplyLink(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.end_date is None or self.end_date >= timezone.localdate()
+        """The same rule as :meth:`SupplyLinkQuerySet.active`, for one link in hand."""
+        return self.end_date is None or self.end_date >= timezone.localdate()  # as _active_on
 
 
 class SupplyEdge(models.Model):

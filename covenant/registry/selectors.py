@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
@@ -34,12 +33,6 @@ from covenant.registry.models import (
     SupplyLink,
 )
 
-
-def _active_links() -> QuerySet[SupplyLink]:
-    today = timezone.localdate()
-    return SupplyLink.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-
-
 # --- The shared register ---------------------------------------------------------------
 
 
@@ -55,15 +48,38 @@ def search_facilities(actor: Actor, *, q: str = "", country: str = "") -> QueryS
     return qs.order_by("name")
 
 
+def resolve_merged(facility: Facility, queryset: QuerySet[Facility] | None = None) -> Facility:
+    """The record that survives ``facility``: itself unless merged, else where its merges lead.
+
+    Each next record is read from ``queryset`` (to select related rows along). A chain that
+    loops (no merge makes one) stops at the first record met twice, which is still merged:
+    callers that need a live site check its status.
+    """
+    records = Facility.objects.all() if queryset is None else queryset
+    seen: set[int] = set()
+    while facility.status == FacilityStatus.MERGED and facility.merged_into_id is not None and facility.pk not in seen:
+        seen.add(facility.pk)
+        facility = records.get(pk=facility.merged_into_id)
+    return facility
+
+
 def get_facility(actor: Actor, public_id: str) -> Facility:
     """A facility by its public id; merged ids resolve to the survivor."""
     actor.require_org()
-    facility = get_scoped_or_404(Facility.objects.select_related("owner", "merged_into"), public_id=public_id.upper())
-    seen = set()
-    while facility.status == FacilityStatus.MERGED and facility.merged_into_id is not None and facility.pk not in seen:
-        seen.add(facility.pk)
-        facility = Facility.objects.select_related("owner", "merged_into").get(pk=facility.merged_into_id)
-    return facility
+    records = Facility.objects.select_related("owner", "merged_into")
+    return resolve_merged(get_scoped_or_404(records, public_id=public_id.upper()), records)
+
+
+def facility_by_public_id(public_id: str) -> Facility | None:
+    """The active site a public id names, following merges; None for an unknown, closed or
+    looping one. Not scoped: the register is public to whoever may look a site up (the
+    grievance intake's anonymous reporters included)."""
+    public_id = public_id.strip().upper()
+    facility = Facility.objects.filter(public_id=public_id).first() if public_id else None
+    if facility is None:
+        return None
+    facility = resolve_merged(facility)
+    return facility if facility.status == FacilityStatus.ACTIVE else None
 
 
 @dataclass(frozen=True)
@@ -76,7 +92,7 @@ class PeerSummary:
 
 def peer_summary(actor: Actor, facility: Facility) -> PeerSummary:
     org = actor.require_org()
-    others = _active_links().filter(facility=facility).exclude(org=org)
+    others = SupplyLink.objects.active().filter(facility=facility).exclude(org=org)
     visible = list(
         others.filter(org__registry_preferences__visible_to_peers=True)
         .order_by("org__name")
@@ -87,6 +103,13 @@ def peer_summary(actor: Actor, facility: Facility) -> PeerSummary:
 
 def own_link(actor: Actor, facility: Facility) -> SupplyLink | None:
     return scoped(actor, SupplyLink.objects.all(), owner="org").filter(facility=facility).first()
+
+
+def own_links(actor: Actor, *, include_ended: bool = False) -> QuerySet[SupplyLink]:
+    """The actor's own links, active ones unless ``include_ended``: plain rows, to filter,
+    join or count (:func:`member_links` is the same chain dressed for the chain page)."""
+    links = SupplyLink.objects.all() if include_ended else SupplyLink.objects.active()
+    return scoped(actor, links, owner="org")
 
 
 # --- A member's own lists and chain -----------------------------------------------------
@@ -154,10 +177,7 @@ def member_links(
     include_ended: bool = False,
 ) -> QuerySet[SupplyLink]:
     """The actor's own supply chain. Never anyone else's: not even the secretariat's."""
-    qs = scoped(actor, SupplyLink.objects.select_related("facility"), owner="org")
-    if not include_ended:
-        today = timezone.localdate()
-        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    qs = own_links(actor, include_ended=include_ended).select_related("facility")
     if tier:
         qs = qs.filter(tier=tier)
     if country:
@@ -169,7 +189,7 @@ def member_links(
 
 def _shared_with_others() -> QuerySet[SupplyLink]:
     """Other members' active links to the same facility (for an Exists on a link queryset)."""
-    return _active_links().filter(facility=OuterRef("facility")).exclude(org=OuterRef("org"))
+    return SupplyLink.objects.active().filter(facility=OuterRef("facility")).exclude(org=OuterRef("org"))
 
 
 def get_link(actor: Actor, link_id: int) -> SupplyLink:
@@ -191,7 +211,7 @@ class ChainSite:
 
 def chain_sites_in(actor: Actor, facilities: QuerySet[Facility]) -> list[ChainSite]:
     """The actor's own chain sites among ``facilities``, linked ones first by name."""
-    links = scoped(actor, _active_links(), owner="org").filter(facility__in=facilities).select_related("facility")
+    links = own_links(actor).filter(facility__in=facilities).select_related("facility")
     sites = [ChainSite(link.facility, link.tier) for link in links.order_by("facility__name")]
     beyond = beyond_tier_one(actor).filter(pk__in=facilities).order_by("name")
     return sites + [ChainSite(f, None) for f in beyond]
@@ -205,7 +225,7 @@ def beyond_tier_one(actor: Actor) -> QuerySet[Facility]:
     ends = {end for pair in edges.values_list("supplier_id", "buyer_id") for end in pair}
     if not ends:
         return Facility.objects.none()
-    linked = scoped(actor, _active_links(), owner="org").filter(facility_id__in=ends)
+    linked = own_links(actor).filter(facility_id__in=ends)
     ends -= set(linked.values_list("facility_id", flat=True))
     return Facility.objects.filter(pk__in=sorted(ends), status=FacilityStatus.ACTIVE)
 
@@ -217,7 +237,7 @@ def chain_pairs_in(facilities: QuerySet[Facility]) -> set[tuple[int, int]]:
     Not scoped: for system work that must find every exposed member (risk-event alerts),
     whose results each member then sees only for itself.
     """
-    pairs = set(_active_links().filter(facility__in=facilities).values_list("org_id", "facility_id"))
+    pairs = set(SupplyLink.objects.active().filter(facility__in=facilities).values_list("org_id", "facility_id"))
     pairs |= set(SupplyEdge.objects.filter(supplier__in=facilities).values_list("org_id", "supplier_id"))
     pairs |= set(SupplyEdge.objects.filter(buyer__in=facilities).values_list("org_id", "buyer_id"))
     return pairs
@@ -262,12 +282,17 @@ def get_claim(actor: Actor, claim_id: uuid.UUID | str) -> FacilityClaim:
 def register_summary() -> dict[str, Any]:
     """Aggregates for the secretariat: no member is identifiable in them."""
     facilities = Facility.objects.filter(status=FacilityStatus.ACTIVE)
-    linked = facilities.filter(Exists(_active_links().filter(facility=OuterRef("pk"))))
+    linked = facilities.filter(Exists(SupplyLink.objects.active().filter(facility=OuterRef("pk"))))
     return {
         "facilities": facilities.count(),
         "countries": facilities.values("country").distinct().count(),
         "linked": linked.count(),
-        "shared": facilities.annotate(n=Count("links__org", filter=Q(links__end_date__isnull=True), distinct=True))
+        # Sites with active links of two members or more (one link per member and site).
+        "shared": SupplyLink.objects.active()
+        .filter(facility__status=FacilityStatus.ACTIVE)
+        .order_by()
+        .values("facility_id")
+        .annotate(n=Count("pk"))
         .filter(n__gte=2)
         .count(),
         "pending_claims": FacilityClaim.objects.filter(status=ClaimStatus.PENDING).count(),
@@ -279,7 +304,7 @@ def register_summary() -> dict[str, Any]:
 
 def disclosure_rows() -> list[dict[str, Any]]:
     """The sector's production locations, as published."""
-    links = _active_links().select_related("org", "org__registry_preferences")
+    links = SupplyLink.objects.active().select_related("org", "org__registry_preferences")
     named: dict[int, set[str]] = {}
     facility_ids: set[int] = set()
     for link in links.only("facility_id", "org__name", "org__registry_preferences__disclose_publicly"):

@@ -59,6 +59,7 @@ from covenant.registry.models import (
     SupplyLink,
     UploadStatus,
 )
+from covenant.registry.selectors import resolve_merged
 from covenant.registry.signals import facilities_changed, facility_merged
 
 log = logging.getLogger(__name__)
@@ -259,20 +260,11 @@ def update_facility(actor: Actor, facility: Facility, **fields: Any) -> Facility
     return facility
 
 
-def resolve(facility: Facility) -> Facility:
-    """Follow merges to the surviving facility."""
-    seen = set()
-    while facility.status == FacilityStatus.MERGED and facility.merged_into_id and facility.pk not in seen:
-        seen.add(facility.pk)
-        facility = Facility.objects.get(pk=facility.merged_into_id)
-    return facility
-
-
 @transaction.atomic
 def merge_facilities(actor: Actor, loser: Facility, survivor: Facility) -> Facility:
     """Two records are one site: fold ``loser`` into ``survivor``. The loser's id keeps resolving."""
     _require_register_keeper(actor)
-    loser, survivor = resolve(loser), resolve(survivor)
+    loser, survivor = resolve_merged(loser), resolve_merged(survivor)
     if loser.pk == survivor.pk:
         raise Conflict(_("These are already the same facility."))
     if loser.country != survivor.country:
@@ -677,7 +669,7 @@ def _write_results(
         details = _details(row)
         target = facilities.get(result.registry_id or "")
         if target is not None:
-            target = resolve(target)
+            target = resolve_merged(target)
         status = RowStatus.MATCHED
         candidates: list[dict[str, Any]] = []
         if result.decision == "match" and target is not None and target.status == FacilityStatus.ACTIVE:
@@ -857,11 +849,12 @@ def _end_dropped_links(upload: ListUpload, diff: dict[str, Any]) -> None:
     dropped = [d["facility"] for d in diff["dropped"] if d["facility"]]
     if not dropped:
         return
-    SupplyLink.objects.filter(
+    # Active ones only: a link that already ended keeps its end date; one that was to end
+    # later ends today, as the list no longer names the site.
+    SupplyLink.objects.active().filter(
         org=upload.org,
         facility__public_id__in=dropped,
         source_upload__supplier_list=upload.supplier_list,
-        end_date__isnull=True,
     ).update(end_date=timezone.localdate(), updated_at=timezone.now())
 
 
@@ -899,7 +892,7 @@ def _decide(actor: Actor, row: ListRow, facility: Facility, status: str) -> None
 def confirm_row(actor: Actor, row: ListRow, facility: Facility) -> ListRow:
     """The reviewer picks a candidate. The other candidates count as rejected."""
     _require_row(actor, row)
-    facility = resolve(facility)
+    facility = resolve_merged(facility)
     candidate_ids = [c["id"] for c in row.candidates]
     if facility.public_id not in candidate_ids:
         raise ValidationError(_("Pick one of the suggested facilities, or create a new one."))

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from covenant.core.actors import Actor
-from covenant.registry.models import Facility, SupplyLink
+from covenant.registry.interface import Facility, active_links
 from covenant.risk import engine, services
 from covenant.risk.models import Indicator, RiskEvent, SanctionsList
 
@@ -39,7 +39,7 @@ def seed(*, secretariat_actor: Actor, log: Log = print) -> None:
 def _conflict(actor: Actor, log: Log) -> None:
     if RiskEvent.objects.filter(kind=EVENT_KIND).exists():
         return
-    linked = SupplyLink.objects.filter(end_date__isnull=True).exclude(facility__subdivision="")
+    linked = active_links().exclude(facility__subdivision="")
     counts = Counter(
         linked.filter(facility__country__in=CONFLICT_COUNTRIES).values_list("facility__subdivision", flat=True)
     )

@@ -197,7 +197,7 @@ CASES: dict[str, Case] = {
     # About your own organisation.
     "core:dashboard": Case("own"),
     "core:audit_log": Case("own"),
-    "core:switch_organisation": Case("own", methods=("POST",)),
+    "orgs:switch_organisation": Case("own", methods=("POST",)),
     "orgs:my_organisation": Case("own"),
     "orgs:edit_organisation": Case("own", methods=("GET", "POST")),
     "orgs:invite": Case("own", methods=("POST",)),

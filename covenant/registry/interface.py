@@ -1,0 +1,89 @@
+"""What other apps read from the register.
+
+This is the only module of ``registry`` that other apps import (its templates and URL
+names aside); ``tests/test_boundaries.py`` holds ``risk``, ``audits`` and ``grievances`` to
+it. Everything else in ``registry`` may change without them noticing. Foreign keys to the
+register stay strings (``"registry.Facility"``).
+
+- **Types**: :class:`Facility`, :class:`FacilityStatus`, :class:`SupplyLink` and
+  :class:`ChainSite`, for type hints and for queries that let the database join the
+  register to one's own rows (pass querysets across, not id lists).
+- **The register's rules**, each written once: :func:`active_links` (a link is active
+  until its end date, that day included) and :func:`resolve_merged` (a merged record
+  stands for the one it was merged into); :func:`facility_by_public_id` applies both to a
+  public id typed by anyone.
+- **A member's chain**, always through the scoping rule (an actor sees its own links
+  only): :func:`own_links`, :func:`own_link`, :func:`member_links`, :func:`chain_sites_in`,
+  :func:`beyond_tier_one`; a supplier's sites: :func:`own_facilities`; a site by id as the
+  actor may see it: :func:`get_facility`. :func:`chain_pairs_in` is unscoped, for system
+  work whose results each member then sees only for itself.
+- **Changes to react to**: the signals :data:`facility_merged` and
+  :data:`facilities_changed` (see ``registry/signals.py``).
+- **Matching** a name against the register: :func:`matcher`.
+- Two helpers that are not about the register but live in it for now (candidates for
+  ``core``): :func:`table_response` (a CSV/XLSX download) and :func:`file_error_text` (an
+  unreadable upload's error in the reader's language).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from covenant.registry.exports import table_response
+from covenant.registry.messages import file_error_text
+from covenant.registry.models import Facility, FacilityStatus, SupplyLink, SupplyLinkQuerySet
+from covenant.registry.selectors import (
+    ChainSite,
+    beyond_tier_one,
+    chain_pairs_in,
+    chain_sites_in,
+    facility_by_public_id,
+    get_facility,
+    member_links,
+    own_facilities,
+    own_link,
+    own_links,
+    resolve_merged,
+)
+from covenant.registry.signals import facilities_changed, facility_merged
+
+if TYPE_CHECKING:
+    from covenant.matching import Matcher
+
+__all__ = [
+    "ChainSite",
+    "Facility",
+    "FacilityStatus",
+    "SupplyLink",
+    "active_links",
+    "beyond_tier_one",
+    "chain_pairs_in",
+    "chain_sites_in",
+    "facilities_changed",
+    "facility_by_public_id",
+    "facility_merged",
+    "file_error_text",
+    "get_facility",
+    "matcher",
+    "member_links",
+    "own_facilities",
+    "own_link",
+    "own_links",
+    "resolve_merged",
+    "table_response",
+]
+
+
+def active_links(on: date | None = None) -> SupplyLinkQuerySet:
+    """Every member's links active ``on`` a day (today if not given). Not scoped: for
+    joins, counts and system work; never show one member's links to another."""
+    return SupplyLink.objects.active(on)
+
+
+def matcher() -> Matcher:
+    """This process's matcher over the register, brought up to date with its changes."""
+    # Imported on first use: the index is built (or loaded) only by processes that match.
+    from covenant.registry import matchindex
+
+    return matchindex.get_matcher()
