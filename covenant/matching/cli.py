@@ -6,9 +6,11 @@ Usage::
         [--threshold-match 0.8] [--threshold-review 0.3] [--workers N] \\
         [--index-cache PATH]
 
-Writes ``list_id,registry_id,score,decision`` with one row per list row, in
-input order. Exit status: 0 on success, 2 on bad usage or bad input, 1 when a
-file cannot be read or written.
+Both inputs may be CSV (any common encoding and delimiter) or XLSX, read as the
+web upload reads them (``covenant.tabular``); errors name spreadsheet rows (the
+header is row 1). Writes ``list_id,registry_id,score,decision`` with one row per
+list row, in input order. Exit status: 0 on success, 2 on bad usage or bad input,
+1 when a file cannot be read or written.
 """
 
 from __future__ import annotations
@@ -67,8 +69,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="covenant match",
         description="Match each row of a supplier list to a facility of a register.",
     )
-    p.add_argument("--registry", required=True, type=Path, help="register CSV (id,name,address,country)")
-    p.add_argument("--list", required=True, type=Path, dest="list_path", help="supplier list CSV")
+    p.add_argument("--registry", required=True, type=Path, help="register, CSV or XLSX (id,name,address,country)")
+    p.add_argument("--list", required=True, type=Path, dest="list_path", help="supplier list, CSV or XLSX")
     p.add_argument("--out", required=True, type=Path, help="output CSV")
     d = Thresholds()
     p.add_argument(
@@ -167,9 +169,6 @@ def main(argv: list[str] | None = None) -> int:
         _write_results(args.out, [r.id for r in rows], results)
     except InputError as exc:
         err.write(f"covenant match: {exc}\n")
-        return 2
-    except UnicodeDecodeError as exc:
-        err.write(f"covenant match: input is not UTF-8 ({exc.reason} at byte {exc.start})\n")
         return 2
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""

@@ -1,11 +1,17 @@
-"""Reading registers and supplier lists from CSV, with row-numbered errors."""
+"""Reading registers and supplier lists (CSV or XLSX) into records, with row-numbered errors.
+
+The file is read by :mod:`covenant.tabular`, the reader every import shares (no Django
+there either), so ``covenant match`` takes the files the web upload takes and names rows
+the same way: spreadsheet row numbers, the header being row 1.
+"""
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterator
 from pathlib import Path
+
+from covenant.tabular import TableError, open_rows
 
 from .records import IDENTIFIER_SCHEMES, Record, normalize_country
 
@@ -42,28 +48,26 @@ def _split_aliases(value: str) -> list[str]:
 
 
 def read_records(path: str | Path, *, label: str) -> Iterator[Record]:
-    """Yield the rows of ``path`` as :class:`Record` objects.
+    """Yield the rows of ``path`` as :class:`Record` objects, reading them as they are needed.
 
     The header must contain ``id,name,address,country`` (any order, any case);
     recognised optional columns are the identifier schemes (``os_id``,
     ``duns``, ``lei``, ``gln``), ``lat``/``lng`` (or ``latitude``/
     ``longitude``) and ``alias``/``aliases``/``alias_*`` (several aliases in
-    one cell separated by ``|`` or ``;``). Other columns are ignored. A UTF-8
-    byte-order mark is tolerated.
+    one cell separated by ``|`` or ``;``). Other columns are ignored. The
+    encoding, the delimiter and title rows above the header are worked out as
+    for an upload; empty rows are skipped.
 
-    Raises :class:`InputError` naming the file (``label``) and the row: row 1
-    is the first data row, and the physical line is given too because quoted
-    cells can span lines.
+    Raises :class:`InputError` naming the file (``label``) and the spreadsheet
+    row: the header is row 1, the first data row row 2, and a quoted cell
+    spanning several lines keeps its record one row.
     """
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError(f"{label}: the file is empty (expected a header row)") from None
-        except csv.Error as exc:
-            raise InputError(f"{label}: header: {exc}") from None
-        columns = [h.strip().lower() for h in header]
+    try:
+        rows = open_rows(Path(path).read_bytes(), Path(path).name, max_rows=None)
+    except TableError as exc:
+        raise InputError(f"{label}: {exc.message}") from None
+    with rows:
+        columns = [h.strip().lower() for h in rows.headers]
         missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
             raise InputError(
@@ -74,51 +78,48 @@ def read_records(path: str | Path, *, label: str) -> Iterator[Record]:
         lat_pos = next((columns.index(c) for c in _LAT_COLUMNS if c in columns), None)
         lng_pos = next((columns.index(c) for c in _LNG_COLUMNS if c in columns), None)
         alias_pos = [i for i, c in enumerate(columns) if c in ("alias", "aliases") or c.startswith("alias_")]
-        width = len(columns)
-        row_no = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InputError(f"{label}: row {row_no + 1}: {exc}") from None
-            row_no += 1
-            where = f"{label}: row {row_no} (line {reader.line_num})"
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            rid = row[pos["id"]].strip()
-            if not rid:
-                raise InputError(f"{where}: empty id")
-            raw_country = row[pos["country"]].strip()
-            country = normalize_country(raw_country)
-            if country is None:
-                shown = raw_country or "(empty)"
-                raise InputError(
-                    f"{where}: unknown country code {shown!r} (expected ISO 3166-1 alpha-2, e.g. CN, BD, VN)"
-                )
-            name = row[pos["name"]].strip()
-            if not name:
-                raise InputError(f"{where}: empty name")
-            identifiers = {s: row[i].strip() for s, i in ident_pos.items() if row[i].strip()}
-            lat = _parse_coordinate(row[lat_pos], -90.0, 90.0) if lat_pos is not None else None
-            lng = _parse_coordinate(row[lng_pos], -180.0, 180.0) if lng_pos is not None else None
-            if (lat_pos is not None and row[lat_pos].strip() and lat is None) or (
-                lng_pos is not None and row[lng_pos].strip() and lng is None
-            ):
-                raise InputError(f"{where}: invalid latitude/longitude")
-            aliases: list[str] = []
-            for i in alias_pos:
-                aliases.extend(_split_aliases(row[i]))
-            yield Record(
-                id=rid,
-                name=name,
-                address=row[pos["address"]].strip(),
-                country=country,
-                identifiers=identifiers,
-                lat=lat,
-                lng=lng,
-                aliases=tuple(aliases),
-            )
+        try:
+            for number, row in rows:
+                yield _record(row, f"{label}: row {number}", pos, ident_pos, lat_pos, lng_pos, alias_pos)
+        except TableError as exc:
+            raise InputError(f"{label}: {exc.message}") from None
+
+
+def _record(
+    row: list[str],
+    where: str,
+    pos: dict[str, int],
+    ident_pos: dict[str, int],
+    lat_pos: int | None,
+    lng_pos: int | None,
+    alias_pos: list[int],
+) -> Record:
+    rid = row[pos["id"]]
+    if not rid:
+        raise InputError(f"{where}: empty id")
+    raw_country = row[pos["country"]]
+    country = normalize_country(raw_country)
+    if country is None:
+        shown = raw_country or "(empty)"
+        raise InputError(f"{where}: unknown country code {shown!r} (expected ISO 3166-1 alpha-2, e.g. CN, BD, VN)")
+    name = row[pos["name"]]
+    if not name:
+        raise InputError(f"{where}: empty name")
+    identifiers = {s: row[i] for s, i in ident_pos.items() if row[i]}
+    lat = _parse_coordinate(row[lat_pos], -90.0, 90.0) if lat_pos is not None else None
+    lng = _parse_coordinate(row[lng_pos], -180.0, 180.0) if lng_pos is not None else None
+    if (lat_pos is not None and row[lat_pos] and lat is None) or (lng_pos is not None and row[lng_pos] and lng is None):
+        raise InputError(f"{where}: invalid latitude/longitude")
+    aliases: list[str] = []
+    for i in alias_pos:
+        aliases.extend(_split_aliases(row[i]))
+    return Record(
+        id=rid,
+        name=name,
+        address=row[pos["address"]],
+        country=country,
+        identifiers=identifiers,
+        lat=lat,
+        lng=lng,
+        aliases=tuple(aliases),
+    )

@@ -2,20 +2,20 @@
 
 Three steps, each usable on its own:
 
-1. :func:`read_table` turns the uploaded bytes into a :class:`Table` of strings: it
-   works out the file type, the text encoding and the CSV delimiter, finds the header
-   row and drops empty rows.
+1. :func:`read_table` turns the uploaded bytes into a :class:`Table` of strings with
+   :mod:`covenant.tabular`, the reader every import shares (file type, text encoding,
+   CSV delimiter, XLSX limits, header row, empty rows), preferring a workbook's sheet
+   whose name says it holds the suppliers.
 2. :func:`suggest_mapping` guesses which column holds which of our fields from the
    headers (English and Dutch).
 3. :func:`clean_rows` validates and normalises every row under a mapping the person
    confirmed, giving :class:`CleanRow` objects and :class:`RowError` messages.
 
 Row numbers
-    Every row number shown to people is the *spreadsheet row number*: the number Excel
-    shows at the left when the file is opened. Without a title row the header is row 1
-    and the first data row is row 2. Empty rows are skipped but still counted, a title
-    row above the header shifts everything down, and a quoted CSV field spanning several
-    lines stays one row, as in Excel. Use :meth:`Table.row_number`.
+    Every row number shown to people is the *spreadsheet row number* of
+    :mod:`covenant.tabular`: the number Excel shows at the left when the file is opened
+    (the header is row 1, the first data row row 2, empty rows counted, a multi-line
+    quoted CSV cell one row). Use :meth:`Table.row_number`.
 
 Error codes
     Every error carries a stable ``code`` and ``params`` so the Django layer can
@@ -27,33 +27,23 @@ Pure Python: no Django imports.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import re
-import sys
 import unicodedata
-import warnings
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime
 from functools import lru_cache
-from itertools import chain, islice
-from typing import Any
-from xml.parsers import expat
 
-import charset_normalizer
-import openpyxl  # type: ignore[import-untyped,unused-ignore]
 import stdnum.ean
 import stdnum.lei
 from anyascii import anyascii
 from dateutil import parser as dateutil_parser
-from openpyxl.reader.excel import ExcelReader  # type: ignore[import-untyped,unused-ignore]
 
+from covenant import tabular
 from covenant.registry.countries import country_candidates
+from covenant.tabular import Table, TableError
 
 __all__ = [
     "FIELDS",
@@ -72,643 +62,34 @@ __all__ = [
     "suggest_mapping",
 ]
 
-_ToText = Callable[[object], str]
-
-MAX_COLUMNS = 256
-# Title rows and notes sometimes sit above the header; further down than this it is not a header.
-HEADER_SEARCH_ROWS = 30
-# Unpacked size limit for XLSX files: far above any real supplier list, far below a zip bomb.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
-# What one XLSX part may hold while openpyxl reads it, so that reading one upload stays well under
-# 300 MB of memory however its 256 MB are shaped (see _PartScanner and benchmarks/registry).
-# Excel keeps a cell to 32,767 characters, so no honest text or tag comes near MAX_TOKEN_BYTES.
-MAX_TOKEN_BYTES = 1024 * 1024
-# A row is read whole before its cells are handed over; so is a shared string.
-MAX_ROW_BYTES = 4 * 1024 * 1024
-MAX_ROW_ELEMENTS = 50_000
-MAX_SHARED_STRINGS = 600_000
-MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
-# Everything openpyxl keeps as a tree (styles, workbook, the parts of a sheet outside its rows).
-MAX_TREE_BYTES = 16 * 1024 * 1024
-MAX_TREE_ELEMENTS = 250_000
-# The cells kept in a Table, counted as Python holds them (a wide list of 100,000 rows takes about
-# a third of this). Above it the list is refused as too large rather than read.
-MAX_TABLE_BYTES = 160 * 1024 * 1024
-# A cell spanning this many lines means a quote was opened and never closed.
-MAX_LINES_IN_CELL = 50
 MAX_NAME_LENGTH = 300
 MAX_TEXT_LENGTH = 1000
 
-# --------------------------------------------------------------------------- errors
+# --------------------------------------------------------------------------- reading
 
 FILE_ERROR_MESSAGES: dict[str, str] = {
-    "empty": "The file is empty.",
-    "unknown_format": "This does not look like a CSV or Excel file.",
-    "xls": "This is an old Excel file (.xls). Save it as .xlsx or .csv.",
-    "xlsb": "This is a binary Excel workbook (.xlsb). Save it as .xlsx or .csv.",
-    "encrypted": "This Excel file is protected with a password. Remove the password and save it again.",
-    "ods": "OpenDocument spreadsheets (.ods) cannot be read. Save it as .xlsx or .csv.",
-    "damaged_xlsx": "We could not open this Excel file; it may be damaged. Open it in Excel and save it again.",
-    "damaged_csv": 'Row %(row)s could not be read. Check that its quotes (") are closed.',
-    "undecodable": "We could not read the file as text: save it as UTF-8 CSV or as .xlsx.",
-    "too_large": "The file is too large when unpacked; split it.",
-    "too_many_rows": "The file has more than %(max_rows)s rows; split it.",
-    "too_many_columns": "The file has more than %(max_columns)s columns.",
-    "no_header": "The header row is missing.",
-    "duplicate_header": "Two columns are both called '%(name)s'.",
-    "no_rows": "The file has no rows below the header.",
+    **tabular.FILE_ERROR_MESSAGES,
     "missing_fields": "Choose the columns for: %(fields)s.",
     "invalid_mapping": "The column choice is not valid: %(detail)s.",
 }
 
 
-class ListFileError(ValueError):
-    """A supplier list that cannot be read as a whole; ``message`` is fit to show."""
+class ListFileError(TableError):
+    """A supplier list that cannot be read or mapped as a whole; ``message`` is fit to show."""
 
-    def __init__(self, code: str, **params: str | int) -> None:
-        self.code = code
-        self.params: dict[str, str | int] = params
-        self.message = FILE_ERROR_MESSAGES[code] % params
-        super().__init__(self.message)
+    messages = FILE_ERROR_MESSAGES
 
 
-@dataclass(frozen=True)
-class Table:
-    """The cells of a supplier list as stripped strings, header row excluded from ``rows``.
-
-    ``encoding`` is the detected text encoding of a CSV file (a Python codec name) or
-    "xlsx"; ``sheet`` is the worksheet read, None for CSV. ``row_numbers`` holds the
-    spreadsheet row number of each row (see the module docstring); tables built by hand
-    may leave it empty, and then rows are numbered from 2.
-    """
-
-    headers: list[str]
-    rows: list[list[str]]
-    encoding: str
-    sheet: str | None
-    row_numbers: list[int] = field(default_factory=list)
-    header_row: int = 1
-
-    def row_number(self, index: int) -> int:
-        """Spreadsheet row number of ``rows[index]``."""
-        if self.row_numbers:
-            return self.row_numbers[index]
-        return self.header_row + 1 + index
-
-
-# --------------------------------------------------------------------------- file type
-
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-_BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
+# Sheets that hold the list in a workbook that also has instructions or lookup lists.
+_SUPPLIER_SHEET = re.compile(r"supplier|leverancier|factor|fabriek|facilit|site|locati|vendor|upload", re.I)
 
 
 def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> Table:
-    """Read an uploaded supplier list. Raises :class:`ListFileError` for anything unreadable."""
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise ListFileError("empty")
-    if _file_kind(data, filename) == "xlsx":
-        return _read_xlsx(data, max_rows)
-    text, encoding = _decode(data)
-    return _assemble(_csv_records(text), _clean_cell, max_rows, encoding=encoding, sheet=None)
-
-
-def _file_kind(data: bytes, filename: str) -> str:
-    """Whether to read the file as "xlsx" or "csv", by content first: people rename files, systems mislabel them."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if data.startswith(_OLE2_MAGIC):
-        # An encrypted .xlsx is an OLE2 container holding an "EncryptedPackage" stream.
-        raise ListFileError("encrypted" if "EncryptedPackage".encode("utf-16-le") in data else "xls")
-    if data.startswith(_ZIP_MAGIC):
-        return _zip_kind(data)
-    if extension == "xls":
-        raise ListFileError("xls")
-    if extension in {"xlsx", "xlsm", "xltx", "xltm"}:
-        raise ListFileError("damaged_xlsx")
-    if data.startswith(_BINARY_MAGICS):
-        raise ListFileError("unknown_format")
-    return "csv"
-
-
-def _zip_kind(data: bytes) -> str:
+    """Read an uploaded supplier list (see :mod:`covenant.tabular`). Raises :class:`ListFileError`."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ListFileError("damaged_xlsx") from exc
-    if "xl/workbook.bin" in names:
-        raise ListFileError("xlsb")
-    if "xl/workbook.xml" in names:
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ListFileError("too_large")
-        return "xlsx"
-    if "content.xml" in names and "mimetype" in names:
-        raise ListFileError("ods")
-    raise ListFileError("unknown_format")
-
-
-# --------------------------------------------------------------------------- text decoding
-
-# Single-byte encodings with mostly Latin letters, in order of preference on a tie:
-# Excel on Windows in Western Europe writes cp1252.
-_LATIN_ENCODINGS = ("cp1252", "cp1250", "cp1254")
-_OTHER_ENCODINGS = [
-    "cp1251", "koi8_r", "cp1253", "cp1255", "cp1256", "cp874", "gb18030", "big5", "shift_jis", "euc_jp",
-    "euc_kr",
-]  # fmt: skip
-# Characters that, decoded from a single byte, mean the encoding guess is wrong:
-# "Łódź" in cp1250 reads "£ódŸ" in cp1252, "Kaşık" in cp1254 reads "Kaþýk".
-_SUSPECT = frozenset("¤¥¦¨¯±²³´µ¶¸¹¼½¾ŸÐÝÞðýþ\ufffd") | frozenset(map(chr, range(0x80, 0xA0)))
-_SUSPECT_INSIDE_WORDS = frozenset("¿£ŒœªºˇˆŠšŽž")
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    text, encoding = _decode_unicode(data) or _decode_legacy(data)
-    if "\x00" in text:
-        raise ListFileError("unknown_format")
-    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\r\n")
-    if controls > len(text) // 100:
-        raise ListFileError("unknown_format")
-    return text, encoding
-
-
-def _decode_unicode(data: bytes) -> tuple[str, str] | None:
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), codec.removesuffix("-sig")
-            except UnicodeDecodeError as exc:
-                raise ListFileError("undecodable") from exc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        try:
-            return data.decode(utf16), utf16
-        except UnicodeDecodeError:
-            return None
-    return None
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows up as a NUL byte next to almost every ASCII character."""
-    sample = data[:4096]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = max(len(sample) // 2, 1)
-    if odd_nuls > half // 5 and odd_nuls > 4 * even_nuls:
-        return "utf-16-le"
-    if even_nuls > half // 5 and even_nuls > 4 * odd_nuls:
-        return "utf-16-be"
-    return None
-
-
-def _decode_legacy(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data:
-        raise ListFileError("unknown_format")
-    western = data.decode("cp1252", errors="replace")
-    if _looks_latin(western):
-        return _best_latin(data)
-    guess = charset_normalizer.from_bytes(data, cp_isolation=[*_OTHER_ENCODINGS, "cp1252"]).best()
-    if guess is not None and guess.encoding and guess.encoding != "cp1252":
-        return str(guess), guess.encoding
-    return western, "cp1252"
-
-
-def _looks_latin(text: str) -> bool:
-    """Accented Latin words are mostly ASCII letters; Cyrillic or CJK bytes read as cp1252 are not."""
-    non_ascii = total = 0
-    for word in text.split():
-        extra = sum(1 for char in word if ord(char) > 0x7F)
-        if extra:
-            non_ascii += extra
-            total += len(word)
-    return total == 0 or non_ascii * 2 < total
-
-
-def _best_latin(data: bytes) -> tuple[str, str]:
-    decoded = [(data.decode(codec, errors="replace"), codec) for codec in _LATIN_ENCODINGS]
-    return min(decoded, key=lambda pair: _suspicion(pair[0]))
-
-
-def _suspicion(text: str) -> int:
-    score = 0
-    for index, char in enumerate(text):
-        if char in _SUSPECT:
-            score += 1
-        elif char in _SUSPECT_INSIDE_WORDS and 0 < index < len(text) - 1:
-            score += text[index - 1].isalpha() and text[index + 1].isalpha()
-    return score
-
-
-# --------------------------------------------------------------------------- CSV
-
-_DELIMITERS = ",;\t|"
-_SEP_LINE = re.compile(r"sep=(.)\r?\n", re.IGNORECASE)
-
-
-def _csv_records(text: str) -> Iterator[tuple[int, Sequence[object]]]:
-    # Excel writes and honours a first line "sep=;" and does not show it as a row.
-    sep = _SEP_LINE.match(text)
-    if sep:
-        text, delimiter = text[sep.end() :], sep.group(1)
-    else:
-        delimiter = _detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    number = 0
-    try:
-        for number, record in enumerate(reader, start=1):
-            if any(cell.count("\n") > MAX_LINES_IN_CELL for cell in record):
-                raise ListFileError("damaged_csv", row=number)
-            yield number, record
-    except csv.Error as exc:
-        raise ListFileError("damaged_csv", row=number + 1) from exc
-
-
-def _detect_delimiter(text: str) -> str:
-    sample = text[:65536]
-    if len(text) > len(sample) and "\n" in sample:
-        sample = sample[: sample.rindex("\n")]
-    try:
-        sniffed = csv.Sniffer().sniff(sample[:8192], delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        sniffed = ""
-    scores = {delimiter: _delimiter_score(sample, delimiter) for delimiter in _DELIMITERS}
-    return max(_DELIMITERS, key=lambda d: (*scores[d], d == sniffed))
-
-
-def _delimiter_score(sample: str, delimiter: str) -> tuple[int, int]:
-    """How many records have the most common width, and that width; width 1 scores nothing."""
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=False)
-    try:
-        widths = [len(record) for record in islice(reader, 200) if any(cell.strip() for cell in record)]
-    except csv.Error:
-        return (0, 0)
-    if not widths:
-        return (0, 0)
-    common = max(set(widths), key=lambda width: (widths.count(width), width))
-    if common < 2:
-        return (0, 0)
-    return (widths.count(common), common)
-
-
-# --------------------------------------------------------------------------- XLSX
-
-_SUPPLIER_SHEET = re.compile(r"supplier|leverancier|factor|fabriek|facilit|site|locati|vendor|upload", re.I)
-_HELP_SHEET = re.compile(r"instruct|readme|read me|toelichting|uitleg|help|info|lijsten|lists|lookup|dropdown", re.I)
-
-
-def _read_xlsx(data: bytes, max_rows: int) -> Table:
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about every unsupported extension (data validation, slicers, ...).
-            warnings.simplefilter("ignore")
-            workbook = _load_workbook(data, max_rows + _row_margin(max_rows) + HEADER_SEARCH_ROWS)
-            try:
-                return _read_workbook(workbook, max_rows)
-            finally:
-                workbook.close()
-    except ListFileError:
-        raise
-    except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors on bad files
-        if isinstance(exc.__cause__, ListFileError):  # openpyxl wraps errors while loading in a ValueError
-            raise exc.__cause__ from None
-        raise ListFileError("damaged_xlsx") from exc
-
-
-def _load_workbook(data: bytes, row_limit: int) -> openpyxl.Workbook:
-    """``openpyxl.load_workbook`` in read-only mode, with every XML part scanned while openpyxl reads it."""
-    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    reader.archive.close()
-    reader.archive = _ScannedZipFile(io.BytesIO(data), row_limit=row_limit)
-    reader.read()
-    return reader.wb
-
-
-class _ScannedZipFile(zipfile.ZipFile):
-    """A zip whose XML parts pass through a :class:`_PartScanner` as they are read."""
-
-    def __init__(self, file: io.BytesIO, *, row_limit: int) -> None:
-        super().__init__(file)
-        self.row_limit = row_limit
-
-    def open(self, name: Any, mode: Any = "r", pwd: bytes | None = None, *, force_zip64: bool = False) -> Any:
-        stream = super().open(name, mode, pwd, force_zip64=force_zip64)
-        filename = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
-        if mode != "r" or not filename.lower().endswith((".xml", ".rels", ".vml")):
-            return stream
-        return _ScannedStream(stream, _PartScanner(self.row_limit))
-
-
-class _ScannedStream(io.RawIOBase):
-    """A zip member that refuses to hand over more of a part than :class:`_PartScanner` allows."""
-
-    def __init__(self, raw: Any, scanner: _PartScanner) -> None:
-        super().__init__()
-        self._raw = raw
-        self._scanner = scanner
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            # Whole-part reads (openpyxl's fromstring) in steps, so a bomb is stopped at the limit, not after.
-            return b"".join(iter(lambda: self.read(1024 * 1024), b""))
-        data: bytes = self._raw.read(size)
-        self._scanner.feed(data)
-        return data
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-class _PartScanner:
-    """Bounds what openpyxl can hold in memory while it parses one XML part, in constant memory itself.
-
-    openpyxl (with the standard library's ElementTree) builds each row of a sheet and each
-    shared string whole before it lets go of it, keeps every shared string, and keeps any
-    other part (styles, the workbook, the parts of a sheet outside its rows) as a tree. An
-    expat parser sees the same bytes first, with handlers for element starts and ends only,
-    and stops the read when a text or tag, a row, a shared string, the number of rows or of
-    shared strings, or the tree outside them grows past its limit. Rows are the ``row``
-    elements of a ``worksheet``; shared strings the ``si`` elements of an ``sst``.
-    """
-
-    def __init__(self, row_limit: int) -> None:
-        self.row_limit = row_limit
-        self.parser = expat.ParserCreate(namespace_separator=" ")
-        self.parser.StartElementHandler = self._start
-        self.parser.EndElementHandler = self._end
-        self.fed = 0
-        self.last_event = 0
-        self.depth = 0
-        self.root = ""
-        self.item_name = ""
-        self.item_depth = -1
-        self.item_start = -1
-        self.item_elements = 0
-        self.items = 0
-        self.tree_bytes = 0
-        self.tree_elements = 0
-        self.finished = False
-
-    def feed(self, data: bytes) -> None:
-        if self.finished:
-            return
-        self.fed += len(data)
-        self.finished = not data
-        try:
-            self.parser.Parse(data, self.finished)
-        except expat.ExpatError as exc:
-            raise ListFileError("damaged_xlsx") from exc
-        if self.fed - self.last_event > MAX_TOKEN_BYTES:
-            raise ListFileError("too_large")
-        if self.item_start >= 0 and self.fed - self.item_start > self._item_max_bytes():
-            raise ListFileError("too_large")
-        if self.root == "sst" and self.fed > MAX_SHARED_STRINGS_BYTES:
-            raise ListFileError("too_large")
-
-    def _event(self) -> int:
-        position: int = self.parser.CurrentByteIndex
-        if position - self.last_event > MAX_TOKEN_BYTES:
-            raise ListFileError("too_large")
-        if self.item_start < 0:
-            self.tree_bytes += position - self.last_event
-            if self.tree_bytes > MAX_TREE_BYTES:
-                raise ListFileError("too_large")
-        self.last_event = position
-        return position
-
-    def _item_max_bytes(self) -> int:
-        return MAX_ROW_BYTES if self.item_name == "row" else MAX_TOKEN_BYTES
-
-    def _start(self, name: str, attributes: object) -> None:
-        position = self._event()
-        local = name.rpartition(" ")[2]
-        if self.depth == 0:
-            self.root = local
-            self.item_name, self.item_depth = {"worksheet": ("row", 2), "sst": ("si", 1)}.get(local, ("", -1))
-        if self.item_start < 0 and self.depth == self.item_depth and local == self.item_name:
-            self.items += 1
-            if local == "row" and self.items > self.row_limit:
-                raise ListFileError("too_many_rows", max_rows=f"{self.row_limit:,}")
-            if local == "si" and self.items > MAX_SHARED_STRINGS:
-                raise ListFileError("too_large")
-            self.item_start, self.item_elements = position, 0
-        if self.item_start >= 0:
-            self.item_elements += 1
-            if self.item_elements > MAX_ROW_ELEMENTS:
-                raise ListFileError("too_large")
-        else:
-            self.tree_elements += 1
-            if self.tree_elements > MAX_TREE_ELEMENTS:
-                raise ListFileError("too_large")
-        self.depth += 1
-
-    def _end(self, name: str) -> None:
-        position = self._event()
-        self.depth -= 1
-        if self.item_start >= 0 and self.depth == self.item_depth:
-            if position - self.item_start > self._item_max_bytes():
-                raise ListFileError("too_large")
-            self.item_start = -1
-            # Everything up to the end of the item's closing tag belongs to the item.
-            self.last_event = position
-
-
-def _read_workbook(workbook: openpyxl.Workbook, max_rows: int) -> Table:
-    sheets = _sheets_in_preference_order(workbook)
-    for sheet in sheets:
-        _check_declared_size(sheet, max_rows)
-        sheet.reset_dimensions()  # declared sizes are often wrong; read what is really there
-        records = _sheet_records(sheet)
-        head = list(islice(records, HEADER_SEARCH_ROWS))
-        if _find_header(head, _cell_text) is not None or sheet is sheets[-1]:
-            return _assemble(chain(head, records), _cell_text, max_rows, encoding="xlsx", sheet=sheet.title)
-    raise ListFileError("no_header")
-
-
-def _sheets_in_preference_order(workbook: openpyxl.Workbook) -> list[openpyxl.worksheet._read_only.ReadOnlyWorksheet]:
-    visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
-    if not visible:
-        raise ListFileError("no_header")
-
-    def rank(sheet: openpyxl.worksheet._read_only.ReadOnlyWorksheet) -> int:
-        if _SUPPLIER_SHEET.search(sheet.title):
-            return 0
-        return 2 if _HELP_SHEET.search(sheet.title) else 1
-
-    return sorted(visible, key=rank)
-
-
-def _check_declared_size(sheet: openpyxl.worksheet._read_only.ReadOnlyWorksheet, max_rows: int) -> None:
-    declared_rows = sheet.max_row or 0
-    declared_columns = sheet.max_column or 0
-    if declared_rows > max_rows + _row_margin(max_rows) + HEADER_SEARCH_ROWS:
-        raise ListFileError("too_many_rows", max_rows=f"{max_rows:,}")
-    if declared_columns > 16384:  # Excel's own limit: the file is not what it claims to be
-        raise ListFileError("damaged_xlsx")
-
-
-def _sheet_records(sheet: openpyxl.worksheet._read_only.ReadOnlyWorksheet) -> Iterator[tuple[int, Sequence[object]]]:
-    # max_col bounds the work per row even if a stray cell sits in column XFD.
-    yield from enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _clean_cell(value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _float_text(value)
-    if isinstance(value, Decimal):
-        return _float_text(float(value))
-    return _temporal_text(value)
-
-
-def _float_text(value: float) -> str:
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return f"{value:.15g}"  # Excel shows 15 significant digits; more is binary noise
-
-
-def _temporal_text(value: object) -> str:
-    if isinstance(value, datetime):
-        if value.time() == time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return _clean_cell(str(value))
-
-
-# --------------------------------------------------------------------------- table assembly
-
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean_cell(value: object) -> str:
-    text = _CONTROL.sub("", str(value))
-    return text.strip().strip(_INVISIBLE).strip()
-
-
-def _row_margin(max_rows: int) -> int:
-    """Empty rows tolerated on top of ``max_rows`` before the file counts as too long."""
-    return max(1000, max_rows // 10)
-
-
-def _find_header(records: list[tuple[int, Sequence[object]]], to_text: _ToText) -> int | None:
-    """Position in ``records`` of the first row with at least two filled cells, mostly not numbers.
-
-    A title row ("Supplier list 2024") above the header has a single cell, and a row of
-    numbers and dates is data, not a header.
-    """
-    for position, (_, values) in enumerate(records):
-        filled = [text for text in map(to_text, values) if text]
-        if len(filled) >= 2 and sum(1 for text in filled if _looks_numeric(text)) * 2 < len(filled):
-            return position
-    return None
-
-
-def _assemble(
-    records: Iterator[tuple[int, Sequence[object]]],
-    to_text: _ToText,
-    max_rows: int,
-    *,
-    encoding: str,
-    sheet: str | None,
-) -> Table:
-    head = list(islice(records, HEADER_SEARCH_ROWS))
-    position = _find_header(head, to_text)
-    if position is None:
-        raise ListFileError("no_header" if head else "empty")
-    header_row, header_values = head[position]
-    headers = _headers([to_text(value) for value in header_values])
-    rows, numbers = _data_rows(chain(head[position + 1 :], records), to_text, len(headers), header_row, max_rows)
-    if not rows:
-        raise ListFileError("no_rows")
-    return Table(headers, rows, encoding, sheet, numbers, header_row)
-
-
-def _headers(cells: list[str]) -> list[str]:
-    while cells and not cells[-1]:
-        cells.pop()
-    if len(cells) > MAX_COLUMNS:
-        raise ListFileError("too_many_columns", max_columns=MAX_COLUMNS)
-    headers = [cell or f"Column {_column_letter(index)}" for index, cell in enumerate(cells)]
-    seen: dict[str, str] = {}
-    for header in headers:
-        key = " ".join(header.casefold().split())
-        if key in seen:
-            raise ListFileError("duplicate_header", name=header)
-        seen[key] = header
-    return headers
-
-
-def _looks_numeric(cell: str) -> bool:
-    return bool(re.fullmatch(r"[-+]?[\d.,\s/:-]+", cell))
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def _data_rows(
-    records: Iterator[tuple[int, Sequence[object]]], to_text: _ToText, width: int, header_row: int, max_rows: int
-) -> tuple[list[list[str]], list[int]]:
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    last_allowed = header_row + max_rows + _row_margin(max_rows)
-    held = 0
-    for number, values in records:
-        if number > last_allowed:
-            raise ListFileError("too_many_rows", max_rows=f"{max_rows:,}")
-        cells = [to_text(value) for value in values[:width]]
-        if not any(cells):
-            continue
-        if len(rows) == max_rows:
-            raise ListFileError("too_many_rows", max_rows=f"{max_rows:,}")
-        row = cells + [""] * (width - len(cells))
-        # What the row costs in memory (the empty string is shared, so it costs its slot only).
-        held += sys.getsizeof(row) + sum(sys.getsizeof(cell) for cell in row if cell) + _ROW_NUMBER_BYTES
-        if held > MAX_TABLE_BYTES:
-            raise ListFileError("too_large")
-        rows.append(row)
-        numbers.append(number)
-    return rows, numbers
-
-
-_ROW_NUMBER_BYTES = sys.getsizeof(1 << 20) + 8
+        return tabular.read_table(data, filename, max_rows=max_rows, prefer_sheet=_SUPPLIER_SHEET)
+    except TableError as exc:
+        raise ListFileError(exc.code, **exc.params) from exc
 
 
 # --------------------------------------------------------------------------- header mapping

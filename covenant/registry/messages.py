@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from covenant.registry.listfiles import ListFileError
+from covenant.tabular import TableError
 
 ROW_ERRORS = {
     "missing_name": _("Row %(row)s: the name is missing."),
@@ -75,7 +75,8 @@ def row_error_text(code: str, params: Mapping[str, object], fallback: str = "") 
         return fallback
 
 
-def file_error_text(exc: ListFileError) -> str:
+def file_error_text(exc: TableError) -> str:
+    """A file error of :mod:`covenant.tabular` (or a supplier list's) in the reader's language."""
     template = FILE_ERRORS.get(exc.code)
     if template is None:
         return str(exc)

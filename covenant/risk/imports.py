@@ -1,19 +1,22 @@
-"""Reading uploaded files: indicator CSVs, sanctions lists (FollowTheMoney JSON lines or CSV), regions.
+"""Reading uploaded files: indicators (CSV or XLSX), sanctions lists (FollowTheMoney JSON lines, CSV or XLSX), regions.
 
 Parsers return what they read plus row-numbered errors and never write: the
 services decide, and write everything in one transaction or nothing.
-Row numbers are spreadsheet rows (the header is row 1).
+Tables are read by :mod:`covenant.tabular`, the reader every import shares, so row
+numbers are spreadsheet rows (the header is row 1, empty rows counted); JSON lines
+are numbered by line.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 
 import pycountry
 from django.utils.translation import gettext as _
+
+from covenant.registry.interface import file_error_text
+from covenant.tabular import Table, TableError, read_table
 
 # User-assigned, in wide use (World Bank, Walk Free): accept it like an ISO code.
 EXTRA_COUNTRIES = {"XK"}
@@ -66,27 +69,28 @@ class IndicatorRows:
     errors: list[str] = field(default_factory=list)
 
 
-def parse_indicator_csv(data: bytes, *, level: str) -> IndicatorRows:
-    """Columns: ``country``, ``value`` (0-10, 10 = highest risk), ``source``; ``commodity`` for commodity indicators."""
+def parse_indicator_csv(data: bytes, *, level: str, filename: str = "indicator.csv") -> IndicatorRows:
+    """Columns: ``country``, ``value`` (0-10, 10 = highest risk), ``source``; ``commodity`` for commodity indicators.
+
+    CSV or XLSX, despite the name: the content decides.
+    """
     out = IndicatorRows()
     try:
-        text = _text(data)
-    except ValueError as exc:
-        out.errors.append(str(exc))
+        table = read_table(data, filename)
+    except TableError as exc:
+        out.errors.append(file_error_text(exc))
         return out
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().casefold() for h in reader.fieldnames or []]
+    header = [h.strip().casefold() for h in table.headers]
     required = ["country", "value", "source"] + (["commodity"] if level == "commodity" else [])
     missing = [c for c in required if c not in header]
     if missing:
-        out.errors.append(_("Row 1: missing column(s): %(cols)s.") % {"cols": ", ".join(missing)})
+        out.errors.append(
+            _("Row %(row)s: missing column(s): %(cols)s.") % {"row": table.header_row, "cols": ", ".join(missing)}
+        )
         return out
     seen: dict[tuple[str, str], int] = {}
     sources: set[str] = set()
-    for number, raw_row in enumerate(reader, start=2):
-        row = {(k or "").strip().casefold(): (v or "").strip() for k, v in raw_row.items()}
-        if not any(row.values()):
-            continue
+    for number, row in _dict_rows(table):
         problems = []
         country = row.get("country", "").upper()
         if not known_country(country):
@@ -114,10 +118,14 @@ def parse_indicator_csv(data: bytes, *, level: str) -> IndicatorRows:
         seen[key] = number
         sources.add(source)
         out.values.append((country, commodity, value, row.get("value", "")))
-    if not out.values and not out.errors:
-        out.errors.append(_("The file has no rows."))
     out.sources = sorted(sources)
     return out
+
+
+def _dict_rows(table: Table) -> list[tuple[int, dict[str, str]]]:
+    """Each row's spreadsheet row number, and its cells by casefolded header."""
+    header = [h.strip().casefold() for h in table.headers]
+    return [(table.row_number(index), dict(zip(header, cells, strict=True))) for index, cells in enumerate(table.rows)]
 
 
 @dataclass
@@ -133,20 +141,25 @@ class SanctionsRow:
 
 # FollowTheMoney schemata that can own or be a production site.
 FTM_SCHEMATA = {"Company", "Organization", "LegalEntity", "PublicBody"}
+# A consolidated list in one sheet stays under Excel's own limit; the reader bounds the memory.
+SANCTIONS_MAX_ROWS = 1_000_000
 _FTM_IDS = {"leiCode": "lei", "dunsCode": "duns", "registrationNumber": "registration", "taxNumber": "tax"}
 
 
 def parse_sanctions(data: bytes, filename: str) -> tuple[str, list[SanctionsRow], list[str]]:
-    """Returns (format, rows, errors). JSON lines (FollowTheMoney, as OpenSanctions exports) or CSV."""
-    try:
-        text = _text(data)
-    except ValueError as exc:
-        return "", [], [str(exc)]
-    stripped = text.lstrip()
-    if filename.lower().endswith((".json", ".jsonl", ".ftm")) or stripped.startswith("{"):
+    """Returns (format, rows, errors). JSON lines (FollowTheMoney, as OpenSanctions exports), CSV or XLSX."""
+    if filename.lower().endswith((".json", ".jsonl", ".ftm")) or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        try:
+            text = _text(data)
+        except ValueError as exc:
+            return "", [], [str(exc)]
         rows, errors = _parse_ftm(text)
         return "ftm", rows, errors
-    rows, errors = _parse_sanctions_csv(text)
+    try:
+        table = read_table(data, filename, max_rows=SANCTIONS_MAX_ROWS)
+    except TableError as exc:
+        return "", [], [file_error_text(exc)]
+    rows, errors = _parse_sanctions_table(table)
     return "csv", rows, errors
 
 
@@ -189,18 +202,13 @@ def _parse_ftm(text: str) -> tuple[list[SanctionsRow], list[str]]:
     return rows, errors
 
 
-def _parse_sanctions_csv(text: str) -> tuple[list[SanctionsRow], list[str]]:
+def _parse_sanctions_table(table: Table) -> tuple[list[SanctionsRow], list[str]]:
     """Columns: ``name``, ``country`` (codes separated by ;), ``identifiers`` (``lei:…; duns:…``), ``programme``."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().casefold() for h in reader.fieldnames or []]
-    if "name" not in header:
-        return [], [_("Row 1: missing column(s): %(cols)s.") % {"cols": "name"}]
+    if "name" not in [h.strip().casefold() for h in table.headers]:
+        return [], [_("Row %(row)s: missing column(s): %(cols)s.") % {"row": table.header_row, "cols": "name"}]
     rows: list[SanctionsRow] = []
     errors: list[str] = []
-    for number, raw_row in enumerate(reader, start=2):
-        row = {(k or "").strip().casefold(): (v or "").strip() for k, v in raw_row.items()}
-        if not any(row.values()):
-            continue
+    for number, row in _dict_rows(table):
         name = row.get("name", "")
         countries = [c.strip().upper() for c in row.get("country", "").split(";") if c.strip()]
         bad = [c for c in countries if not known_country(c)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from covenant.matching.cli import main
@@ -102,22 +103,27 @@ def test_missing_header_column(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert not out.exists()
 
 
-def test_unknown_country_reports_row_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = 'id,name,address,country\nL1,Foo,Bar,CN\nL2,Baz,"multi\nline",XX\n'
+def test_unknown_country_reports_the_spreadsheet_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The header is row 1, so the second data record is row 3, however many lines the first one spans.
+    rows = 'id,name,address,country\nL1,Foo,"multi\nline\naddress",CN\nL2,Baz,Bar,XX\n'
     code, _ = _run(tmp_path, REGISTRY, rows)
     assert code == 2
     err = capsys.readouterr().err
-    assert "row 2" in err
-    assert "line 4" in err
-    assert "'XX'" in err
+    assert "list.csv: row 3: unknown country code 'XX'" in err
     assert "Traceback" not in err
+
+
+def test_empty_rows_are_counted_in_row_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = _run(tmp_path, REGISTRY, "id,name,address,country\n\nL1,Foo,Bar,CN\n,,,\nL2,,Bar,CN\n")
+    assert code == 2
+    assert "list.csv: row 5: empty name" in capsys.readouterr().err
 
 
 def test_bad_registry_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = _run(tmp_path, "id,name,address,country\nF1,Foo,Bar,China\n", LIST)
     assert code == 2
     err = capsys.readouterr().err
-    assert "registry.csv: row 1" in err
+    assert "registry.csv: row 2:" in err
     assert "unknown country code 'China'" in err
 
 
@@ -155,13 +161,59 @@ def test_missing_file_and_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_in_a_legacy_encoding_is_read(tmp_path: Path) -> None:
+    # What Excel on Windows saves as "CSV": cp1252 and semicolons, as a web upload may be.
     reg = _write(tmp_path / "registry.csv", REGISTRY)
     lst = tmp_path / "list.csv"
-    lst.write_bytes("id,name,address,country\nL1,Caf\xe9,Rue,FR\n".encode("latin-1"))
+    lst.write_bytes(
+        "id;name;address;country\r\nL1;Café Ningbo Huayi Garments;Yinxian Avenue, Ningbo;CN\r\n".encode("cp1252")
+    )
+    out = tmp_path / "o.csv"
+    assert main(["--registry", str(reg), "--list", str(lst), "--out", str(out), "--workers", "1"]) == 0
+    with open(out, encoding="utf-8") as fh:
+        assert [(row["list_id"], row["registry_id"]) for row in csv.DictReader(fh)] == [("L1", "F1")]
+
+
+def test_undecodable_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    lst = tmp_path / "list.csv"
+    # A UTF-8 byte-order mark promises UTF-8; the body is cp1252.
+    lst.write_bytes(b"\xef\xbb\xbf" + "id,name,address,country\nL1,Café,Rue,FR\n".encode("cp1252"))
     code = main(["--registry", str(reg), "--list", str(lst), "--out", str(tmp_path / "o.csv")])
     assert code == 2
-    assert "not UTF-8" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "list.csv: We could not read the file as text" in err
+    assert "Traceback" not in err
+
+
+def test_xlsx_list(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Supplier list"])
+    sheet.append(["id", "name", "address", "country"])
+    sheet.append([101, "NINGBO HUAYI GARMENT", "11 Dongqian Lake, Yinxian Ave, Ningbo", "CN"])
+    workbook.save(tmp_path / "list.xlsx")
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    out = tmp_path / "o.csv"
+    assert (
+        main(["--registry", str(reg), "--list", str(tmp_path / "list.xlsx"), "--out", str(out), "--workers", "1"]) == 0
+    )
+    with open(out, encoding="utf-8") as fh:
+        assert [(row["list_id"], row["registry_id"]) for row in csv.DictReader(fh)] == [("101", "F1")]
+
+
+def test_xlsx_row_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A3"], sheet["B3"], sheet["C3"], sheet["D3"] = "id", "name", "address", "country"
+    sheet.append(["L1", "Foo", "Bar", "CN"])
+    sheet.append([])
+    sheet.append(["L2", "Baz", "Bar", "Narnia"])
+    workbook.save(tmp_path / "list.xlsx")
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    code = main(["--registry", str(reg), "--list", str(tmp_path / "list.xlsx"), "--out", str(tmp_path / "o.csv")])
+    assert code == 2
+    assert "list.xlsx: row 6: unknown country code 'Narnia'" in capsys.readouterr().err
 
 
 def test_empty_list_writes_header_only(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from covenant.registry import listfiles
+from covenant import tabular
 from covenant.registry.listfiles import (
     FIELD_LABELS,
     FIELDS,
@@ -265,7 +265,7 @@ def test_endless_empty_rows_are_cut_off() -> None:
 
 
 def test_too_many_columns() -> None:
-    header = ",".join(f"C{i}" for i in range(listfiles.MAX_COLUMNS + 1))
+    header = ",".join(f"C{i}" for i in range(tabular.MAX_COLUMNS + 1))
     assert read_error(f"{header}\n{header}\n".encode()).code == "too_many_columns"
 
 
@@ -334,7 +334,7 @@ def test_opendocument_spreadsheet() -> None:
 
 def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = xlsx(tmp_path, ("Sheet", [["Name", "Country"], ["A", "BD"]]))
-    monkeypatch.setattr(listfiles, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(tabular, "MAX_UNPACKED_BYTES", 1000)
     assert read_error(data, "list.xlsx").code == "too_large"
 
 
@@ -388,13 +388,13 @@ def test_hand_built_sheet_is_read(tmp_path: Path) -> None:
 
 
 def test_a_cell_far_beyond_excels_own_limit_is_refused_while_it_streams(tmp_path: Path) -> None:
-    data = with_sheet_xml(tmp_path, inline("Name", "Country") + inline("x" * (listfiles.MAX_TOKEN_BYTES + 1), "BD"))
+    data = with_sheet_xml(tmp_path, inline("Name", "Country") + inline("x" * (tabular.MAX_TOKEN_BYTES + 1), "BD"))
     assert len(data) < 20_000  # a small file that unpacks to over a megabyte
     assert read_error(data, "list.xlsx").code == "too_large"
 
 
 def test_a_row_too_large_to_hold_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(listfiles, "MAX_ROW_ELEMENTS", 100)
+    monkeypatch.setattr(tabular, "MAX_ROW_ELEMENTS", 100)
     wide = inline(*["cell"] * 40)  # 121 elements
     assert read_error(with_sheet_xml(tmp_path, inline("Name", "Country") + wide), "list.xlsx").code == "too_large"
     narrow = inline(*["cell"] * 30)
@@ -404,7 +404,7 @@ def test_a_row_too_large_to_hold_is_refused(tmp_path: Path, monkeypatch: pytest.
 def test_rows_are_counted_as_they_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The row count is checked in the scanner, before openpyxl hands the rows over."""
     data = with_sheet_xml(tmp_path, inline("Name", "Country") + inline("A", "BD") * 1100)
-    monkeypatch.setattr(listfiles, "_data_rows", lambda *args: pytest.fail("the rows were read"))
+    monkeypatch.setattr(tabular, "_data_rows", lambda *args: pytest.fail("the rows were read"))
     error = read_error(data, "list.xlsx", max_rows=10)  # 10 rows, and room for 1,000 empty ones
     assert error.code == "too_many_rows"
 
@@ -419,27 +419,27 @@ def test_too_many_shared_strings_are_refused_while_openpyxl_loads(
 ) -> None:
     data = shared_strings_workbook(tmp_path)
     assert read_table(data, "list.xlsx").rows == [["Dhaka Knit", "BD"]]
-    monkeypatch.setattr(listfiles, "MAX_SHARED_STRINGS", 20)
+    monkeypatch.setattr(tabular, "MAX_SHARED_STRINGS", 20)
     # openpyxl wraps what goes wrong while it loads in a ValueError: the reason still comes through.
     assert read_error(data, "list.xlsx").code == "too_large"
 
 
 def test_a_shared_strings_part_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = shared_strings_workbook(tmp_path)
-    monkeypatch.setattr(listfiles, "MAX_SHARED_STRINGS_BYTES", 200)
+    monkeypatch.setattr(tabular, "MAX_SHARED_STRINGS_BYTES", 200)
     assert read_error(data, "list.xlsx").code == "too_large"
 
 
 def test_parts_kept_as_a_tree_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = xlsx(tmp_path, ("Suppliers", [["Name", "Country"], ["A", "BD"]]))
-    monkeypatch.setattr(listfiles, "MAX_TREE_ELEMENTS", 5)  # styles.xml alone has more
+    monkeypatch.setattr(tabular, "MAX_TREE_ELEMENTS", 5)  # styles.xml alone has more
     assert read_error(data, "list.xlsx").code == "too_large"
 
 
 def test_the_cells_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Name,Country\n" + "Dhaka Knit Limited,Bangladesh\n" * 200
     assert len(read_table(text.encode(), "list.csv").rows) == 200
-    monkeypatch.setattr(listfiles, "MAX_TABLE_BYTES", 10_000)
+    monkeypatch.setattr(tabular, "MAX_TABLE_BYTES", 10_000)
     assert read_error(text.encode()).code == "too_large"
 
 
