@@ -132,6 +132,11 @@ def _build(n_sites: int, n_audits: int, seed: int) -> None:
         )
     from django.db import connection
 
+    from covenant.risk import engine
+
+    # Sites were inserted around the services, so nothing scored them; pages never score
+    # while reading (they would show the sites as "not scored yet").
+    engine.recompute_all()
     # Planner statistics, as a live database has them (autovacuum / a nightly ANALYZE).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -30,7 +30,7 @@ from covenant.audits.models import (
 from covenant.audits.views import report_response
 from covenant.core.apiutils import Page, PathId
 from covenant.core.web import actor_of
-from covenant.registry import selectors as registry_selectors
+from covenant.registry import interface as registry
 
 router = Router(tags=["Audits"])
 
@@ -173,6 +173,7 @@ class CoverageOut(Schema):
     never_audited: int = Field(..., description="Sites without an audit you may read.")
     high_risk: int
     high_risk_covered: int
+    unscored: int = Field(0, description="Sites whose risk is being computed: in neither high-risk count yet.")
 
 
 def _detail(request: HttpRequest, audit: Audit) -> Audit:
@@ -203,7 +204,7 @@ def list_audits(request: HttpRequest, q: str = "") -> Any:
 @router.post("/audits", response={201: AuditDetailOut}, summary="Enter an audit (audit firms and suppliers)")
 def create_audit(request: HttpRequest, payload: AuditIn) -> Any:
     actor = actor_of(request)
-    facility = registry_selectors.get_facility(actor, payload.facility)
+    facility = registry.get_facility(actor, payload.facility)
     data = services.AuditInput(
         facility=facility,
         scheme_version=services.scheme_version_by_code(payload.scheme),

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from covenant.audits import rules
+from covenant.audits.coverage import count_coverage
 from covenant.audits.models import (
     AccessRequest,
     ApscaAuditor,
@@ -41,14 +41,9 @@ from covenant.audits.models import (
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import Organisation, OrgKind
-from covenant.registry.models import Facility, SupplyLink
+from covenant.registry.interface import Facility, SupplyLink, active_links, own_links
 
 HIGH_BANDS = frozenset({"high", "very_high"})
-
-
-def _active_links() -> QuerySet[SupplyLink]:
-    today = timezone.localdate()
-    return SupplyLink.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
 def share_all_supplier_ids() -> list[int]:
@@ -144,7 +139,7 @@ def may_ask_for_audits(actor: Actor, facility: Facility) -> bool:
     """
     if actor.kind != OrgKind.MEMBER or actor.org is None or facility.owner_id is None:
         return False
-    return _active_links().filter(org=actor.org, facility=facility).exists()
+    return active_links().filter(org=actor.org, facility=facility).exists()
 
 
 def shares_of(actor: Actor, audit: Audit) -> QuerySet[AuditShare]:
@@ -259,6 +254,7 @@ class Coverage:
     never_audited: int  # no audit the member may read
     high_risk: int
     high_risk_covered: int
+    unscored: int = 0  # no stored risk yet (being scored): in neither high_risk nor its complement
 
     @property
     def covered_share(self) -> float | None:
@@ -297,79 +293,25 @@ def _site_states(
     )
 
 
-def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = qs.query.sql_with_params()
-    return sql, tuple(params)
-
-
 def coverage(actor: Actor, policy: rules.Policy | None = None) -> Coverage:
-    """Per linked site: is there a valid recognised audit for this member? Counted in the database.
-
-    One statement: the member's active links, left-joined with their sites' recognised
-    audits grouped by site (may the member read one?) and with the sites' risk bands. Only
-    a few counts come back: no per-site rows are shipped to Python
-    (see benchmarks/audits/bench_coverage.py).
-    """
-    from covenant.risk.interface import HIGH_BAND, band_rows, score_unscored
-
+    """Per linked site: is there a valid recognised audit for this member? Counted in the database,
+    in one statement that only reads (``audits/coverage.py`` says what it counts and why so)."""
     org = actor.require_kind(OrgKind.MEMBER)
-    today = timezone.localdate()
     policy = policy or effective_policy(org)
-    site_ids = _active_links().filter(org=org).order_by().values("facility_id")
-    # Only audits the member may read count, so one not shared with it leaves no trace.
-    # The supplier's "share all" first: where it holds, no share is looked up for the audit.
-    share_all = share_all_supplier_ids()
-    readable = Q(owner_id__in=share_all) | Q(Exists(AuditShare.objects.filter(audit_id=OuterRef("pk"), org_id=org.pk)))
-    covered_sites = (
-        recognised_audits(policy, today)
-        .filter(facility_id__in=site_ids)
-        .filter(readable)
-        .order_by()
-        .values("facility_id")
-    ).distinct()
-    parts = [_sql(site_ids), _sql(covered_sites), _sql(band_rows())]
-    # "Audited at all" only matters for sites without a covering audit: a probe of the
-    # (facility, status) index per such site beats grouping every audit of the chain.
-    audits, shares = Audit._meta.db_table, AuditShare._meta.db_table
-    share_all_sql = f"x.owner_id IN ({', '.join(['%s'] * len(share_all))}) OR " if share_all else ""
-    sql = f"""
-        SELECT COUNT(*),
-               COUNT(r.facility_id),
-               SUM(CASE WHEN r.facility_id IS NULL
-                         AND EXISTS (SELECT 1 FROM {audits} x
-                                     WHERE x.facility_id = l.facility_id AND x.status = %s
-                                       AND ({share_all_sql}EXISTS (SELECT 1 FROM {shares} s
-                                                                   WHERE s.audit_id = x.id AND s.org_id = %s)))
-                        THEN 1 ELSE 0 END),
-               SUM(CASE WHEN b.band >= %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN b.band >= %s AND r.facility_id IS NOT NULL THEN 1 ELSE 0 END),
-               SUM(CASE WHEN b.facility_id IS NULL THEN 1 ELSE 0 END)
-        FROM ({parts[0][0]}) l
-        LEFT JOIN ({parts[1][0]}) r ON r.facility_id = l.facility_id
-        LEFT JOIN ({parts[2][0]}) b ON b.facility_id = l.facility_id
-    """  # noqa: S608 - the parts are SQL compiled by the ORM, with their values as parameters
-    params = (
-        AuditStatus.ACTIVE.value,
-        *share_all,
-        org.pk,
-        HIGH_BAND,
-        HIGH_BAND,
-        *(p for _sql_text, part in parts for p in part),
+    counts = count_coverage(
+        active_links().filter(org=org).order_by().values("facility_id"),
+        recognised_audits(policy, timezone.localdate()),
+        org_id=org.pk,
+        share_all=share_all_supplier_ids(),
     )
-    for _attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            sites, covered, not_recognised, high, high_covered, unscored = (int(v or 0) for v in cursor.fetchone())
-        # Sites not scored yet (e.g. just imported) are scored now, then counted again.
-        if not unscored or not score_unscored(site_ids):
-            break
     return Coverage(
-        sites=sites,
-        covered=covered,
-        not_recognised=not_recognised,
-        never_audited=sites - covered - not_recognised,
-        high_risk=high,
-        high_risk_covered=high_covered,
+        sites=counts.sites,
+        covered=counts.covered,
+        not_recognised=counts.not_recognised,
+        never_audited=counts.sites - counts.covered - counts.not_recognised,
+        high_risk=counts.high_risk,
+        high_risk_covered=counts.high_risk_covered,
+        unscored=counts.unscored,
     )
 
 
@@ -380,9 +322,7 @@ def coverage_sites(actor: Actor, state: str = "", policy: rules.Policy | None = 
     from :func:`with_states`, so a page of 50 does not cost the work of 20,000.
     """
     org = actor.require_kind(OrgKind.MEMBER)
-    links = scoped(actor, _active_links().select_related("facility"), owner="org").order_by(
-        "facility__country", "facility__name", "pk"
-    )
+    links = own_links(actor).select_related("facility").order_by("facility__country", "facility__name", "pk")
     if not state:
         return links
     states = _site_states(links, org, policy or effective_policy(org), timezone.localdate())
@@ -417,7 +357,7 @@ def chain_actions(actor: Actor) -> QuerySet[CorrectiveAction]:
     (an audit shared by a supplier that shares everything may be of a site it does not source from)."""
     qs = visible_actions(actor)
     if actor.kind == OrgKind.MEMBER and actor.org is not None:
-        linked = _active_links().filter(org=actor.org).values("facility_id")
+        linked = active_links().filter(org=actor.org).values("facility_id")
         qs = qs.filter(audit__facility_id__in=Subquery(linked))
     return qs
 
@@ -457,7 +397,7 @@ def joint_action_candidates(actor: Actor) -> QuerySet[Finding]:
     never the report, the rest of the audit or who else is linked.
     """
     org = actor.require_kind(OrgKind.MEMBER)
-    linked = _active_links().filter(org=org).values("facility_id")
+    linked = active_links().filter(org=org).values("facility_id")
     qs = Finding.objects.select_related("audit__facility", "action").filter(
         collaborative=True,
         audit__status=AuditStatus.ACTIVE,
@@ -478,7 +418,7 @@ def linked_facility(actor: Actor, public_id: str) -> Facility:
     """A site from the member's own chain (404 for any other)."""
     org = actor.require_kind(OrgKind.MEMBER)
     link = get_scoped_or_404(
-        scoped(actor, _active_links().select_related("facility"), owner="org"),
+        own_links(actor).select_related("facility"),
         facility__public_id=public_id.upper(),
     )
     assert link.org_id == org.pk
@@ -504,9 +444,7 @@ def avoided_by_audit(today: date | None = None) -> dict[uuid.UUID, int]:
         return {}
     facility_ids = {a[1] for a in audits}
     linked: dict[int, set[int]] = defaultdict(set)
-    for facility_id, org_id in (
-        _active_links().filter(facility_id__in=facility_ids).values_list("facility_id", "org_id")
-    ):
+    for facility_id, org_id in active_links().filter(facility_id__in=facility_ids).values_list("facility_id", "org_id"):
         linked[facility_id].add(org_id)
     shared: dict[uuid.UUID, set[int]] = defaultdict(set)
     for audit_id, org_id in AuditShare.objects.filter(audit_id__in=[a[0] for a in audits]).values_list(
@@ -554,7 +492,7 @@ def sector_counters() -> dict[str, Any]:
     today = timezone.localdate()
     sector = effective_policy(None)
     audits = shared_audits()
-    bands = risk_bands(_active_links().values("facility_id"))
+    bands = risk_bands(active_links().values("facility_id"))
     high = {f for f, band in bands.items() if band in HIGH_BANDS}
     recognised_sites = (
         set(recognised_audits(sector, today, audits).filter(facility_id__in=high).values_list("facility_id", flat=True))
@@ -568,7 +506,7 @@ def sector_counters() -> dict[str, Any]:
     actions = CorrectiveAction.objects.filter(audit__in=audits)
     kpis = cap_kpis(actions)
     return {
-        "linked_sites": _active_links().values("facility_id").distinct().count(),
+        "linked_sites": active_links().values("facility_id").distinct().count(),
         "high_risk_sites": len(high),
         "high_risk_covered": len(recognised_sites),
         "high_risk_share": len(recognised_sites) / len(high) if high else None,

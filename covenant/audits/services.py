@@ -57,10 +57,9 @@ from covenant.core import audit as trail
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
 from covenant.orgs.models import Membership, Organisation, OrgKind
-from covenant.registry.listfiles import ListFileError, read_table
-from covenant.registry.messages import file_error_text
-from covenant.registry.models import Facility, FacilityStatus
+from covenant.registry.interface import Facility, FacilityStatus, active_links, file_error_text
 from covenant.risk.interface import Signal, clear_signals, replace_signals
+from covenant.tabular import TableError, read_table
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -492,7 +491,7 @@ def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes) -
         raise ValidationError(_("The file is larger than 5 MB."))
     try:
         table = read_table(data, filename, max_rows=5000)
-    except ListFileError as exc:
+    except TableError as exc:
         raise ValidationError(file_error_text(exc)) from exc
     columns = _map_columns(table.headers, FINDING_COLUMNS)
     missing = [c for c in ("section", "grade", "description") if c not in columns]
@@ -1079,7 +1078,7 @@ def import_apsca_register(actor: Actor, *, filename: str, data: bytes) -> int:
     actor.require_edit()
     try:
         table = read_table(data, filename, max_rows=200_000)
-    except ListFileError as exc:
+    except TableError as exc:
         raise ValidationError(file_error_text(exc)) from exc
     columns = _map_columns(table.headers, APSCA_COLUMNS)
     missing = [c for c in ("number", "name", "status") if c not in columns]
@@ -1170,11 +1169,11 @@ def request_audit(
     what the supplier chose not to share (the member may ask the supplier for the
     site's audits with :func:`request_access`).
     """
-    from covenant.audits.selectors import _active_links, effective_policy, recognised_audits, visible_audits
+    from covenant.audits.selectors import effective_policy, recognised_audits, visible_audits
 
     org = actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
-    if not _active_links().filter(org=org, facility=facility).exists():
+    if not active_links().filter(org=org, facility=facility).exists():
         raise ValidationError(_("Link the site to your supply chain first."))
     existing = AuditRequest.objects.filter(
         org=org, facility=facility, status__in=[AuditRequestStatus.COVERED, AuditRequestStatus.JOINED]

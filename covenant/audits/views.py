@@ -30,7 +30,7 @@ from covenant.audits.forms import (
 from covenant.core.decorators import org_required
 from covenant.core.web import actor_of, flash_errors
 from covenant.orgs.models import OrgKind
-from covenant.registry import selectors as registry_selectors
+from covenant.registry import interface as registry
 
 
 def _file(request: HttpRequest, name: str = "file") -> tuple[str, bytes] | None:
@@ -70,7 +70,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             sharing=selectors.sharing_choice(actor),
             access_requests=selectors.access_requests(actor),
             burden=selectors.supplier_burden(actor),
-            own_sites=registry_selectors.own_facilities(actor),
+            own_sites=registry.own_facilities(actor),
         )
     return render(request, "audits/list.html", context)
 
@@ -83,7 +83,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = AuditForm(request.POST or None, request.FILES or None, initial={"facility": request.GET.get("site", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            facility = registry_selectors.get_facility(actor, form.cleaned_data["facility"])
+            facility = registry.get_facility(actor, form.cleaned_data["facility"])
         except Http404:
             messages.error(request, _("There is no facility with that id."))
         else:

@@ -12,8 +12,8 @@ from covenant.core.actors import Actor
 from covenant.core.apiutils import MAX_PAGE, Page, PathId, page_of
 from covenant.core.web import actor_of
 from covenant.orgs.models import OrgKind
-from covenant.registry import selectors as registry_selectors
-from covenant.registry.models import Facility
+from covenant.registry import interface as registry
+from covenant.registry.interface import Facility
 from covenant.risk import selectors, services
 from covenant.risk.models import EventKind, EventResponse, ResponseStatus, RiskOverride
 
@@ -69,6 +69,7 @@ class OverviewOut(Schema):
     """The summary of the whole (filtered) chain, beside one page of its prioritised sites."""
 
     sites: int
+    unscored: int = Field(0, description="Sites whose risk is being computed: in no band, heat cell or item yet.")
     bands: dict[str, int]
     heat: dict[str, list[HeatCellOut]]
     top_issues: list[str]
@@ -112,6 +113,7 @@ def risk_overview(
     ]
     return {
         "sites": data.sites,
+        "unscored": data.unscored,
         "bands": data.band_counts,
         "heat": {
             cc: [{"topic": c, "mean": m, "band": b, "high_sites": n} for c, m, b, n in cells] for cc, cells in data.heat
@@ -124,7 +126,7 @@ def risk_overview(
 @router.get("/risk/facilities/{public_id}", response=SiteRiskOut, summary="A site's risk by topic, explained")
 def facility_risk(request: HttpRequest, public_id: str) -> dict[str, object]:
     actor = actor_of(request)
-    site = registry_selectors.get_facility(actor, public_id)
+    site = registry.get_facility(actor, public_id)
     view = selectors.site_risk(actor, site)
     return {
         "facility": site.public_id,
@@ -272,8 +274,8 @@ def _own_site(request: HttpRequest, public_id: str) -> tuple[Actor, Facility]:
     """A site in the member's own supply chain; any other site is "not found", as on the page."""
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
-    site = registry_selectors.get_facility(actor, public_id)
-    if registry_selectors.own_link(actor, site) is None:
+    site = registry.get_facility(actor, public_id)
+    if registry.own_link(actor, site) is None:
         raise Http404
     return actor, site
 
@@ -296,7 +298,7 @@ def set_risk_override(request: HttpRequest, public_id: str, payload: OverrideIn)
 def remove_risk_override(request: HttpRequest, public_id: str, topic: str) -> Any:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
-    site = registry_selectors.get_facility(actor, public_id)
+    site = registry.get_facility(actor, public_id)
     services.remove_override(actor, selectors.get_own_override(actor, site, topic))
     return Status(204, None)
 
@@ -310,7 +312,7 @@ def respond_to_event(request: HttpRequest, event_id: PathId, payload: ResponseIn
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
     event = selectors.get_event(actor, event_id)
-    site = registry_selectors.get_facility(actor, payload.facility)
+    site = registry.get_facility(actor, payload.facility)
     # The sites GET /risk/events/{id} lists as yours: linked, or mapped beyond tier 1.
     if all(chain_site.facility.pk != site.pk for chain_site, _response in selectors.affected_sites(actor, event)):
         raise Http404

@@ -20,7 +20,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from covenant.registry.models import Facility, FacilityStatus
+from covenant.registry.interface import Facility, FacilityStatus
 from covenant.risk.models import PUBLIC_SOURCES, RiskProfile, SiteRisk, SiteSignal
 from covenant.risk.reference import load_reference
 from covenant.risk.scoring import ReferenceData, adjust, profile_key, score_profile, summarise
@@ -188,6 +188,7 @@ def _replace_profiles(new: list[RiskProfile], now: datetime) -> None:
 def recompute_all(progress: Progress | None = None) -> RecomputeResult:
     """Score every active facility again from the current reference data and signals."""
     started = time.perf_counter()
+    read_from = timezone.now()
     ref = load_reference()
     profiles = _Profiles(ref)
     deltas = active_deltas()
@@ -206,9 +207,32 @@ def recompute_all(progress: Progress | None = None) -> RecomputeResult:
             SiteRisk.objects.all().delete()
         _replace_profiles(profiles.new, now)
         _write(rows, now)
+        _catch_up(read_from)
     if progress is not None:
         progress(total, total)
     return RecomputeResult(len(rows), len(profiles.new), time.perf_counter() - started)
+
+
+def _catch_up(read_from: datetime) -> None:
+    """Score again, in the rewrite's transaction, the sites the register or public evidence
+    changed while the rows were computed: each was scored at once in its own transaction
+    (``risk.receivers``), and the rewrite has just replaced that row with one computed
+    before the change, or, for a site created meanwhile, with none. Pages never score a site
+    while reading, so without this it would stay unscored until the next run. (A public
+    signal withdrawn meanwhile is caught by the next run: a deletion leaves no date to find.)"""
+    late = set(
+        Facility.objects.filter(status=FacilityStatus.ACTIVE)
+        .filter(Q(risk__isnull=True) | Q(updated_at__gte=read_from))
+        .values_list("pk", flat=True)
+    )
+    late |= set(
+        SiteSignal.objects.filter(created_at__gte=read_from, source__in=PUBLIC_SOURCES).values_list(
+            "facility_id", flat=True
+        )
+    )
+    ids = sorted(late)
+    for start in range(0, len(ids), 5000):
+        refresh_sites(ids[start : start + 5000])
 
 
 def refresh_sites(facility_ids: Iterable[int]) -> int:

@@ -34,7 +34,8 @@ site's stored risk is refreshed in the same transaction.
 
 :func:`risk_bands` answers each facility's overall band from the stored (public)
 picture, for capabilities that count or sort by risk (for example audit coverage
-of high-risk sites).
+of high-risk sites). It only reads: a site without a stored risk yet is left out
+(pages say "not scored yet"); scoring happens when data changes, never on a read.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from covenant.core.actors import Actor
-from covenant.registry.models import Facility, FacilityStatus
 from covenant.risk.engine import refresh_sites
 from covenant.risk.models import PUBLIC_SOURCES, RESTRICTED_SOURCES, SiteRisk, SiteSignal, Topic
 
@@ -160,23 +160,20 @@ def risk_bands(facilities: Iterable[int] | QuerySet[Any]) -> dict[int, str]:
 
     ``"low" | "medium" | "high" | "very_high"``. The shared picture: public evidence only
     (restricted signals such as audits and members' overrides are not included: they are
-    not everyone's to read). Facilities not scored yet are scored now; ids of
-    unknown or inactive facilities are left out.
+    not everyone's to read). Read only: a site without a stored risk yet (being scored) is
+    left out, like ids of unknown or inactive facilities. Sites are scored when they are
+    created or changed (``registry.signals.facilities_changed``) and by every recomputation,
+    never by a read.
 
     ``facilities`` is ids, or for many sites a queryset of ids (e.g.
     ``links.values("facility_id")``): the database then joins instead of receiving
     every id as a parameter, ten times faster for 20,000 sites on PostgreSQL.
     """
     if isinstance(facilities, QuerySet):
-        score_unscored(facilities)
-        return {fid: BAND_NAMES[band] for fid, band in band_rows(facilities).values_list("facility_id", "band")}
-    ids = list(dict.fromkeys(int(i) for i in facilities))
-    found = dict(SiteRisk.objects.filter(facility_id__in=ids).values_list("facility_id", "band"))
-    missing = [i for i in ids if i not in found]
-    if missing:
-        refresh_sites(missing)
-        found.update(SiteRisk.objects.filter(facility_id__in=missing).values_list("facility_id", "band"))
-    return {fid: BAND_NAMES[band] for fid, band in found.items()}
+        rows = band_rows(facilities)
+    else:
+        rows = band_rows().filter(facility_id__in=list(dict.fromkeys(int(i) for i in facilities)))
+    return {fid: BAND_NAMES[band] for fid, band in rows.values_list("facility_id", "band")}
 
 
 # Band codes as stored: 0 low, 1 medium, 2 high, 3 very high.
@@ -186,20 +183,8 @@ HIGH_BAND = BAND_NAMES.index("high")
 def band_rows(facilities: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """``facility_id``/``band`` rows of the scored sites (among ``facilities``, a queryset of
     ids, if given), for callers that count in the database: a site is high risk or worse when
-    ``band >= HIGH_BAND``. Sites not scored yet have no row; :func:`score_unscored` scores them.
-    To join it to rows of one's own, leave ``facilities`` out: the database then joins on the
-    site directly instead of also filtering by a subquery."""
+    ``band >= HIGH_BAND``. A site not scored yet has no row: count it as "being computed",
+    never score it while reading. To join it to rows of one's own, leave ``facilities`` out:
+    the database then joins on the site directly instead of also filtering by a subquery."""
     rows = SiteRisk.objects.all() if facilities is None else SiteRisk.objects.filter(facility_id__in=facilities)
     return rows.values("facility_id", "band")
-
-
-def score_unscored(facilities: QuerySet[Any]) -> int:
-    """Score the active sites among ``facilities`` that have no stored risk yet; returns how many."""
-    missing = list(
-        Facility.objects.filter(pk__in=facilities, status=FacilityStatus.ACTIVE, risk__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    if missing:
-        refresh_sites(missing)
-    return len(missing)

@@ -149,6 +149,27 @@ class RiskProfile(models.Model):
         return f"{self.country} {self.sector} {self.goods}"
 
 
+class RiskVersion(models.Model):
+    """One row: changes whenever the data the risk caches are built from changes.
+
+    Database triggers (migration ``0009_risk_version``) bump it in the same statement's
+    transaction as every insert, update, delete or truncate of profiles, topics and topic
+    weights, whoever writes them (the engine's COPY, a service, the admin, a shell), so a
+    cache keyed on it cannot miss a change. ``token`` is new at each bump (random): a bump
+    rolled back and made again (a test's transaction, an aborted write) gives another token,
+    where a counter would repeat. ``counter`` is for people reading the table.
+
+    Per-site rows (``SiteRisk``) do not bump it: the caches hold no per-site data, and one
+    row bumped by every upload would serialise the uploads' transactions.
+    """
+
+    counter = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return f"risk data version {self.counter}"
+
+
 class Band(models.IntegerChoices):
     LOW = 0, _("low")
     MEDIUM = 1, _("medium")

@@ -34,9 +34,15 @@ def _move_unless_taken(rows: QuerySet[Any], loser: Model, survivor: Model, key: 
 
 
 def score_changed_sites(*, facility_ids: list[int], **_: Any) -> None:
-    """New sites, or sites whose country, sector or products changed, are scored at once:
-    a member who just uploaded a list sees their risk without waiting for the nightly run."""
+    """New sites, or sites whose country, subdivision, sector or products changed, are scored
+    at once, with the running risk events of their area: a member who just uploaded a list sees
+    their risk without waiting for the nightly run, and no page ever scores a site while
+    reading (they show "not scored yet" for a site without a stored risk)."""
+    from covenant.risk.services import apply_events_to
+
     # In slices: a register import may send hundreds of thousands of ids, more than
     # one query's parameters allow on SQLite.
     for start in range(0, len(facility_ids), 5000):
-        refresh_sites(facility_ids[start : start + 5000])
+        chunk = facility_ids[start : start + 5000]
+        apply_events_to(chunk)
+        refresh_sites(chunk)

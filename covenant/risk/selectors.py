@@ -26,8 +26,7 @@ from django.utils import timezone
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import OrgKind
-from covenant.registry.models import Facility, SupplyLink
-from covenant.registry.selectors import ChainSite, beyond_tier_one, chain_sites_in
+from covenant.registry.interface import ChainSite, Facility, SupplyLink, beyond_tier_one, chain_sites_in, own_links
 from covenant.risk.interface import readable_signals
 from covenant.risk.models import (
     BAND_CODES,
@@ -39,6 +38,7 @@ from covenant.risk.models import (
     RiskEvent,
     RiskOverride,
     RiskProfile,
+    RiskVersion,
     SanctionsList,
     ScreeningHit,
     SiteRisk,
@@ -51,12 +51,6 @@ from covenant.risk.scoring import BAND_LIMITS, BANDS, adjust, band, band_index, 
 
 def topics() -> list[Topic]:
     return list(Topic.objects.all())
-
-
-def _own_links(actor: Actor) -> QuerySet[SupplyLink]:
-    today = timezone.localdate()
-    qs = scoped(actor, SupplyLink.objects.all(), owner="org")
-    return qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
 # --- The member's overview ---------------------------------------------------------------
@@ -154,15 +148,25 @@ class Overview:
 _PROFILE_CACHE: dict[str, Any] = {"stamp": None, "scores": {}, "summary": {}}
 
 
+def data_version() -> str | None:
+    """The token of the data the risk caches are built from (profiles, topics, weights):
+    database triggers give it a new value in the transaction of every write to them
+    (``RiskVersion``). ``None`` if the row is missing (a test's flush): nothing is cached then."""
+    return RiskVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
 def _profile_scores() -> dict[int, dict[str, float]]:
-    """Every profile's scores, cached in the process. Profiles are never changed in place:
-    a recomputation replaces them and a refresh adds new ones, which the stamp notices."""
-    # A new profile always gets a new, higher id, so the highest id is a cheap stamp (an index lookup).
-    stamp = RiskProfile.objects.order_by("-pk").values_list("pk", flat=True).first()
-    if _PROFILE_CACHE["stamp"] != stamp:
+    """Every profile's scores, cached in the process while the data version stays the same.
+
+    The version is read before the profiles: a write committed in between leaves profiles
+    newer than the version they are kept under, and the next call, seeing a newer version,
+    reads them again. The other way round, old profiles could be kept under a new version."""
+    stamp = data_version()
+    if stamp is None or _PROFILE_CACHE["stamp"] != stamp:
         rows = list(RiskProfile.objects.values_list("pk", "country", "scores"))
         _PROFILE_CACHE["scores"] = {pk: scores for pk, _cc, scores in rows}
         _PROFILE_CACHE["countries"] = {pk: cc for pk, cc, _scores in rows}
+        # Both depend on topics too (severity orders a profile's priority; codes order vectors).
         _PROFILE_CACHE["summary"] = {}
         _PROFILE_CACHE["vectors"] = {}
         _PROFILE_CACHE["stamp"] = stamp
@@ -197,7 +201,7 @@ def member_overview(
     and merged into each slice (``_priority_pages``). See benchmarks/risk/bench_overview.py.
     """
     org = actor.require_kind(OrgKind.MEMBER)
-    all_links = _own_links(actor)
+    all_links = own_links(actor)
     links = all_links
     if tier:
         links = links.filter(tier=tier)
@@ -206,12 +210,13 @@ def member_overview(
     if commodity:
         # Products as the register knows them, or as the member described its link.
         links = links.filter(Q(facility__products__icontains=commodity) | Q(products__icontains=commodity))
+    # Profiles first: the cache's version is then read before the topics its summaries use.
+    profiles = _profile_scores()
     topic_list = topics()
     severity = {t.code: t.severity for t in topic_list}
     names = {t.code: t.label for t in topic_list}
     if topic not in severity:
         topic = ""
-    profiles = _profile_scores()
     overrides: dict[int, dict[str, float]] = defaultdict(dict)
     for fid, code, score in (
         scoped(actor, RiskOverride.objects.all(), owner="org")
@@ -594,7 +599,7 @@ def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
     can_override = (
         actor.kind == OrgKind.MEMBER
         and actor.can_edit
-        and scoped(actor, SupplyLink.objects.all(), owner="org").filter(facility=facility).exists()
+        and own_links(actor, include_ended=True).filter(facility=facility).exists()
     )
     return SiteRiskView(
         facility=facility,
@@ -723,7 +728,7 @@ def secretariat_summary() -> dict[str, Any]:
 
 def dashboard_card(actor: Actor) -> dict[str, int]:
     """The member dashboard's risk card: its own high-risk sites and active event alerts."""
-    links = _own_links(actor)
+    links = own_links(actor)
     beyond = beyond_tier_one(actor)
     return {
         # The same chain as the overview: linked sites and those mapped beyond tier 1.

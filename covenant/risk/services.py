@@ -24,8 +24,8 @@ from covenant.core.models import Job
 from covenant.core.services import create_job, fail_job, finish_job, report_progress
 from covenant.matching import Matcher, MatchIndex, Record
 from covenant.orgs.models import Membership, Organisation, OrgKind
-from covenant.registry import selectors as registry_selectors
-from covenant.registry.models import Facility, FacilityStatus, SupplyLink
+from covenant.registry import interface as registry
+from covenant.registry.interface import Facility, FacilityStatus
 from covenant.risk import engine, imports
 from covenant.risk.interface import Signal, clear_signals, replace_signals
 from covenant.risk.models import (
@@ -185,7 +185,7 @@ def set_override(actor: Actor, facility: Facility, topic_code: str, score: float
     """A member's own judgement of a site's risk on one topic, shown beside the computed value."""
     org = actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
-    if not SupplyLink.objects.filter(org=org, facility=facility).exists():
+    if not registry.own_links(actor, include_ended=True).filter(facility=facility).exists():
         raise PermissionDenied(_("You can only adjust sites in your own supply chain."))
     topic = Topic.objects.filter(code=topic_code).first()
     if topic is None:
@@ -251,7 +251,7 @@ def _area(event: RiskEvent) -> QuerySet[Facility]:
 
 def _exposed(event: RiskEvent) -> dict[int, list[Facility]]:
     """Each exposed member's sites in the area: linked, or mapped beyond tier 1 through an edge."""
-    pairs = registry_selectors.chain_pairs_in(_area(event))
+    pairs = registry.chain_pairs_in(_area(event))
     facilities = Facility.objects.in_bulk({fid for _org, fid in pairs})
     per_org: dict[int, list[Facility]] = {}
     for org_id, fid in sorted(pairs):
@@ -324,27 +324,50 @@ def apply_event_signals(event: RiskEvent) -> int:
                 "pk", flat=True
             )
         )
-        topics = list(event.topics.all())
-        label = _("Risk event: %(title)s") % {"title": event.title}
-        SiteSignal.objects.bulk_create(
-            [
-                SiteSignal(
-                    facility_id=fid,
-                    topic=topic,
-                    source="event",
-                    source_ref=ref,
-                    delta=min(4.0, event.raise_by),
-                    explanation=label[:300],
-                    observed_on=event.starts_on,
-                    expires_on=event.ends_on,
-                )
-                for fid in ids
-                for topic in topics
-            ],
-            batch_size=5000,
-        )
+        _add_event_signals(event, ids)
     engine.refresh_sites(set(old) | set(ids))
     return len(ids)
+
+
+def _add_event_signals(event: RiskEvent, facility_ids: Sequence[int]) -> None:
+    topics = list(event.topics.all())
+    label = _("Risk event: %(title)s") % {"title": event.title}
+    SiteSignal.objects.bulk_create(
+        [
+            SiteSignal(
+                facility_id=fid,
+                topic=topic,
+                source="event",
+                source_ref=str(event.pk),
+                delta=min(4.0, event.raise_by),
+                explanation=label[:300],
+                observed_on=event.starts_on,
+                expires_on=event.ends_on,
+            )
+            for fid in facility_ids
+            for topic in topics
+        ],
+        batch_size=5000,
+    )
+
+
+def apply_events_to(facility_ids: Sequence[int]) -> None:
+    """Re-state the running events' signals for these sites, new or changed (a site created
+    in an event's area, or moved into or out of it), as :func:`apply_event_signals` does for
+    a whole area. The caller refreshes their stored risk (``risk.receivers``); the nightly
+    :func:`sync_events` alerts members newly exposed."""
+    today = timezone.localdate()
+    running = list(
+        RiskEvent.objects.filter(ended_at__isnull=True).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    )
+    if not running:
+        return
+    SiteSignal.objects.filter(
+        source="event", source_ref__in=[str(e.pk) for e in running], facility_id__in=facility_ids
+    ).delete()
+    for event in running:
+        inside = Facility.objects.filter(facilities_in(event.regions), pk__in=facility_ids)
+        _add_event_signals(event, list(inside.filter(status=FacilityStatus.ACTIVE).values_list("pk", flat=True)))
 
 
 def _alert_members(event: RiskEvent) -> int:
@@ -413,7 +436,7 @@ def record_response(
 ) -> EventResponse:
     org = actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
-    if not registry_selectors.chain_sites_in(actor, _area(event).filter(pk=facility.pk)):
+    if not registry.chain_sites_in(actor, _area(event).filter(pk=facility.pk)):
         raise PermissionDenied
     if status not in ResponseStatus.values:
         raise ValidationError(_("Choose a status."))
@@ -519,8 +542,6 @@ def screen(sanctions_list: SanctionsList | None = None, *, workers: int = 1, pro
     New possible hits wait for review; decided hits keep their decision; pending hits
     no longer found are withdrawn. Returns the number of (entry, site, subject) hits.
     """
-    from covenant.registry import matchindex
-
     entries_qs = SanctionsEntry.objects.all()
     if sanctions_list is not None:
         entries_qs = entries_qs.filter(sanctions_list=sanctions_list)
@@ -533,7 +554,7 @@ def screen(sanctions_list: SanctionsList | None = None, *, workers: int = 1, pro
     for org in owners.values():
         country = org.country if org.country and imports.known_country(org.country) else ""
         owner_index.add(Record(id=str(org.pk), name=org.name, country=country))
-    screener = Screener(matchindex.get_matcher(), Matcher(owner_index))
+    screener = Screener(registry.matcher(), Matcher(owner_index))
     hits = screener.screen_many(entries, workers=workers, progress=progress)
     by_public = dict(
         Facility.objects.filter(

@@ -16,8 +16,8 @@ from covenant.core.decorators import org_required
 from covenant.core.mapsvg import MapPoint, render_world_map
 from covenant.core.web import actor_of, flash_errors
 from covenant.orgs.models import OrgKind
-from covenant.registry import selectors as registry_selectors
-from covenant.registry.exports import table_response
+from covenant.registry import interface as registry
+from covenant.registry.interface import table_response
 from covenant.risk import selectors, services
 from covenant.risk.forms import EventForm, IndicatorForm, OverrideForm, ResponseForm, SanctionsForm, WeightsForm
 from covenant.risk.models import HitStatus
@@ -128,8 +128,8 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def override(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = _member(request)
-    site = registry_selectors.get_facility(actor, public_id)
-    if registry_selectors.own_link(actor, site) is None:
+    site = registry.get_facility(actor, public_id)
+    if registry.own_link(actor, site) is None:
         raise Http404
     form = OverrideForm(request.POST)
     if form.is_valid():
@@ -236,7 +236,7 @@ def event_end(request: HttpRequest, event_id: int) -> HttpResponse:
 def event_respond(request: HttpRequest, event_id: int, public_id: str) -> HttpResponse:
     actor = _member(request)
     item = selectors.get_event(actor, event_id)
-    site = registry_selectors.get_facility(actor, public_id)
+    site = registry.get_facility(actor, public_id)
     # The service accepts every site of the member's chain in the area, beyond tier 1 too
     # (the page offers a form for each); anything else is a 404 below.
     form = ResponseForm(request.POST, checklist=item.checklist)

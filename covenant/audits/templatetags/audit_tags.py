@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from covenant.audits import selectors
 from covenant.orgs.models import OrgKind
-from covenant.registry.models import Facility
+from covenant.registry.interface import Facility
 
 register = template.Library()
 
@@ -28,18 +28,4 @@ def audit_timeline(context: dict[str, Any], site: Facility) -> dict[str, Any]:
         "can_enter": actor.can_edit
         and (actor.kind == OrgKind.AUDIT_FIRM or (actor.kind == OrgKind.SUPPLIER and site.owner_id == actor.org.pk)),
         "csrf_token": context.get("csrf_token"),
-    }
-
-
-@register.inclusion_tag("audits/_dashboard_card.html", takes_context=True)
-def audits_card(context: dict[str, Any], org: Any = None) -> dict[str, Any]:
-    """A small card for the member's and the supplier's dashboard: overdue CAPs, and requests waiting."""
-    actor = context["request"].actor
-    shown = actor.kind in {OrgKind.MEMBER, OrgKind.SUPPLIER}
-    return {
-        "show": shown,
-        "actor": actor,
-        "overdue": selectors.overdue_actions(actor).count() if shown else 0,
-        "open": selectors.open_actions(actor).count() if shown else 0,
-        "requests": selectors.pending_request_count(actor),
     }
