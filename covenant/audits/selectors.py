@@ -42,6 +42,7 @@ from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import Organisation, OrgKind
 from covenant.registry.interface import Facility, SupplyLink, active_links, own_links
+from covenant.risk.interface import risk_bands
 
 HIGH_BANDS = frozenset({"high", "very_high"})
 
@@ -487,8 +488,6 @@ def sector_counters() -> dict[str, Any]:
     """What the sector reports: coverage of high-risk sites, audits avoided, audit burden, CAP KPIs.
 
     Bands are the shared (public) risk picture; audits are those shared with some member."""
-    from covenant.risk.interface import risk_bands
-
     today = timezone.localdate()
     sector = effective_policy(None)
     audits = shared_audits()

@@ -53,12 +53,13 @@ from covenant.audits.models import (
     SupplierSharing,
     Verification,
 )
+from covenant.audits.selectors import effective_policy, recognised_audits, visible_audits
 from covenant.core import audit as trail
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
 from covenant.orgs.models import Membership, Organisation, OrgKind
 from covenant.registry.interface import Facility, FacilityStatus, active_links, file_error_text
-from covenant.risk.interface import Signal, clear_signals, replace_signals
+from covenant.risk.interface import Signal, clear_signals, replace_signals, topic_codes
 from covenant.tabular import TableError, read_table
 
 log = logging.getLogger(__name__)
@@ -827,8 +828,6 @@ def _is_verifier(actor: Actor, action: CorrectiveAction) -> bool:
     if actor.kind == OrgKind.AUDIT_FIRM:
         return audit.audit_firm_org_id == actor.org.pk
     if actor.kind == OrgKind.MEMBER:
-        from covenant.audits.selectors import visible_audits
-
         return visible_audits(actor).filter(pk=audit.pk).exists()
     return False
 
@@ -993,11 +992,9 @@ def add_scheme_version(
     pillars: Sequence[str] = ("labour", "health_safety"),
 ) -> SchemeVersion:
     """Add a scheme (or a version of one) as data: sections, grades and ratings one per line, parts split by |."""
-    from covenant.risk.models import Topic
-
     actor.require_kind(OrgKind.SECRETARIAT)
     actor.require_edit()
-    topics = set(Topic.objects.values_list("code", flat=True))
+    topics = topic_codes()
     section_rows = _lines(sections, 2, _("Sections"))
     grade_rows = _lines(grades, 3, _("Grades"))
     rating_rows = _lines(ratings, 5, _("Ratings")) if ratings.strip() else []
@@ -1169,8 +1166,6 @@ def request_audit(
     what the supplier chose not to share (the member may ask the supplier for the
     site's audits with :func:`request_access`).
     """
-    from covenant.audits.selectors import effective_policy, recognised_audits, visible_audits
-
     org = actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
     if not active_links().filter(org=org, facility=facility).exists():

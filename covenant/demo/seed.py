@@ -25,6 +25,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from covenant.accounts.models import User
+from covenant.audits.demo import seed as seed_audits
 from covenant.core.actors import Actor
 from covenant.demo.data import (
     DEMO_PASSWORD,
@@ -36,11 +37,13 @@ from covenant.demo.data import (
     generate_sector,
     member_supplier_list,
 )
+from covenant.grievances.demo import seed as seed_grievances
 from covenant.orgs import services as org_services
 from covenant.orgs.models import Membership, Organisation, role_requires_mfa
 from covenant.registry import services as registry_services
 from covenant.registry.ids import new_facility_id
 from covenant.registry.models import Facility, ListUpload, Publication, SupplyEdge, SupplyLink
+from covenant.risk.demo import seed as seed_risk
 
 SYSTEM = Actor.system(via="cli")
 LIST_NAME = "Supplier list 2026"
@@ -250,11 +253,7 @@ def seed(seed: int = 2026, n_sites: int = 2000, log: Log = print) -> SeedResult:
     if coordinator is not None and not Publication.objects.exists():
         registry_services.publish_disclosure(Actor(user=coordinator.user, org=secretariat, role="coordinator"))
     if coordinator is not None:
-        from covenant.risk.demo import seed as seed_risk
-
         seed_risk(secretariat_actor=Actor(user=coordinator.user, org=secretariat, role="coordinator"), log=log)
-    from covenant.audits.demo import seed as seed_audits
-
     seed_audits(
         secretariat=secretariat,
         members=[orgs[m.key] for m in sector.members],
@@ -262,8 +261,6 @@ def seed(seed: int = 2026, n_sites: int = 2000, log: Log = print) -> SeedResult:
         audit_firms=[orgs[a.key] for a in sector.audit_firms],
         log=log,
     )
-    from covenant.grievances.demo import seed as seed_grievances
-
     seed_grievances(secretariat=secretariat, members=[orgs[m.key] for m in sector.members], log=log)
     return SeedResult(sector=sector, orgs=orgs, logins=_logins(sector))
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from covenant.core.actors import Actor
 from covenant.grievances import crypto, public, services
 from covenant.grievances.models import Conversation, Mechanism, Topic
+from covenant.matching import Record
 from covenant.registry.interface import facility_by_public_id, matcher
 
 CANCEL_WORDS = {"stop", "cancel", "0"}
@@ -209,8 +210,6 @@ def _step(
 
 
 def _confident(text: str, public_id: str) -> bool:
-    from covenant.matching import Record
-
     result = matcher().match(Record(id="query", name=text[:200]))
     return result.decision == "match" and result.registry_id == public_id
 

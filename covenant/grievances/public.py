@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from covenant.core.actors import Actor
 from covenant.grievances import crypto, selectors, services
 from covenant.grievances.models import Case, Channel, Mechanism, Satisfaction, Stage, Topic
+from covenant.matching import Record
 from covenant.registry.interface import Facility, FacilityStatus, facility_by_public_id, matcher
 
 LANGUAGE_CODES = [code for code, _name in settings.GRIEVANCE_LANGUAGES]
@@ -101,8 +102,6 @@ def rules(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResponse
 
 def find_workplaces(name: str, town: str, limit: int = 5) -> list[Facility]:
     """Search the register by name and town through the matching engine."""
-    from covenant.matching import Record
-
     name = name.strip()[:200]
     if len(name) < 2:
         return []

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from covenant.grievances.models import Case, CaseRecipient
+from covenant.grievances.services import routes_for
 
 
 def move_cases_on_merge(*, loser: Any, survivor: Any, **_: Any) -> None:
     """Cases about a merged record are about the surviving site, and reach the members linked to it."""
-    from covenant.grievances.services import routes_for
-
     cases = list(Case.objects.filter(facility=loser).select_related("mechanism"))
     if not cases:
         return

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from covenant.accounts.models import User
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.grievances.models import (
@@ -122,8 +123,6 @@ def has_key(actor: Actor) -> bool:
 
 
 def handlers_of(case: Case) -> QuerySet[Any]:
-    from covenant.accounts.models import User
-
     orgs = case.recipients.filter(handler=True).values("org_id")
     return User.objects.filter(
         memberships__org__in=orgs, memberships__role=Role.GRIEVANCE_HANDLER, is_active=True

@@ -16,6 +16,7 @@ from covenant.core.web import actor_of
 from covenant.matching import Record
 from covenant.orgs.models import OrgKind
 from covenant.registry import exports, matchindex, selectors, services
+from covenant.registry.countries import parse_country
 from covenant.registry.listfiles import FIELD_LABELS, REQUIRED_FIELDS
 from covenant.registry.models import (
     Facility,
@@ -178,8 +179,6 @@ def search_facilities(request: HttpRequest, q: str = "", country: str = "") -> A
 def match_facility(request: HttpRequest, payload: MatchIn) -> MatchOut:
     """Which register facility is this? Answers in milliseconds from the in-memory index."""
     actor_of(request).require_org()
-    from covenant.registry.countries import parse_country
-
     country = parse_country(payload.country)
     if country is None:
         raise ValidationError(f"'{payload.country}' is not a country we know.")

@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from covenant.registry.messages import row_error_text
+
 
 class FacilityStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -263,8 +265,6 @@ class ListRow(models.Model):
     @property
     def error_text(self) -> str:
         """The error in the reader's language (stored by code; the English text is the fallback)."""
-        from covenant.registry.messages import row_error_text
-
         code = self.details.get("code")
         return row_error_text(code, self.details.get("params") or {}, self.error) if code else self.error
 

@@ -30,6 +30,7 @@ from covenant.core.services import create_job, fail_job, finish_job, report_prog
 from covenant.matching import Matcher, MatchIndex, MatchResult, Record
 from covenant.orgs.models import OrgKind
 from covenant.registry import matchindex
+from covenant.registry.countries import parse_country
 from covenant.registry.ids import is_valid_facility_id, new_facility_id
 from covenant.registry.listfiles import (
     REQUIRED_FIELDS,
@@ -59,7 +60,7 @@ from covenant.registry.models import (
     SupplyLink,
     UploadStatus,
 )
-from covenant.registry.selectors import resolve_merged
+from covenant.registry.selectors import disclosure_rows, resolve_merged
 from covenant.registry.signals import facilities_changed, facility_merged
 
 log = logging.getLogger(__name__)
@@ -163,8 +164,6 @@ def import_facilities(actor: Actor, items: Sequence[FacilityInput], *, source: s
 
     Every item is checked first; one bad item refuses the whole import.
     """
-    from covenant.registry.countries import parse_country
-
     _require_register_keeper(actor)
     problems = []
     for n, item in enumerate(items, 1):
@@ -1036,8 +1035,6 @@ def publish_disclosure(actor: Actor) -> Publication:
     Every active site any member sources from, with its public id; no member
     data, except the names of members who chose to be named.
     """
-    from covenant.registry.selectors import disclosure_rows
-
     _require_register_keeper(actor)
     rows = disclosure_rows()
     publication = Publication.objects.create(published_by=actor.user, facility_count=len(rows), data=rows)

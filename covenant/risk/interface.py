@@ -152,6 +152,11 @@ def readable_signals(actor: Actor, signals: Iterable[SiteSignal]) -> list[SiteSi
     return [s for s in signals if s.source in PUBLIC_SOURCES or s.source_ref in allowed.get(s.source, ())]
 
 
+def topic_codes() -> set[str]:
+    """The codes of the salient topics (data: the secretariat may add more)."""
+    return set(Topic.objects.values_list("code", flat=True))
+
+
 BAND_NAMES = ("low", "medium", "high", "very_high")
 
 

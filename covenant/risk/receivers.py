@@ -8,6 +8,7 @@ from django.db.models import Model, QuerySet
 
 from covenant.risk.engine import refresh_sites
 from covenant.risk.models import EventResponse, RiskOverride, ScreeningHit, SiteSignal
+from covenant.risk.services import apply_events_to
 
 
 def move_signals_on_merge(*, loser: Any, survivor: Any, **_: Any) -> None:
@@ -38,8 +39,6 @@ def score_changed_sites(*, facility_ids: list[int], **_: Any) -> None:
     at once, with the running risk events of their area: a member who just uploaded a list sees
     their risk without waiting for the nightly run, and no page ever scores a site while
     reading (they show "not scored yet" for a site without a stored risk)."""
-    from covenant.risk.services import apply_events_to
-
     # In slices: a register import may send hundreds of thousands of ids, more than
     # one query's parameters allow on SQLite.
     for start in range(0, len(facility_ids), 5000):

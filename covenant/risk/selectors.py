@@ -647,11 +647,16 @@ def own_alerts(actor: Actor) -> QuerySet[EventAlert]:
     return scoped(actor, EventAlert.objects.select_related("event"), owner="org")
 
 
+def facilities_in(regions: Sequence[str]) -> Q:
+    """The sites inside an event's regions: whole countries ("UA") and subdivisions ("UA-14")."""
+    countries = [r for r in regions if "-" not in r]
+    subdivisions = [r for r in regions if "-" in r]
+    return Q(country__in=countries) | Q(subdivision__in=subdivisions)
+
+
 def affected_sites(actor: Actor, event: RiskEvent) -> list[tuple[ChainSite, EventResponse | None]]:
     """The actor's own sites in the event's area (linked, then those mapped beyond tier 1
     through its edges), with its own response for each."""
-    from covenant.risk.services import facilities_in
-
     if actor.kind != OrgKind.MEMBER:
         return []
     area = Facility.objects.filter(facilities_in(event.regions))

@@ -47,6 +47,7 @@ from covenant.risk.models import (
 )
 from covenant.risk.reference import load_builtin
 from covenant.risk.screening import Entry, Screener
+from covenant.risk.selectors import facilities_in
 
 MAX_POINTS = 6.0
 
@@ -237,12 +238,6 @@ def remove_override(actor: Actor, override: RiskOverride) -> None:
 
 
 # --- Risk events ---------------------------------------------------------------------
-
-
-def facilities_in(regions: Sequence[str]) -> Q:
-    countries = [r for r in regions if "-" not in r]
-    subdivisions = [r for r in regions if "-" in r]
-    return Q(country__in=countries) | Q(subdivision__in=subdivisions)
 
 
 def _area(event: RiskEvent) -> QuerySet[Facility]:
