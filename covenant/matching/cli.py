@@ -8,9 +8,15 @@ Usage::
 
 Both inputs may be CSV (any common encoding and delimiter) or XLSX, read as the
 web upload reads them (``covenant.tabular``); errors name spreadsheet rows (the
-header is row 1). Writes ``list_id,registry_id,score,decision`` with one row per
-list row, in input order. Exit status: 0 on success, 2 on bad usage or bad input,
-1 when a file cannot be read or written.
+header is row 1). Writes ``list_id,registry_id,score,decision,reason`` with one row
+per list row, in input order.
+
+A row it cannot use does not stop the run: a register row is skipped, a list row gets
+the decision ``error`` (no registry id, no score, the reason in ``reason``); each is
+reported on stderr with its row number, and the summary line counts them. Exit status:
+0 when the output was written; 2 on bad usage or input it cannot match against (not a
+table, a required column missing, no usable register row); 1 when a file cannot be
+read or written.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import json
 import os
 import sys
 import time
@@ -26,15 +33,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from .csvio import InputError, read_records
+from .csvio import InputError, RowProblem, read_rows
 from .index import MatchIndex
 from .matcher import Matcher, MatchResult, Thresholds, default_workers
 from .records import Record
 
 __all__ = ["main"]
 
-OUTPUT_HEADER: tuple[str, str, str, str] = ("list_id", "registry_id", "score", "decision")
+OUTPUT_HEADER: tuple[str, ...] = ("list_id", "registry_id", "score", "decision", "reason")
 _CACHE_KEY = "registry_sha256"
+# The register rows skipped when the index was built, kept with it so a cached run reports them too.
+_SKIPPED_KEY = "skipped_rows"
+
+#: A list row: its spreadsheet row number and the record, or why it cannot be matched.
+_ListRow = tuple[int, Record | RowProblem]
 
 
 class _Progress:
@@ -103,7 +115,13 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _build_index(registry: Path, cache: Path | None, err: TextIO, workers: int = 1) -> MatchIndex:
+def _build_index(
+    registry: Path, cache: Path | None, err: TextIO, workers: int = 1
+) -> tuple[MatchIndex, list[tuple[int, str]]]:
+    """The index of the usable register rows, and the ``(row, reason)`` of those skipped.
+
+    The skipped rows are reported on ``err`` here, so they are named even when no row is left.
+    """
     fingerprint = _file_sha256(registry)
     if cache is not None and cache.exists():
         try:
@@ -112,34 +130,53 @@ def _build_index(registry: Path, cache: Path | None, err: TextIO, workers: int =
             err.write(f"covenant match: ignoring index cache {cache}: {exc}\n")
         else:
             if index.meta.get(_CACHE_KEY) == fingerprint:
-                return index
+                cached = [(int(row), str(reason)) for row, reason in json.loads(index.meta.get(_SKIPPED_KEY, "[]"))]
+                _report_skipped(err, registry, cached)
+                return index, cached
             err.write(f"covenant match: {cache} was built from another registry; rebuilding\n")
     index = MatchIndex()
-    seen: set[str] = set()
+    first_row: dict[str, int] = {}
+    skipped: list[tuple[int, str]] = []
 
-    def unique() -> Iterator[Record]:
-        for rec in read_records(registry, label=str(registry)):
-            if rec.id in seen:
-                raise InputError(f"{registry}: duplicate id {rec.id!r}")
-            seen.add(rec.id)
-            yield rec
+    def usable() -> Iterator[Record]:
+        for number, item in read_rows(registry, label=str(registry)):
+            if isinstance(item, RowProblem):
+                skipped.append((number, item.reason))
+            elif item.id in first_row:
+                skipped.append((number, f"duplicate id {item.id!r} (first on row {first_row[item.id]})"))
+            else:
+                first_row[item.id] = number
+                yield item
 
-    index.add_many(unique(), workers=workers)
+    index.add_many(usable(), workers=workers)
+    _report_skipped(err, registry, skipped)
+    if len(index) == 0:
+        raise InputError(f"{registry}: no usable register row ({len(skipped)} skipped)")
     index.meta[_CACHE_KEY] = fingerprint
+    index.meta[_SKIPPED_KEY] = json.dumps(skipped)
     if cache is not None:
         index.save(cache)
-    return index
+    return index, skipped
 
 
-def _write_results(out: Path, ids: list[str], results: list[MatchResult]) -> None:
+def _report_skipped(err: TextIO, registry: Path, skipped: list[tuple[int, str]]) -> None:
+    for number, reason in skipped:
+        err.write(f"covenant match: {registry}: row {number}: {reason} (register row skipped)\n")
+
+
+def _write_results(out: Path, rows: list[_ListRow], results: dict[int, MatchResult]) -> None:
     tmp = out.with_name(out.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(OUTPUT_HEADER)
-        for list_id, res in zip(ids, results, strict=True):
+        for number, item in rows:
+            if isinstance(item, RowProblem):
+                writer.writerow((item.id, "", "", "error", f"row {number}: {item.reason}"))
+                continue
+            res = results[number]
             score = min(max(res.score, 0.0), 1.0)
             registry_id = res.registry_id if res.decision != "new" and res.registry_id else ""
-            writer.writerow((list_id, registry_id, f"{score:.4f}", res.decision))
+            writer.writerow((item.id, registry_id, f"{score:.4f}", res.decision, ""))
     os.replace(tmp, out)
 
 
@@ -161,12 +198,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.monotonic()
     try:
-        index = _build_index(args.registry, args.index_cache, err, workers=args.workers)
-        rows = list(read_records(args.list_path, label=str(args.list_path)))
+        index, skipped = _build_index(args.registry, args.index_cache, err, workers=args.workers)
+        rows: list[_ListRow] = list(read_rows(args.list_path, label=str(args.list_path)))
+        for number, item in rows:
+            if isinstance(item, RowProblem):
+                err.write(f"covenant match: {args.list_path}: row {number}: {item.reason} (decision error)\n")
+        usable = [(number, item) for number, item in rows if isinstance(item, Record)]
         matcher = Matcher(index, thresholds)
         progress: Callable[[int, int], None] = _Progress(err, "matching")
-        results = matcher.match_many(rows, workers=args.workers, progress=progress)
-        _write_results(args.out, [r.id for r in rows], results)
+        matched = matcher.match_many([item for _, item in usable], workers=args.workers, progress=progress)
+        results = {number: res for (number, _), res in zip(usable, matched, strict=True)}
+        _write_results(args.out, rows, results)
     except InputError as exc:
         err.write(f"covenant match: {exc}\n")
         return 2
@@ -177,11 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.write("covenant match: interrupted\n")
         return 130
-    counts = Counter(r.decision for r in results)
+    counts = Counter(r.decision for r in matched)
     seconds = time.monotonic() - started
     err.write(
         f"covenant match: {len(rows)} rows: {counts['match']} match, "
-        f"{counts['review']} review, {counts['new']} new in {seconds:.1f} s\n"
+        f"{counts['review']} review, {counts['new']} new, {len(rows) - len(usable)} error; "
+        f"{len(skipped)} register rows skipped, in {seconds:.1f} s\n"
     )
     return 0
 
