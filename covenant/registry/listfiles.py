@@ -22,6 +22,16 @@ Error codes
     translate it; ``message`` is the plain English text. :data:`FILE_ERROR_MESSAGES`
     and :data:`ROW_ERROR_MESSAGES` hold the English templates, in ``%(name)s`` form.
 
+Junk text
+    Only sites enter the register. :func:`check_text` refuses a name or address that is a
+    spreadsheet formula, that has no letter in any script (``??????????``), that still
+    looks garbled after repair (text saved in one encoding and read in another), or that
+    holds control characters or bidirectional embeddings/overrides/isolates (U+202A-U+202E,
+    U+2066-U+2069), which can make text show differently from what it says. Mojibake
+    (UTF-8 read as Windows-1252, ``CafÃ©``) is repaired where re-encoding gives valid
+    UTF-8 free of such sequences, and the row carries a note saying so. Every text that
+    enters the register goes through :func:`normalize_text`.
+
 Pure Python: no Django imports.
 """
 
@@ -52,13 +62,18 @@ __all__ = [
     "REQUIRED_FIELDS",
     "ROW_ERROR_MESSAGES",
     "SPEND_BANDS",
+    "CheckedText",
     "CleanRow",
     "ListFileError",
     "RowError",
+    "RowNote",
     "Table",
+    "check_text",
     "clean_rows",
     "normalize_identifier",
+    "normalize_text",
     "read_table",
+    "repair_mojibake",
     "suggest_mapping",
 ]
 
@@ -322,6 +337,129 @@ def suggest_mapping(headers: list[str]) -> dict[str, int]:
     return {name: mapping[name] for name in FIELDS if name in mapping}
 
 
+# --------------------------------------------------------------------------- junk text
+
+# Bidirectional embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069) reorder
+# what is shown: "abc\u202egnp.exe" shows as "abcexe.png". Removing them changes what the
+# reader sees, so a name or address holding them is refused rather than quietly altered.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible and without meaning in a register entry: zero-width space, word joiner, byte
+# order mark, and the left-to-right/right-to-left/Arabic letter marks. Removed.
+_INVISIBLE = frozenset("\u200b\u2060\ufeff\u200e\u200f\u061c")
+# The zero-width non-joiner and joiner are spelling in Persian, Urdu and the Indic scripts
+# (Persian "می‌خواهم", Malayalam chillu letters, Sinhala conjuncts): kept between two
+# letters or marks of the Arabic or an Indic script, removed anywhere else.
+_JOINERS = frozenset("\u200c\u200d")
+_JOINING_SCRIPTS = (
+    (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE),  # Arabic
+    (0x0900, 0x0DFF),  # Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala
+)  # fmt: skip
+
+# A formula, as Excel or LibreOffice would run it if the text were written back to a cell.
+# "=" always (no site's name begins with one); "+", "-" and "@" only before something that
+# reads as a formula: a function call, a cell reference, arithmetic on numbers, or a DDE
+# call ("cmd|..."). So "-12 Fabrics", "- Acme Ltd" and "@Home Textiles" are names.
+_FORMULA = re.compile(
+    r"=.|[+\-@]\s*(?:[A-Za-z_][\w.]*\s*\(|\$?[A-Za-z]{1,3}\$?\d+\s*(?:$|[-+*/^&:,;)=<>])|\d[\d.,]*\s*[-+*/^&]\s*[\d(]"
+    r"|[A-Za-z_][\w.]*\s*\|)",
+    re.DOTALL,
+)
+# Windows-1252 characters that bytes 0x80-0xBF (UTF-8 continuation bytes) turn into.
+_CONTINUATION = "".join(
+    bytes([b]).decode("cp1252", errors="ignore") or bytes([b]).decode("latin-1") for b in range(0x80, 0xC0)
+)
+_CONT = "[" + re.escape(_CONTINUATION) + "]"
+# A UTF-8 lead byte read as Windows-1252 followed by continuation bytes: "Ã©" (é), "Ã¼" (ü),
+# "â€™" (’), "Ä±" (ı). A legitimate "Ã" or "â" is followed by a letter, not by these.
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+
+
+@dataclass(frozen=True)
+class CheckedText:
+    """A text made fit for the register: ``problem`` is a row error code when it is not."""
+
+    text: str
+    problem: str = ""
+    repaired: bool = False
+
+
+def normalize_text(value: str) -> str:
+    """The register's form of a text: NFC, without control, bidi or zero-width characters, spaces collapsed.
+
+    Control characters become spaces (a line break inside a cell separates words).
+    """
+    text = unicodedata.normalize("NFC", value)
+    kept: list[str] = []
+    for i, char in enumerate(text):
+        if char in _INVISIBLE or char in _BIDI_CONTROLS:
+            continue
+        if char in _JOINERS:
+            if _joins(text, i):
+                kept.append(char)
+            continue
+        kept.append(" " if unicodedata.category(char) == "Cc" else char)
+    return " ".join("".join(kept).split())
+
+
+def _joins(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and _in_joining_script(text[i - 1]) and _in_joining_script(text[i + 1])
+
+
+def _in_joining_script(char: str) -> bool:
+    code = ord(char)
+    return unicodedata.category(char)[0] in "LM" and any(low <= code <= high for low, high in _JOINING_SCRIPTS)
+
+
+def repair_mojibake(value: str) -> str | None:
+    """``value`` decoded as UTF-8 after being read as Windows-1252 (or Latin-1), or None if unsure.
+
+    Sure means: the text shows the typical sequences, re-encoding it gives valid UTF-8,
+    and the result shows none of them (up to three rounds, for text garbled twice).
+    """
+    text = value
+    for _ in range(3):
+        if not _MOJIBAKE.search(text):
+            return text if text != value else None
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                text = text.encode(encoding).decode("utf-8")
+                break
+            except UnicodeError:
+                continue
+        else:
+            return None
+    return None if _MOJIBAKE.search(text) else text
+
+
+def check_text(value: str, *, name: bool = True) -> CheckedText:
+    """Check and normalise a site's name (or, with ``name=False``, its address).
+
+    Formulas, garbled text, control characters and bidi controls are problems; mojibake
+    that can be repaired for sure is repaired. A name also needs at least one letter, of
+    any script (``str.isalpha``: Chinese, Arabic, Thai and Bengali names have them).
+    """
+    if not value.strip():
+        return CheckedText("")
+    if _FORMULA.match(value.lstrip(" \t\r\n")):
+        return CheckedText(normalize_text(value), "formula")
+    text, repaired = value, False
+    if "\ufffd" in text:  # the replacement character: something was lost when the file was decoded
+        return CheckedText(normalize_text(text), "garbled_text")
+    if _MOJIBAKE.search(text):
+        fixed = repair_mojibake(text)
+        if fixed is None:
+            return CheckedText(normalize_text(text), "garbled_text")
+        text, repaired = fixed, True
+    if any(char in _BIDI_CONTROLS for char in text):
+        return CheckedText(normalize_text(text), "bidi_controls")
+    if any(unicodedata.category(char) == "Cc" and not char.isspace() for char in text):
+        return CheckedText(normalize_text(text), "control_characters")
+    text = normalize_text(text)
+    if name and text and not any(char.isalpha() for char in text):
+        return CheckedText(text, "no_letters")
+    return CheckedText(text, repaired=repaired)
+
+
 # --------------------------------------------------------------------------- row cleaning
 
 SPEND_BANDS: tuple[str, ...] = ("<10k", "10k-100k", "100k-1M", ">1M")
@@ -353,6 +491,21 @@ ROW_ERROR_MESSAGES: dict[str, str] = {
     "invalid_start_date": "Row %(row)s: '%(value)s' is not a date we understand. Use YYYY-MM-DD or DD-MM-YYYY.",
     "invalid_end_date": "Row %(row)s: '%(value)s' is not a date we understand. Use YYYY-MM-DD or DD-MM-YYYY.",
     "end_before_start": "Row %(row)s: the end date is before the start date.",
+    "formula": (
+        "Row %(row)s: the %(label)s '%(value)s' is a spreadsheet formula, not a site's %(label)s. Type the text itself."
+    ),
+    "no_letters": "Row %(row)s: the name '%(value)s' has no letters. Give the site's name.",
+    "garbled_text": (
+        "Row %(row)s: the %(label)s '%(value)s' looks garbled, as when a file is read in the wrong text encoding."
+        " Save the file as UTF-8 CSV or as .xlsx and upload it again."
+    ),
+    "control_characters": "Row %(row)s: the %(label)s contains hidden control characters. Type it again.",
+    "bidi_controls": (
+        "Row %(row)s: the %(label)s contains hidden characters that change the reading direction,"
+        " so it may show differently from what it says. Type it again."
+    ),
+    # A note on a row that was accepted, not an error.
+    "repaired_text": "Row %(row)s: the %(label)s was garbled by a wrong text encoding and was repaired to '%(value)s'.",
 }
 
 
@@ -369,6 +522,11 @@ class RowError:
     code: str
     # dataclasses.field: the attribute "field" above shadows the bare name in this class body.
     params: dict[str, str | int] = dataclasses.field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class RowNote(RowError):
+    """Something done to an accepted row that the member should know about (a repaired name)."""
 
 
 @dataclass(frozen=True)
@@ -394,6 +552,7 @@ class CleanRow:
     city: str = ""
     postal_code: str = ""
     raw: dict[str, str] = field(default_factory=dict, hash=False)
+    notes: tuple[RowNote, ...] = ()
 
 
 def clean_rows(table: Table, mapping: Mapping[str, int]) -> tuple[list[CleanRow], list[RowError]]:
@@ -461,6 +620,7 @@ class _RowCleaner:
         self.row_number = row_number
         self.values = values
         self.errors: list[RowError] = []
+        self.notes: list[RowNote] = []
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
@@ -469,7 +629,7 @@ class _RowCleaner:
         self.errors.append(_row_error(self.row_number, field_name, code, **params))
 
     def clean(self, raw: dict[str, str]) -> CleanRow | None:
-        name = self.text("name", MAX_NAME_LENGTH)
+        name = self.checked("name", self.get("name"), MAX_NAME_LENGTH)
         address = self.address()
         lat, lng = self.coordinates()
         start, end = self.dates()
@@ -493,22 +653,38 @@ class _RowCleaner:
             city=self.text("city"),
             postal_code=self.text("postal_code"),
             raw=raw,
+            notes=tuple(self.notes),
         )
-        if not name:
+        if not name and not any(error.field == "name" for error in self.errors):
             self.error("name", "missing_name")
         return None if self.errors else row
 
     def text(self, name: str, limit: int = MAX_TEXT_LENGTH) -> str:
-        value = " ".join(self.get(name).split())
+        value = normalize_text(self.get(name))
         if len(value) > limit:
             self.error(name, "too_long", label=FIELD_LABELS[name].lower(), limit=limit)
         return value
 
+    def checked(self, name: str, value: str, limit: int) -> str:
+        """A name or address: junk is an error, repairable mojibake is repaired with a note."""
+        label = FIELD_LABELS[name].lower()
+        result = check_text(value, name=name == "name")
+        if result.problem in {"formula", "no_letters", "garbled_text"}:
+            self.error(name, result.problem, label=label, value=_shown(result.text))
+        elif result.problem:
+            self.error(name, result.problem, label=label)
+        elif result.repaired:
+            params: dict[str, str | int] = {"row": self.row_number, "label": label, "value": _shown(result.text)}
+            message = ROW_ERROR_MESSAGES["repaired_text"] % params
+            self.notes.append(RowNote(self.row_number, name, message, "repaired_text", params))
+        if len(result.text) > limit:
+            self.error(name, "too_long", label=label, limit=limit)
+        return "" if result.problem else result.text
+
     def address(self) -> str:
-        address = _join_address(self.get("address"), self.get("city"), self.get("postal_code"))
-        if len(address) > MAX_TEXT_LENGTH:
-            self.error("address", "too_long", label="address", limit=MAX_TEXT_LENGTH)
-        return address
+        # The city and postal code are checked as part of the address they join.
+        joined = _join_address(self.get("address"), self.get("city"), self.get("postal_code"))
+        return self.checked("address", joined, MAX_TEXT_LENGTH)
 
     def country(self) -> str:
         value = self.get("country")
@@ -609,7 +785,7 @@ def _join_address(address: str, city: str, postal_code: str) -> str:
 def _split_products(value: str) -> tuple[str, ...]:
     products: list[str] = []
     for part in re.split(r"[;,/|\n]", value):
-        product = " ".join(part.split())
+        product = normalize_text(part)
         if product and product.casefold() not in (known.casefold() for known in products):
             products.append(product)
     return tuple(products)

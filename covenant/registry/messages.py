@@ -40,6 +40,23 @@ ROW_ERRORS = {
     "invalid_start_date": _("Row %(row)s: '%(value)s' is not a date we understand. Use YYYY-MM-DD or DD-MM-YYYY."),
     "invalid_end_date": _("Row %(row)s: '%(value)s' is not a date we understand. Use YYYY-MM-DD or DD-MM-YYYY."),
     "end_before_start": _("Row %(row)s: the end date is before the start date."),
+    "formula": _(
+        "Row %(row)s: the %(label)s '%(value)s' is a spreadsheet formula, not a site's %(label)s. Type the text itself."
+    ),
+    "no_letters": _("Row %(row)s: the name '%(value)s' has no letters. Give the site's name."),
+    "garbled_text": _(
+        "Row %(row)s: the %(label)s '%(value)s' looks garbled, as when a file is read in the wrong text encoding."
+        " Save the file as UTF-8 CSV or as .xlsx and upload it again."
+    ),
+    "control_characters": _("Row %(row)s: the %(label)s contains hidden control characters. Type it again."),
+    "bidi_controls": _(
+        "Row %(row)s: the %(label)s contains hidden characters that change the reading direction,"
+        " so it may show differently from what it says. Type it again."
+    ),
+    # A note on an accepted row, not an error.
+    "repaired_text": _(
+        "Row %(row)s: the %(label)s was garbled by a wrong text encoding and was repaired to '%(value)s'."
+    ),
     # Found after matching, not by the reader.
     "same_site": _("Row %(row)s: this is the same site as row %(first_row)s."),
 }

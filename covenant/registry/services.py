@@ -36,7 +36,9 @@ from covenant.registry.listfiles import (
     REQUIRED_FIELDS,
     CleanRow,
     ListFileError,
+    check_text,
     clean_rows,
+    normalize_text,
     read_table,
     suggest_mapping,
 )
@@ -105,11 +107,15 @@ def _new_facility(
     workers: int | None = None,
     notify: bool = True,
 ) -> Facility:
-    """Create one facility; ``notify=False`` when the caller sends ``facilities_changed`` for a batch."""
+    """Create one facility; ``notify=False`` when the caller sends ``facilities_changed`` for a batch.
+
+    Every path that adds one site comes through here, so the register only ever holds
+    normalised text (NFC, no control, bidi or zero-width characters, spaces collapsed).
+    """
     facility = Facility.objects.create(
         public_id=_unique_public_id(country),
-        name=name[:300],
-        address=address[:500],
+        name=normalize_text(name)[:300],
+        address=normalize_text(address)[:500],
         country=country,
         subdivision=subdivision,
         lat=lat,
@@ -132,11 +138,23 @@ def _new_facility(
 def create_facility(actor: Actor, **fields: Any) -> Facility:
     """Add a site to the register by hand (secretariat) or from a seed (system)."""
     _require_register_keeper(actor)
-    if not str(fields.get("name", "")).strip():
-        raise ValidationError(_("A facility needs a name."))
+    _check_site_text(str(fields.get("name", "")), str(fields.get("address", "")))
     facility = _new_facility(**fields)
     audit.record(actor, "registry.facility.created", obj=facility, org_id=None, summary={"country": facility.country})
     return facility
+
+
+def _check_site_text(name: str, address: str) -> None:
+    """Refuse a typed name or address that is not a site's: a formula, no letters, garbled or hidden text."""
+    if not normalize_text(name):
+        raise ValidationError(_("A facility needs a name."))
+    for field_name, value, label in (("name", name, _("name")), ("address", address, _("address"))):
+        result = check_text(value, name=field_name == "name")
+        if result.problem:
+            params = {"row": "-", "label": label, "value": result.text[:60]}
+            # The row messages of list uploads, without their "Row n: " opening.
+            text = row_error_text(result.problem, params).split(": ", 1)[-1]
+            raise ValidationError(text[:1].upper() + text[1:])
 
 
 @dataclass(frozen=True)
@@ -241,6 +259,8 @@ def update_facility(actor: Actor, facility: Facility, **fields: Any) -> Facility
     for key, value in fields.items():
         if key not in allowed:
             raise ValidationError(f"{key} cannot be changed here")
+        if key in {"name", "address"}:
+            value = normalize_text(str(value))
         if getattr(facility, key) != value:
             changes[key] = [getattr(facility, key), value]
             setattr(facility, key, value)
@@ -333,9 +353,10 @@ def split_facility(
 ) -> Facility:
     """One record was really two sites: move some aliases and member links to a new facility."""
     _require_register_keeper(actor)
-    if not name.strip():
+    if not normalize_text(name):
         raise ValidationError(_("The new facility needs a name."))
-    new = _new_facility(name=name.strip(), address=address.strip(), country=facility.country)
+    _check_site_text(name, address)
+    new = _new_facility(name=name, address=address, country=facility.country)
     aliases = FacilityAlias.objects.filter(facility=facility, pk__in=list(alias_ids))
     links = SupplyLink.objects.filter(facility=facility, pk__in=list(link_ids))
     moved_aliases = aliases.update(facility=new)
@@ -610,7 +631,7 @@ def _details(row: CleanRow) -> dict[str, Any]:
         "lng": row.lng,
         "start_date": row.start_date.isoformat() if row.start_date else None,
         "end_date": row.end_date.isoformat() if row.end_date else None,
-    }
+    } | ({"notes": [{"code": n.code, "params": n.params} for n in row.notes]} if row.notes else {})
 
 
 @dataclass

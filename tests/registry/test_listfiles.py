@@ -864,6 +864,8 @@ def test_every_error_code_is_exercised() -> None:
         "invalid_spend_band", "invalid_lat", "invalid_lng", "lat_out_of_range", "lng_out_of_range",
         "incomplete_coordinates", "invalid_duns", "invalid_lei", "invalid_gln", "invalid_os_id",
         "invalid_start_date", "invalid_end_date", "end_before_start", "duplicate_row",
+        # Junk text and the repair note: tests/registry/test_junk_rows.py.
+        "formula", "no_letters", "garbled_text", "control_characters", "bidi_controls", "repaired_text",
     }  # fmt: skip
     assert tested == set(ROW_ERROR_MESSAGES)
 

@@ -14,7 +14,7 @@ from covenant.core.models import AuditEvent
 from covenant.matching import Record
 from covenant.registry import matchindex, selectors, services
 from covenant.registry.ids import is_valid_facility_id, new_facility_id
-from covenant.registry.models import FacilityStatus, SupplyLink
+from covenant.registry.models import Facility, FacilityStatus, SupplyLink
 from tests.conftest import World, actor_of, client_for
 from tests.factories import link, make_facility
 
@@ -148,7 +148,9 @@ def test_export_of_the_chain_is_the_members_own(world: World) -> None:
 
 
 def test_export_neutralises_spreadsheet_formulas(world: World) -> None:
-    site = make_facility('=HYPERLINK("http://evil.example")', "PK")
+    # The register refuses such names now (tests/registry/test_junk_rows.py); older data may hold them.
+    site = make_facility("Placeholder", "PK")
+    Facility.objects.filter(pk=site.pk).update(name='=HYPERLINK("http://evil.example")')
     link(world.member_a, site)
     text = client_for(world.admin_a).get(reverse("registry:chain_export")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text

@@ -1,4 +1,4 @@
-"""Template helpers for the register: highlighted differences and match explanations."""
+"""Template helpers for the register: highlighted differences, match explanations and row notes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from covenant.registry.messages import row_error_text
 
 register = template.Library()
 _TOKEN = re.compile(r"\w+|[^\w\s]+|\s+", re.UNICODE)
@@ -62,3 +64,9 @@ def explain(features: dict[str, Any]) -> list[str]:
 @register.filter
 def percent(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.0f} %"
+
+
+@register.filter
+def row_note(note: dict[str, Any]) -> str:
+    """A note on an accepted upload row (such as a repaired name), in the reader's language."""
+    return row_error_text(str(note.get("code", "")), note.get("params") or {})
