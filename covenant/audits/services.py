@@ -387,29 +387,32 @@ def create_audit(actor: Actor, data: AuditInput) -> Audit:
             summary={**_summary(audit), "findings": len(data.findings), "auditors_flagged": len(flagged)},
         )
         refresh_site_signals(audit.facility_id)
-        _fulfil_joint_audits(audit)
         return audit
 
     return _with_files(saved, work)
 
 
-def _fulfil_joint_audits(audit: Audit) -> None:
-    """A new audit of a site answers the joint audit members asked for: their requests are done,
-    and each asks the supplier for access (the supplier still decides who reads the report)."""
-    for joint in JointAudit.objects.filter(facility_id=audit.facility_id, status=JointAuditStatus.PLANNING):
-        joint.status = JointAuditStatus.DONE
-        joint.audit = audit
-        joint.save(update_fields=["status", "audit"])
-        for request in joint.requests.filter(status=AuditRequestStatus.JOINED).select_related("org"):
-            request.status = AuditRequestStatus.DONE
-            request.offered_audit = audit
-            request.save(update_fields=["status", "offered_audit"])
-            AccessRequest.objects.get_or_create(
-                facility_id=audit.facility_id,
-                org=request.org,
-                status=RequestStatus.PENDING,
-                defaults={"supplier_id": audit.owner_id, "message": _("Asked for through a joint audit.")},
-            )
+def _fulfil_joint_requests(audit: Audit, member: Organisation) -> None:
+    """An audit of the site now shared with ``member`` answers its joint-audit request.
+
+    Only sharing fulfils a request, never the audit's creation: a member must not learn that
+    an audit it may not read exists (its request's state would tell it). The joint audit is
+    done once every member in it has been answered this way."""
+    for request in AuditRequest.objects.filter(
+        org=member, facility_id=audit.facility_id, status=AuditRequestStatus.JOINED
+    ).select_related("joint"):
+        request.status = AuditRequestStatus.DONE
+        request.offered_audit = audit
+        request.save(update_fields=["status", "offered_audit"])
+        joint = request.joint
+        if (
+            joint is not None
+            and joint.status == JointAuditStatus.PLANNING
+            and not joint.requests.filter(status=AuditRequestStatus.JOINED).exists()
+        ):
+            joint.status = JointAuditStatus.DONE
+            joint.audit = audit
+            joint.save(update_fields=["status", "audit"])
 
 
 def _add_findings(audit: Audit, items: Sequence[FindingInput]) -> list[Finding]:
@@ -667,6 +670,7 @@ def grant_access(actor: Actor, audit: Audit, member: Organisation) -> AuditShare
     AccessRequest.objects.filter(
         facility_id=audit.facility_id, org=member, status=RequestStatus.PENDING, supplier_id=audit.owner_id
     ).update(status=RequestStatus.GRANTED, decided_at=timezone.now())
+    _fulfil_joint_requests(audit, member)
     return share
 
 

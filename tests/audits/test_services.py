@@ -504,16 +504,26 @@ def test_audits_follow_a_merged_site_to_the_survivor(world: World) -> None:
     assert selectors.site_audits(supplier, keep) == [audit]
 
 
-def test_a_new_audit_fulfils_the_joint_audit_and_asks_the_supplier_for_access(world: World) -> None:
+def test_a_new_audit_answers_a_joint_audit_request_only_once_shared(world: World) -> None:
+    """Entering an audit changes nothing a member sees: its request is answered when the audit
+    is shared with it, so an unshared audit leaves no trace in the member's requests."""
     site = _site(world)
     for org in (world.member_a, world.member_b):
         link(org, site)
     first = services.request_audit(actor_of(world.admin_a), site)
-    services.request_audit(actor_of(world.admin_b), site)
+    second = services.request_audit(actor_of(world.admin_b), site)
     supplier = actor_of(world.supplier_admin)
     audit = services.create_audit(supplier, _input(site))
+    for request in (first, second):
+        request.refresh_from_db()
+        assert request.status == AuditRequestStatus.JOINED and request.offered_audit is None
+    assert not selectors.access_requests(actor_of(world.admin_a)).exists()
+    services.grant_access(supplier, audit, world.member_a)
     first.refresh_from_db()
+    second.refresh_from_db()
     assert first.status == AuditRequestStatus.DONE and first.offered_audit == audit
-    assert first.joint is not None and first.joint.audit == audit
-    assert {r.org for r in selectors.access_requests(supplier)} == {world.member_a, world.member_b}
-    assert not selectors.visible_audits(actor_of(world.admin_a)).exists()  # still the supplier's decision
+    assert second.status == AuditRequestStatus.JOINED and second.offered_audit is None
+    assert first.joint is not None and first.joint.status == "planning" and first.joint.audit is None
+    services.grant_access(supplier, audit, world.member_b)
+    first.joint.refresh_from_db()
+    assert first.joint.status == "done" and first.joint.audit == audit
