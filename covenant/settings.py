@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_countries",
     "covenant.core",
     "covenant.accounts",
     "covenant.orgs",
@@ -276,6 +277,8 @@ else:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Nederlands"))]
+# Country fields (django-countries) also accept Kosovo's user-assigned code, as the register does.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

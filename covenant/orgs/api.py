@@ -4,12 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from covenant.core.apiutils import Page
+from covenant.core.countries import parse_country
 from covenant.core.web import actor_of
 from covenant.orgs import selectors, services
 from covenant.orgs.models import CompanySize, Invitation, Membership, Organisation, OrgKind, Role
@@ -22,9 +24,18 @@ class OrganisationOut(Schema):
     name: str
     kind: OrgKind
     size: CompanySize | Literal[""]
-    country: str
+    country: str = Field(..., description='ISO 3166-1 alpha-2 code, or "" if not given.')
+    country_name: str = Field(..., description="The country's name in the request's language.")
     city: str
     website: str
+
+    @staticmethod
+    def resolve_country(obj: Organisation) -> str:
+        return str(obj.country)
+
+    @staticmethod
+    def resolve_country_name(obj: Organisation) -> str:
+        return str(obj.country.name) if obj.country else ""
 
 
 class MemberOut(Schema):
@@ -67,9 +78,17 @@ class InvitationOut(Schema):
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations you can see")
 @paginate(Page)
-def list_organisations(request: HttpRequest, kind: OrgKind | None = None) -> object:
+def list_organisations(request: HttpRequest, kind: OrgKind | None = None, country: str | None = None) -> object:
+    """``country`` takes a code or a name ("NL", "Netherlands", "Nederland"); one we cannot read is refused."""
     qs = selectors.visible_organisations(actor_of(request))
-    return qs.filter(kind=kind) if kind else qs
+    if kind:
+        qs = qs.filter(kind=kind)
+    if country:
+        code = parse_country(country)
+        if code is None:
+            raise ValidationError(f"'{country}' is not a country we know.")
+        qs = qs.filter(country=code)
+    return qs
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut)

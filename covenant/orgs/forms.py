@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from covenant.core.forms import CountryInput
 from covenant.orgs.models import ROLES_BY_KIND, CompanySize, Organisation, OrgKind, Role
 
 
@@ -32,6 +33,7 @@ class RoleForm(forms.Form):
 
 class OrganisationProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    country = CountryInput(label=_("Country"), required=False, help_text=_("Its name or its two-letter code."))
 
     class Meta:
         model = Organisation
@@ -44,7 +46,7 @@ class NewOrganisationForm(forms.Form):
     size = forms.ChoiceField(
         label=_("Size (member companies)"), choices=[("", "—"), *CompanySize.choices], required=False
     )
-    country = forms.CharField(label=_("Country (ISO code, e.g. NL)"), max_length=2, required=False)
+    country = CountryInput(label=_("Country"), required=False, help_text=_("Its name or its two-letter code."))
     admin_email = forms.EmailField(
         label=_("E-mail of its first administrator"),
         required=False,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 # Kinds and roles are shared with the layers below (the actor, the menu): see core/roles.py.
 from covenant.core.roles import ADMIN_ROLES as ADMIN_ROLES
@@ -34,7 +35,8 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
+    # ISO 3166-1 alpha-2 underneath; forms take names or codes through core.forms.CountryInput.
+    country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)

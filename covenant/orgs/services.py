@@ -99,7 +99,7 @@ def create_organisation(
         "orgs.organisation.created",
         obj=org,
         org_id=org.pk,
-        summary={"name": name, "kind": kind, "size": size, "country": org.country},
+        summary={"name": name, "kind": kind, "size": size, "country": str(org.country)},
     )
     return org
 
@@ -116,7 +116,7 @@ def update_organisation(actor: Actor, org: Organisation, **fields: str) -> Organ
     for key, value in fields.items():
         if key not in allowed:
             raise ValidationError(f"{key} cannot be changed here")
-        old = getattr(org, key)
+        old = str(getattr(org, key))  # the country reads back as a Country, the audit trail wants its code
         if old != value:
             changes[key] = [old, value]
             setattr(org, key, value)

@@ -547,7 +547,8 @@ def screen(sanctions_list: SanctionsList | None = None, *, workers: int = 1, pro
     owners = {o.pk: o for o in Organisation.objects.filter(facilities__status=FacilityStatus.ACTIVE).distinct()}
     owner_index = MatchIndex()
     for org in owners.values():
-        country = org.country if org.country and imports.known_country(org.country) else ""
+        code = str(org.country)  # a django-countries Country; the matcher wants the code
+        country = code if code and imports.known_country(code) else ""
         owner_index.add(Record(id=str(org.pk), name=org.name, country=country))
     screener = Screener(registry.matcher(), Matcher(owner_index))
     hits = screener.screen_many(entries, workers=workers, progress=progress)
