@@ -394,3 +394,73 @@ def set_upload_mapping(request: HttpRequest, upload_id: uuid.UUID, payload: Mapp
     mapping: dict[str, int] = dict(payload.mapping.items())
     upload = services.set_mapping(actor, selectors.get_upload(actor, upload_id), mapping)
     return selectors.get_upload(actor, upload.pk)
+
+
+# --- One site by hand: what the "Add a site" page does --------------------------------------
+
+IdentifierScheme = Literal["duns", "lei", "gln", "os_id"]
+SiteDecision = Literal["linked_existing", "review", "created"]
+
+
+class SiteIn(Schema):
+    name: str = Field("", max_length=300, description="Needed unless `facility` names the site.")
+    address: str = Field("", max_length=500)
+    country: str = Field("", max_length=60, description="ISO code or name; needed unless `facility` is given.")
+    identifiers: dict[IdentifierScheme, Annotated[str, Field(max_length=40)]] = {}
+    tier: Annotated[int, Field(ge=1, le=10)] = 1
+    products: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
+    spend_band: SpendBand | Literal[""] = ""
+    facility: str | None = Field(
+        None, max_length=15, description="A register id: link this site (one of the candidates of a `review`)."
+    )
+    create: bool = Field(False, description="Add a new site to the register even though candidates were found.")
+
+
+class SiteOut(Schema):
+    decision: SiteDecision
+    facility: str | None = Field(..., description="The linked site (not for `review`).")
+    link: LinkOut | None
+    candidates: list[CandidateOut] = Field(..., description="For `review`: pick one, or send `create`.")
+
+
+@router.post(
+    "/supply-chain/sites",
+    response={200: SiteOut, 201: SiteOut},
+    summary="Add one site to your supply chain",
+)
+def add_site(request: HttpRequest, payload: SiteIn) -> Any:
+    """Matched against the register first: a sure match is linked (`linked_existing`), a site
+    the register lacks is added to it and linked (`created`, 201), and an unsure one answers
+    `review` with candidates and changes nothing; confirm with a second call naming `facility`."""
+    actor = _member(request)
+    facility = selectors.get_facility(actor, payload.facility) if payload.facility else None
+    outcome = services.add_site(
+        actor,
+        name=payload.name,
+        address=payload.address,
+        country=payload.country,
+        identifiers={str(scheme): value for scheme, value in payload.identifiers.items()},
+        tier=payload.tier,
+        products=payload.products,
+        spend_band=payload.spend_band,
+        facility=facility,
+        create=payload.create,
+    )
+    # The link goes out as the model: the response schema resolves its fields (``LinkOut``).
+    answer = {
+        "decision": outcome.decision,
+        "facility": outcome.facility.public_id if outcome.facility else None,
+        "link": outcome.link,
+        "candidates": [
+            CandidateOut(
+                id=c.facility.public_id,
+                name=c.facility.name,
+                address=c.facility.address,
+                country=c.facility.country,
+                score=c.score,
+                reasons=explain(c.features),
+            )
+            for c in outcome.candidates
+        ],
+    }
+    return Status(201 if outcome.decision == "created" else 200, answer)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from covenant.core.forms import CountryInput
 from covenant.registry.listfiles import FIELD_LABELS, REQUIRED_FIELDS
 from covenant.registry.models import SpendBand, SupplyLink
 
@@ -115,3 +116,35 @@ class MergeForm(forms.Form):
 class SplitForm(forms.Form):
     name = forms.CharField(label=_("Name of the new facility"), max_length=300)
     address = forms.CharField(label=_("Address of the new facility"), max_length=500, required=False)
+
+
+class SiteForm(forms.Form):
+    """One site typed by hand: what a row of a supplier list holds, and how the member decides."""
+
+    name = forms.CharField(label=_("Name of the site"), max_length=300)
+    address = forms.CharField(label=_("Address"), max_length=500, required=False)
+    country = CountryInput(label=_("Country"), help_text=_("A name or a two-letter code."))
+    tier = forms.IntegerField(label=_("Tier"), min_value=1, max_value=10, initial=1)
+    products = forms.CharField(
+        label=_("Products"), max_length=500, required=False, help_text=_("Separate with commas.")
+    )
+    spend_band = forms.ChoiceField(label=_("Spend"), choices=[("", "—"), *SpendBand.choices], required=False)
+    duns = forms.CharField(label="DUNS", max_length=40, required=False)
+    lei = forms.CharField(label="LEI", max_length=40, required=False)
+    gln = forms.CharField(label="GLN", max_length=40, required=False)
+    os_id = forms.CharField(label="OS ID", max_length=40, required=False)
+    IDENTIFIERS = ("duns", "lei", "gln", "os_id")
+
+    def clean_products(self) -> list[str]:
+        raw = self.cleaned_data.get("products") or ""
+        return [p.strip() for p in raw.split(",") if p.strip()]
+
+    def identifiers(self) -> dict[str, str]:
+        return {s: self.cleaned_data[s] for s in self.IDENTIFIERS if self.cleaned_data.get(s)}
+
+
+class SiteChoiceForm(forms.Form):
+    """The buttons under the suggestions: link this register site, or add a new one anyway."""
+
+    facility = forms.CharField(max_length=15, required=False)
+    create = forms.BooleanField(required=False)

@@ -33,6 +33,8 @@ from covenant.registry.models import (
     SupplyLink,
 )
 
+SUGGESTIONS = 5
+
 # --- The shared register ---------------------------------------------------------------
 
 
@@ -46,6 +48,48 @@ def search_facilities(actor: Actor, *, q: str = "", country: str = "") -> QueryS
     if q:
         qs = qs.filter(Q(public_id=q.upper()) | Q(name__icontains=q) | Q(aliases__name__icontains=q)).distinct()
     return qs.order_by("name")
+
+
+@dataclass(frozen=True)
+class SiteCandidate:
+    """A register site the matcher proposes for a site typed by hand."""
+
+    facility: Facility
+    score: float
+    features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class SiteMatch:
+    """The matcher's answer for one typed site: ``match`` (``facility`` set), ``review`` or ``new``."""
+
+    decision: str
+    facility: Facility | None
+    candidates: tuple[SiteCandidate, ...]
+
+
+def match_site(
+    actor: Actor, *, name: str, country: str, address: str = "", identifiers: dict[str, str] | None = None
+) -> SiteMatch:
+    """Which register sites could this typed site be? ``country`` is an ISO code; answered
+    from the in-memory match index, so it is fast enough to run as the person types."""
+    actor.require_org()
+    # Imported here: only processes that match build (or load) the index.
+    from covenant.matching import Record
+    from covenant.registry import matchindex
+
+    record = Record(id="typed", name=name, address=address, country=country, identifiers=dict(identifiers or {}))
+    result = matchindex.get_matcher().match(record)
+    top = result.candidates[:SUGGESTIONS]
+    sites = {
+        f.public_id: f
+        for f in Facility.objects.filter(public_id__in=[c.registry_id for c in top], status=FacilityStatus.ACTIVE)
+    }
+    candidates = tuple(
+        SiteCandidate(sites[c.registry_id], round(c.score, 4), dict(c.features)) for c in top if c.registry_id in sites
+    )
+    matched = sites.get(result.registry_id or "") if result.decision == "match" else None
+    return SiteMatch(result.decision if matched or result.decision != "match" else "review", matched, candidates)
 
 
 def resolve_merged(facility: Facility, queryset: QuerySet[Facility] | None = None) -> Facility:

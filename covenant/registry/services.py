@@ -38,6 +38,7 @@ from covenant.registry.listfiles import (
     ListFileError,
     check_text,
     clean_rows,
+    normalize_identifier,
     normalize_text,
     read_table,
     suggest_mapping,
@@ -57,12 +58,13 @@ from covenant.registry.models import (
     RegistryChange,
     RegistryPreferences,
     RowStatus,
+    SpendBand,
     SupplierList,
     SupplyEdge,
     SupplyLink,
     UploadStatus,
 )
-from covenant.registry.selectors import disclosure_rows, resolve_merged
+from covenant.registry.selectors import SiteCandidate, disclosure_rows, match_site, resolve_merged
 from covenant.registry.signals import facilities_changed, facility_merged
 
 log = logging.getLogger(__name__)
@@ -1010,6 +1012,106 @@ def update_link(actor: Actor, link: SupplyLink, **fields: Any) -> SupplyLink:
             actor, "registry.link.updated", obj=link, object_repr=link.facility.public_id, summary={"changes": changes}
         )
     return link
+
+
+@dataclass(frozen=True)
+class SiteOutcome:
+    """What :func:`add_site` did: ``linked_existing``, ``created`` (both with the link), or
+    ``review`` (nothing written; the member picks one of ``candidates`` or asks for a new site)."""
+
+    decision: str
+    facility: Facility | None = None
+    link: SupplyLink | None = None
+    candidates: tuple[SiteCandidate, ...] = ()
+
+
+def _clean_identifiers(identifiers: dict[str, str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for scheme, value in identifiers.items():
+        if not value.strip():
+            continue
+        normalized = normalize_identifier(scheme, value)
+        if normalized is None:
+            raise ValidationError(_("%(value)s is not a valid %(scheme)s.") % {"value": value[:40], "scheme": scheme})
+        found[scheme] = normalized
+    return found
+
+
+def _add_link(actor: Actor, org_id: int, facility: Facility, *, created: bool, **fields: Any) -> SupplyLink:
+    if SupplyLink.objects.filter(org_id=org_id, facility=facility).exists():
+        raise Conflict(_("%(id)s is already in your supply chain.") % {"id": facility.public_id})
+    link = SupplyLink.objects.create(org_id=org_id, facility=facility, **fields)
+    audit.record(
+        actor,
+        "registry.link.added",
+        obj=link,
+        object_repr=facility.public_id,
+        summary={"facility": facility.public_id, "created": created, "tier": link.tier},
+    )
+    return link
+
+
+@transaction.atomic
+def add_site(
+    actor: Actor,
+    *,
+    name: str,
+    country: str,
+    address: str = "",
+    identifiers: dict[str, str] | None = None,
+    tier: int = 1,
+    products: Sequence[str] = (),
+    spend_band: str = "",
+    facility: Facility | None = None,
+    create: bool = False,
+) -> SiteOutcome:
+    """A member adds one site to its chain by hand, as one row of a list would.
+
+    With ``facility`` the member names the register site (a suggestion it picked): only its
+    link is written. Otherwise the site is matched: a sure match is linked, an unsure one
+    comes back as ``review`` with its candidates and writes nothing, and a site the register
+    lacks is added to it (with the same checks as any typed site) and linked. ``create``
+    adds it even when there were candidates: the member looked and none of them is this site.
+    """
+    org = actor.require_org()
+    _require_member_editor(actor)
+    if not 1 <= tier <= 10:
+        raise ValidationError(_("Tier must be a whole number from 1 to 10."))
+    if spend_band and spend_band not in SpendBand.values:
+        raise ValidationError(_("Pick one of the spend bands."))
+    link_fields: dict[str, Any] = {
+        "tier": tier,
+        "products": [p.strip()[:100] for p in products if p.strip()],
+        "spend_band": spend_band,
+    }
+    if facility is not None:
+        chosen = resolve_merged(facility)
+        if chosen.status != FacilityStatus.ACTIVE:
+            raise ValidationError(_("%(id)s is no longer an active site.") % {"id": chosen.public_id})
+        return SiteOutcome("linked_existing", chosen, _add_link(actor, org.pk, chosen, created=False, **link_fields))
+    parsed_country = parse_country(country)
+    if parsed_country is None:
+        raise ValidationError(_("'%(value)s' is not a country we know.") % {"value": country[:60]})
+    _check_site_text(name, address)
+    ids = _clean_identifiers(identifiers or {})
+    if not create:
+        found = match_site(actor, name=name, address=address, country=parsed_country, identifiers=ids)
+        if found.facility is not None:
+            chosen = resolve_merged(found.facility)
+            return SiteOutcome(
+                "linked_existing", chosen, _add_link(actor, org.pk, chosen, created=False, **link_fields)
+            )
+        if found.decision == "review" and found.candidates:
+            return SiteOutcome("review", candidates=found.candidates)
+    new = _new_facility(name=name, address=address, country=parsed_country, identifiers=ids)
+    audit.record(
+        actor,
+        "registry.facility.created",
+        obj=new,
+        org_id=None,
+        summary={"country": new.country, "source": "by hand"},
+    )
+    return SiteOutcome("created", new, _add_link(actor, org.pk, new, created=True, **link_fields))
 
 
 @transaction.atomic

@@ -20,7 +20,18 @@ from covenant.core.mapsvg import MapPoint, render_world_map
 from covenant.core.web import actor_of, flash_errors
 from covenant.orgs.models import OrgKind
 from covenant.registry import exports, selectors, services
-from covenant.registry.forms import ClaimForm, EdgeForm, LinkForm, MappingForm, MergeForm, SplitForm, UploadForm
+from covenant.registry.countries import parse_country
+from covenant.registry.forms import (
+    ClaimForm,
+    EdgeForm,
+    LinkForm,
+    MappingForm,
+    MergeForm,
+    SiteChoiceForm,
+    SiteForm,
+    SplitForm,
+    UploadForm,
+)
 from covenant.registry.models import RowStatus, UploadStatus
 
 
@@ -271,6 +282,64 @@ def link(request: HttpRequest, link_id: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("registry:facility", public_id=item.facility.public_id)
     return render(request, "registry/link.html", {"link": item, "form": form})
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def add_site(request: HttpRequest) -> HttpResponse:
+    """One site by hand: matched as it is typed; an unsure match comes back with the suggestions."""
+    actor = _member(request)
+    form = SiteForm(request.POST or None)
+    candidates: tuple[selectors.SiteCandidate, ...] = ()
+    if request.method == "POST" and form.is_valid():
+        choice = SiteChoiceForm(request.POST)
+        choice.is_valid()
+        picked = choice.cleaned_data.get("facility") or ""
+        data = form.cleaned_data
+        try:
+            outcome = services.add_site(
+                actor,
+                name=data["name"],
+                address=data["address"],
+                country=data["country"],
+                identifiers=form.identifiers(),
+                tier=data["tier"],
+                products=data["products"],
+                spend_band=data["spend_band"],
+                facility=selectors.get_facility(actor, picked) if picked else None,
+                create=bool(choice.cleaned_data.get("create")),
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            if outcome.decision == "review":
+                candidates = outcome.candidates
+            else:
+                assert outcome.facility is not None
+                text = (
+                    _("%(name)s was added to the register and to your supply chain.")
+                    if outcome.decision == "created"
+                    else _("%(name)s is now in your supply chain.")
+                )
+                messages.success(request, text % {"name": outcome.facility.name})
+                return redirect("registry:facility", public_id=outcome.facility.public_id)
+    return render(request, "registry/add_site.html", {"form": form, "candidates": candidates})
+
+
+@org_required
+@require_safe
+def site_suggestions(request: HttpRequest) -> HttpResponse:
+    """The register sites that match what is typed so far (the add-a-site form asks as one types)."""
+    actor = _member(request)
+    name = request.GET.get("name", "").strip()[:300]
+    country = parse_country(request.GET.get("country", "")[:60])
+    candidates: tuple[selectors.SiteCandidate, ...] = ()
+    if len(name) >= 3 and country is not None:
+        candidates = selectors.match_site(
+            actor, name=name, address=request.GET.get("address", "")[:500], country=country
+        ).candidates
+    context = {"candidates": candidates, "name": name, "country_known": country is not None}
+    return render(request, "registry/_site_suggestions.html", context)
 
 
 @org_required

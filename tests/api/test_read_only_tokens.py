@@ -75,6 +75,7 @@ WRITES: dict[str, Write] = {
     "revoke_invitation": Write("admin_a", {"invitation_id": _pending_invitation}),
     "match_facility": Write("admin_a", body=lambda w: {"name": "Dongguan Huaxin Garment", "country": "CN"}, reads=True),
     "upload_list": Write("admin_a", body=lambda w: {"list_name": "Spring", "file": _list_csv()}),
+    "add_site": Write("admin_a", body=lambda w: {"name": "New Site Ltd", "country": "PT", "tier": 1}),
     "set_upload_mapping": Write(
         "admin_a", {"upload_id": _x("upload")}, body=lambda w: {"mapping": {"name": 0, "country": 1}}
     ),

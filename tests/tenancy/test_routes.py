@@ -304,6 +304,15 @@ CASES: dict[str, Case] = {
         methods=("GET", "POST"),
         data=lambda w: {"tier": "2", "products": "probe", "reference": "probe"},
     ),
+    "registry:add_site": Case(
+        "own",
+        methods=("GET", "POST"),
+        data=lambda w: {"name": "Probe Knitting Works", "country": "PT", "tier": "1"},
+        ok={"POST": 302},
+    ),
+    "registry:site_suggestions": Case(
+        "own", url=lambda w: reverse("registry:site_suggestions") + "?name=Dongguan+Huaxin&country=CN"
+    ),
     "registry:add_edge": Case("own", methods=("POST",)),
     "registry:preferences": Case("own", methods=("POST",)),
     "registry:claims": Case("own"),
@@ -347,6 +356,12 @@ CASES: dict[str, Case] = {
     ),
     "api:supply_chain": Case("own"),
     "api:export_chain": Case("own"),
+    "api:add_site": Case(
+        "own",
+        methods=("POST",),
+        data=lambda w: {"name": "Probe Knitting Works", "country": "PT", "tier": 1},
+        ok={"POST": 201},
+    ),
     "api:list_lists": Case("own"),
     "api:list_uploads": Case("own"),
     "api:get_upload_mapping": Case(
