@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "covenant.core.middleware.ApiProblemMiddleware",
     # Before anything reads the body (CSRF reads forms): refuses or caps it (core/limits.py).
     "covenant.core.limits.RequestSizeLimitMiddleware",
+    # NUL characters in the path, query or a text body: 400 before any view (core/limits.py).
+    "covenant.core.limits.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
