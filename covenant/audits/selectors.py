@@ -41,7 +41,7 @@ from covenant.audits.models import (
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import Organisation, OrgKind
-from covenant.registry.interface import Facility, SupplyLink, active_links, own_links
+from covenant.registry.interface import Facility, SupplyLink, active_links, linked_site_ids, own_links
 from covenant.risk.interface import risk_bands
 
 HIGH_BANDS = frozenset({"high", "very_high"})
@@ -300,7 +300,8 @@ def coverage(actor: Actor, policy: rules.Policy | None = None) -> Coverage:
     org = actor.require_kind(OrgKind.MEMBER)
     policy = policy or effective_policy(org)
     counts = count_coverage(
-        active_links().filter(org=org).order_by().values("facility_id"),
+        # The register's one count of "Linked sites" (active links only).
+        linked_site_ids(actor),
         recognised_audits(policy, timezone.localdate()),
         org_id=org.pk,
         share_all=share_all_supplier_ids(),

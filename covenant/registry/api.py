@@ -273,9 +273,14 @@ def new_from_row(request: HttpRequest, row_id: PathId) -> ListRow:
 @router.get("/supply-chain", response=list[LinkOut], summary="Your mapped supply chain")
 @paginate(Page)
 def supply_chain(
-    request: HttpRequest, tier: Annotated[int | None, Field(ge=1, le=32767)] = None, country: str = ""
+    request: HttpRequest,
+    tier: Annotated[int | None, Field(ge=1, le=32767)] = None,
+    country: str = "",
+    include_ended: Annotated[
+        bool, Field(description="Also list links that have ended (their end_date is past).")
+    ] = False,
 ) -> Any:
-    return selectors.member_links(_member(request), tier=tier, country=country)
+    return selectors.member_links(_member(request), tier=tier, country=country, include_ended=include_ended)
 
 
 @router.get(

@@ -17,6 +17,9 @@ register stay strings (``"registry.Facility"``).
   :func:`beyond_tier_one`; a supplier's sites: :func:`own_facilities`; a site by id as the
   actor may see it: :func:`get_facility`. :func:`chain_pairs_in` is unscoped, for system
   work whose results each member then sees only for itself.
+- **Counting a member's sites**, the same number on every page: :func:`linked_site_ids`
+  (active links only: "Linked sites") and :func:`chain_site_ids` (those and the sites
+  mapped beyond tier 1: "Sites in your chain"). Ended links count in neither.
 - **Changes to react to**: the signals :data:`facility_merged` and
   :data:`facilities_changed` (see ``registry/signals.py``).
 - **Matching** a name against the register: :func:`matcher`.
@@ -37,9 +40,11 @@ from covenant.registry.selectors import (
     ChainSite,
     beyond_tier_one,
     chain_pairs_in,
+    chain_site_ids,
     chain_sites_in,
     facility_by_public_id,
     get_facility,
+    linked_site_ids,
     member_links,
     own_facilities,
     own_link,
@@ -59,12 +64,14 @@ __all__ = [
     "active_links",
     "beyond_tier_one",
     "chain_pairs_in",
+    "chain_site_ids",
     "chain_sites_in",
     "facilities_changed",
     "facility_by_public_id",
     "facility_merged",
     "file_error_text",
     "get_facility",
+    "linked_site_ids",
     "matcher",
     "member_links",
     "own_facilities",

@@ -274,6 +274,35 @@ def beyond_tier_one(actor: Actor) -> QuerySet[Facility]:
     return Facility.objects.filter(pk__in=sorted(ends), status=FacilityStatus.ACTIVE)
 
 
+# --- What counts as a member's sites: the one home of both counts ------------------------
+#
+# Two counts are legitimately needed and are labelled apart on the pages:
+# - "Linked sites" (supply chain page and API, dashboard card, audit coverage): the sites the
+#   member itself links to, through an active link (of any tier it declared);
+# - "Sites in your chain" (risk overview): those, plus the sites it reaches only through
+#   the site-to-site edges it mapped beyond tier 1.
+# An ended link counts in neither: it is history, not sourcing.
+
+
+def linked_site_ids(actor: Actor) -> QuerySet[SupplyLink, int]:
+    """Ids of the sites the actor links to through an active link: its "Linked sites".
+
+    Ended links are left out (the rule is :meth:`SupplyLinkQuerySet.active`); one link per
+    member and site, so the ids are distinct. A queryset of ``facility_id``: count it, or
+    use it in ``facility_id__in=`` so the database joins it."""
+    return own_links(actor).order_by().values_list("facility_id", flat=True)
+
+
+def chain_site_ids(actor: Actor) -> QuerySet[Any, int]:
+    """Ids of every site in the actor's chain: its linked sites (:func:`linked_site_ids`)
+    and the active sites reached only through the edges it mapped (:func:`beyond_tier_one`).
+
+    The two parts never overlap (a linked site is not "beyond"), so this is a ``UNION``
+    of ids: count it or read it; it cannot be filtered further (a combined query)."""
+    beyond = beyond_tier_one(actor).order_by().values_list("pk", flat=True)
+    return linked_site_ids(actor).union(beyond, all=True)
+
+
 def chain_pairs_in(facilities: QuerySet[Facility]) -> set[tuple[int, int]]:
     """(member id, facility id) for every member whose chain reaches one of ``facilities``,
     through a current link or an end of an edge it mapped.
@@ -292,7 +321,8 @@ def chain_summary(actor: Actor) -> dict[str, Any]:
     # order_by() first: the model's default ordering would otherwise split the groups.
     by_tier = dict(links.order_by().values("tier").annotate(n=Count("id")).values_list("tier", "n"))
     return {
-        "sites": links.count(),
+        # The "Linked sites" of every page that counts them (see linked_site_ids).
+        "sites": linked_site_ids(actor).count(),
         "countries": links.values("facility__country").distinct().count(),
         "by_tier": dict(sorted(by_tier.items())),
         "to_review": review_queue(actor).count(),

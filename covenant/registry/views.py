@@ -230,7 +230,9 @@ def chain(request: HttpRequest) -> HttpResponse:
     tier = _int(request.GET.get("tier"))
     country = request.GET.get("country", "")
     q = request.GET.get("q", "")
-    links = selectors.member_links(actor, tier=tier, country=country, q=q)
+    # Ended links are history: listed (marked, with their end date) only when asked for.
+    include_ended = request.GET.get("ended") == "1"
+    links = selectors.member_links(actor, tier=tier, country=country, q=q, include_ended=include_ended)
     points = [
         MapPoint(
             link.facility.lat,
@@ -250,6 +252,7 @@ def chain(request: HttpRequest) -> HttpResponse:
         "tier": tier,
         "country": country,
         "q": q,
+        "include_ended": include_ended,
         "preferences": selectors.preferences(actor),
         "edges": selectors.member_edges(actor)[:50],
     }

@@ -26,7 +26,15 @@ from django.utils import timezone
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import OrgKind
-from covenant.registry.interface import ChainSite, Facility, SupplyLink, beyond_tier_one, chain_sites_in, own_links
+from covenant.registry.interface import (
+    ChainSite,
+    Facility,
+    SupplyLink,
+    beyond_tier_one,
+    chain_site_ids,
+    chain_sites_in,
+    own_links,
+)
 from covenant.risk.interface import readable_signals
 from covenant.risk.models import (
     BAND_CODES,
@@ -306,7 +314,10 @@ def member_overview(
         per_key[(found[2], found[1])] += n
         groups.append((cc, profile_id, scores, n, found[1]))
         in_groups += n
-    n_sites = links.count() + n_beyond
+    filtered = bool(tier or country or commodity)
+    # Unfiltered, the register's one count of "Sites in your chain" (linked and beyond tier 1,
+    # no ended link); a filter narrows both parts alike.
+    n_sites = links.count() + n_beyond if filtered else chain_site_ids(actor).count()
     heat, band_counts, topic_high, topic_mean = _aggregate(groups + singles, topic_list)
     top_issues = sorted(
         ((t, topic_high[t.code], topic_mean[t.code]) for t in topic_list),
@@ -320,7 +331,6 @@ def member_overview(
         .filter(org=org, event__ended_at__isnull=True)
         .order_by("-created_at")[:10]
     )
-    filtered = bool(tier or country or commodity)
     return Overview(
         sites=n_sites,
         unscored=n_sites - in_groups - len(single_rows),
