@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.http import HttpRequest
 
+from covenant.core.throttle import bump
+
 
 class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
     """Axes' database handler, plus a limit per address over all accounts.
@@ -98,13 +100,7 @@ def consume_code_attempt(request: HttpRequest, user: AbstractBaseUser) -> bool:
     cool_off = get_cool_off(request)
     # Without a cool-off time axes locks for good; an hour of refused codes is plenty then.
     timeout = int(cool_off.total_seconds()) if cool_off else 3600
-    cache.add(key, 0, timeout=timeout)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=timeout)
-        used = 1
-    return int(used) <= code_limit()
+    return bump(key, timeout) <= code_limit()
 
 
 def code_attempts_used(user: AbstractBaseUser) -> int:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from covenant.core import audit as trail
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
+from covenant.core.throttle import bump
 from covenant.grievances import crypto, files
 from covenant.grievances.models import (
     STAGE_FLOW,
@@ -423,12 +424,7 @@ def _throttle_keys(receipt: str, source: str) -> tuple[str, str]:
 
 
 def _bump(key: str) -> int:
-    cache.add(key, 0, timeout=3600)
-    try:
-        return int(cache.incr(key))
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        return 1
+    return bump(key, timeout=3600)
 
 
 def count_submission(source: str) -> None:
