@@ -100,7 +100,7 @@ def consume_code_attempt(request: HttpRequest, user: AbstractBaseUser) -> bool:
     cool_off = get_cool_off(request)
     # Without a cool-off time axes locks for good; an hour of refused codes is plenty then.
     timeout = int(cool_off.total_seconds()) if cool_off else 3600
-    return bump(key, timeout) <= code_limit()
+    return bump(key, timeout, cache=cache) <= code_limit()
 
 
 def code_attempts_used(user: AbstractBaseUser) -> int:

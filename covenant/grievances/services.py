@@ -424,7 +424,7 @@ def _throttle_keys(receipt: str, source: str) -> tuple[str, str]:
 
 
 def _bump(key: str) -> int:
-    return bump(key, timeout=3600)
+    return bump(key, timeout=3600, cache=cache)
 
 
 def count_submission(source: str) -> None:
