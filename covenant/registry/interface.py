@@ -23,9 +23,9 @@ register stay strings (``"registry.Facility"``).
 - **Changes to react to**: the signals :data:`facility_merged` and
   :data:`facilities_changed` (see ``registry/signals.py``).
 - **Matching** a name against the register: :func:`matcher`.
-- Two helpers that are not about the register but live in it for now (candidates for
-  ``core``): :func:`table_response` (a CSV/XLSX download) and :func:`file_error_text` (an
-  unreadable upload's error in the reader's language).
+- :func:`file_error_text`: an unreadable upload's error in the reader's language (its
+  messages are the register's catalogue; a candidate for ``core``). CSV/XLSX downloads are
+  ``core.downloads.table_response``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from covenant.registry.exports import table_response
 from covenant.registry.messages import file_error_text
 from covenant.registry.models import Facility, FacilityStatus, SupplyLink, SupplyLinkQuerySet
 from covenant.registry.selectors import (
@@ -78,7 +77,6 @@ __all__ = [
     "own_link",
     "own_links",
     "resolve_merged",
-    "table_response",
 ]
 
 

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from covenant.core.actors import Actor
 from covenant.core.decorators import org_required
+from covenant.core.downloads import table_response
 from covenant.core.mapsvg import MapPoint, render_world_map
 from covenant.core.web import actor_of, flash_errors
 from covenant.orgs.models import OrgKind
 from covenant.registry import interface as registry
-from covenant.registry.interface import table_response
 from covenant.risk import selectors, services
 from covenant.risk.forms import EventForm, IndicatorForm, OverrideForm, ResponseForm, SanctionsForm, WeightsForm
 from covenant.risk.models import HitStatus
