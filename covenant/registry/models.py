@@ -23,6 +23,22 @@ class FacilityStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     CLOSED = "closed", _("Closed")
     MERGED = "merged", _("Merged into another facility")
+    REJECTED = "rejected", _("Rejected: not a site")
+
+
+class Confirmation(models.TextChoices):
+    """Why a facility is part of the shared register (or not yet).
+
+    A facility created from one member's list (or added by hand) is provisional: it is in
+    that member's chain and visible to the matcher at once, but others find it in register
+    search and the public list only once it is confirmed.
+    """
+
+    PROVISIONAL = "provisional", _("Provisional")
+    SECOND_LIST = "second_list", _("Confirmed: on a second organisation's list")
+    CLAIM = "claim", _("Confirmed: the supplier's claim was verified")
+    SECRETARIAT = "secretariat", _("Confirmed by the secretariat")
+    REGISTER = "register", _("Part of the register")
 
 
 class Facility(models.Model):
@@ -45,6 +61,18 @@ class Facility(models.Model):
         help_text=_("The supplier whose claim to this site was verified"),
     )
     status = models.CharField(max_length=10, choices=FacilityStatus.choices, default=FacilityStatus.ACTIVE)
+    confirmation = models.CharField(
+        _("confirmation"), max_length=12, choices=Confirmation.choices, default=Confirmation.REGISTER
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    introduced_by = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The organisation whose list (or form) created this facility"),
+    )
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -52,10 +80,17 @@ class Facility(models.Model):
     class Meta:
         verbose_name_plural = "facilities"
         ordering = ["name"]
-        indexes = [models.Index(fields=["country", "status"], name="facility_country_status")]
+        indexes = [
+            models.Index(fields=["country", "status"], name="facility_country_status"),
+            models.Index(fields=["confirmation", "status"], name="facility_confirmation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.confirmation == Confirmation.PROVISIONAL
 
     @property
     def has_coordinates(self) -> bool:
@@ -184,6 +219,7 @@ class SupplierList(models.Model):
     org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="supplier_lists")
     name = models.CharField(_("name"), max_length=150)
     created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -197,8 +233,14 @@ class UploadStatus(models.TextChoices):
     MAPPING = "mapping", _("Waiting for column mapping")
     QUEUED = "queued", _("Queued")
     PROCESSING = "processing", _("Matching")
+    CONFIRM = "confirm", _("Waiting for you to confirm the links it ends")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class UploadMode(models.TextChoices):
+    FULL = "full", _("The full list: sites missing from it are no longer suppliers")
+    ADDITIONS = "additions", _("Additions: add these sites, keep all others")
 
 
 class ListUpload(models.Model):
@@ -208,6 +250,7 @@ class ListUpload(models.Model):
     org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="list_uploads")
     supplier_list = models.ForeignKey(SupplierList, on_delete=models.CASCADE, related_name="uploads")
     version = models.PositiveIntegerField()
+    mode = models.CharField(_("this file is"), max_length=10, choices=UploadMode.choices, default=UploadMode.FULL)
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="lists/%Y/%m/")
     headers = models.JSONField(default=list)
@@ -227,6 +270,42 @@ class ListUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_list} v{self.version}"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("To check")
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Not the same site")
+
+
+class DuplicatePair(models.Model):
+    """Two register facilities that may be one site, found by scanning the whole register.
+
+    ``a`` is the one with the lower primary key, so a pair is stored once. The secretariat
+    merges them (through the merge preview) or dismisses the pair, which is then not proposed again.
+    """
+
+    a = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="unique_duplicate_pair"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="duplicate_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="duplicate_status_score")]
+
+    def __str__(self) -> str:
+        return f"{self.a_id} ~ {self.b_id} ({self.score:.2f})"
 
 
 class RowStatus(models.TextChoices):
