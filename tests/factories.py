@@ -226,3 +226,58 @@ def risk_world(world: World) -> World:
         risk=True,
     )
     return world
+
+
+def audit_lock_world(world: World) -> World:
+    """On top of :func:`audits_world` (issue 13): the audit firm's submitted, locked audit of the
+    same site (shared with member A, revised once), the firm's draft of another, and a pending
+    request of the supplier to move the deadline of its own audit's action (member A decides)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from covenant.audits import services as audit_services
+    from covenant.audits.models import SchemeVersion
+    from tests.conftest import actor_of
+
+    if "firm_audit" in world.extras:
+        return world
+    if "audit" not in world.extras:
+        audits_world(world)
+    firm = actor_of(world.auditor)
+    supplier = actor_of(world.extras["audit_supplier_admin"])
+    today = timezone.localdate()
+
+    def entry() -> Any:
+        return audit_services.AuditInput(
+            facility=world.extras["audit_site"],
+            scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
+            start_date=today - timedelta(days=11),
+            end_date=today - timedelta(days=10),
+            audit_firm_name="canary-a Veritas Social Audits",
+            auditors=[audit_services.AuditorInput(name="canary-a Lead Auditor", is_lead=True)],
+            findings=[audit_services.FindingInput("5", "major", "canary-a wages paid late")],
+        )
+
+    submitted = audit_services.create_audit(firm, entry())
+    audit_services.revise_audit(
+        firm,
+        submitted,
+        audit_services.AuditChange(
+            findings=[audit_services.FindingChange(number=1, description="canary-a wages paid 20 days late")]
+        ),
+        reason="canary-a corrected the delay",
+    )
+    audit_services.grant_access(supplier, submitted, world.member_a)
+    draft = audit_services.create_audit(firm, entry(), submit=False)
+    action = world.extras["action"]
+    extension = audit_services.request_extension(
+        supplier, action, to_date=action.due_date + timedelta(days=30), reason="canary-a machines arrive later"
+    )
+    world.extras.update(
+        firm_audit=submitted,
+        firm_action=submitted.actions.get(),
+        firm_draft=draft,
+        extension=extension,
+    )
+    return world

@@ -2,7 +2,7 @@
 
 From the top (each line may import the lines under it, never those above):
 
-    project    covenant/api.py, urls.py, settings.py, cli.py, wsgi.py: wire everything together
+    project    covenant/api.py, urls.py, settings.py, cli.py, wsgi.py, gunicorn_conf.py: wire everything together
     demo       the demo sector: seeds every app through its services
     audits, grievances    (neither imports the other)
     risk       scores sites; reads the register
@@ -30,7 +30,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "project"
-PROJECT_MODULES = {"__init__", "api", "urls", "settings", "cli", "wsgi"}
+PROJECT_MODULES = {"__init__", "api", "urls", "settings", "cli", "wsgi", "gunicorn_conf"}
 
 # Bottom first. A part may import its own modules and those of the layers before its own.
 LAYERS: list[set[str]] = [

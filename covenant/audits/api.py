@@ -22,10 +22,13 @@ from covenant.audits.models import (
     CapEvidence,
     CapStatus,
     CorrectiveAction,
+    DeadlineExtension,
+    ExtensionStatus,
     Finding,
     RegisterCheck,
     SchemeVersion,
     Verification,
+    ZeroToleranceAlert,
 )
 from covenant.audits.views import report_response
 from covenant.core.apiutils import Page, PathId
@@ -83,6 +86,11 @@ class AuditIn(Schema):
     rating: str = Field("", max_length=10, description="A rating code of the scheme version, if it rates.")
     auditors: list[AuditorIn]
     findings: list[FindingIn] = []
+    submit: bool = Field(
+        True,
+        description="Audit firms: submit at once (the audit is then locked and changes only by revisions); "
+        "false keeps it as the firm's draft, read by nobody else.",
+    )
 
 
 class ActionOut(Schema):
@@ -92,10 +100,22 @@ class ActionOut(Schema):
     due_date: date | None
     action: str
     responsible: str
+    extended_from: date | None = Field(None, description="The deadline before the last approved extension.")
+    extended_by: str | None = Field(None, description="Who approved the last extension (audit firm or member).")
 
     @staticmethod
     def resolve_overdue(obj: CorrectiveAction) -> bool:
         return obj.is_overdue()
+
+    @staticmethod
+    def resolve_extended_from(obj: CorrectiveAction) -> date | None:
+        extension = obj.last_extension
+        return extension.from_date if extension else None
+
+    @staticmethod
+    def resolve_extended_by(obj: CorrectiveAction) -> str | None:
+        extension = obj.last_extension
+        return extension.decided_by_org.name if extension and extension.decided_by_org else None
 
 
 class FindingOut(Schema):
@@ -128,6 +148,13 @@ class AuditOut(Schema):
     qualified_auditor: bool
     status: AuditStatus
     has_report: bool
+    self_reported: bool = Field(..., description="Entered by the site's supplier itself, not by an audit firm.")
+    version: int
+    locked: bool = Field(..., description="A firm's submitted audit: only the firm changes it, by revisions.")
+
+    @staticmethod
+    def resolve_locked(obj: Audit) -> bool:
+        return obj.is_locked
 
     @staticmethod
     def resolve_facility(obj: Audit) -> str:
@@ -176,6 +203,13 @@ class CoverageOut(Schema):
     unscored: int = Field(0, description="Sites whose risk is being computed: in neither high-risk count yet.")
 
 
+# On a firm's submitted audit a change makes a new version and needs a reason (409 without one).
+Reason = Annotated[
+    str,
+    FormField("", max_length=2000, description="Why the firm changes its submitted audit (a new version)."),
+]
+
+
 def _detail(request: HttpRequest, audit: Audit) -> Audit:
     audit.visible_findings = list(selectors.findings(actor_of(request), audit))  # type: ignore[attr-defined]
     return audit
@@ -220,7 +254,7 @@ def create_audit(request: HttpRequest, payload: AuditIn) -> Any:
         auditors=[services.AuditorInput(**a.dict()) for a in payload.auditors],
         findings=[services.FindingInput(**f.dict()) for f in payload.findings],
     )
-    audit = services.create_audit(actor, data)
+    audit = services.create_audit(actor, data, submit=payload.submit)
     return Status(201, _detail(request, selectors.get_audit(actor, audit.pk)))
 
 
@@ -239,12 +273,21 @@ def get_audit(request: HttpRequest, audit_id: uuid.UUID) -> Any:
 
 
 @router.post("/audits/{audit_id}/report", response=AuditOut, summary="Attach the report (PDF only)")
-def upload_report(request: HttpRequest, audit_id: uuid.UUID, file: File[UploadedFile | None] = None) -> Any:
+def upload_report(
+    request: HttpRequest,
+    audit_id: uuid.UUID,
+    reason: Reason = "",
+    file: File[UploadedFile | None] = None,
+) -> Any:
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
     file = _required(file)
     return services.attach_report(
-        actor, audit, filename=file.name or "report.pdf", data=file.read(services.max_report_bytes() + 1)
+        actor,
+        audit,
+        filename=file.name or "report.pdf",
+        data=file.read(services.max_report_bytes() + 1),
+        reason=reason,
     )
 
 
@@ -269,12 +312,21 @@ def download_report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     response={201: list[FindingOut]},
     summary="Add findings from CSV or XLSX (all rows or none)",
 )
-def import_findings(request: HttpRequest, audit_id: uuid.UUID, file: File[UploadedFile | None] = None) -> Any:
+def import_findings(
+    request: HttpRequest,
+    audit_id: uuid.UUID,
+    reason: Reason = "",
+    file: File[UploadedFile | None] = None,
+) -> Any:
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
     file = _required(file)
     created = services.import_findings(
-        actor, audit, filename=file.name or "findings.csv", data=file.read(services.max_report_bytes() + 1)
+        actor,
+        audit,
+        filename=file.name or "findings.csv",
+        data=file.read(services.max_report_bytes() + 1),
+        reason=reason,
     )
     return Status(201, created)
 
@@ -450,3 +502,191 @@ def update_cap(request: HttpRequest, action_id: PathId, payload: CapUpdateIn) ->
         due_date=payload.due_date,
         progress=payload.progress,
     )
+
+
+# --- Locked audits: submission and revisions; deadlines: extension requests; zero-tolerance alerts.
+
+
+class FindingChangeIn(Schema):
+    number: int = Field(..., ge=1, le=100_000, description="The finding's number in the audit.")
+    section: str | None = Field(None, max_length=20)
+    grade: str | None = Field(None, max_length=30)
+    description: str | None = None
+    legal_reference: str | None = Field(None, max_length=300)
+
+
+class RevisionIn(Schema):
+    reason: str = Field(..., max_length=2000, description="Why the audit changes (required once submitted).")
+    start_date: date | None = None
+    end_date: date | None = None
+    rating: str | None = Field(None, max_length=10)
+    audit_type: AuditType | None = None
+    announcement: Announcement | None = None
+    workers_female: Workers = None
+    workers_male: Workers = None
+    workers_other: Workers = None
+    auditors: list[AuditorIn] | None = Field(None, description="All the auditors (replaces the list).")
+    findings: list[FindingChangeIn] = Field([], description="Changes to existing findings; fields left out stay.")
+    new_findings: list[FindingIn] = []
+
+
+class RevisionOut(Schema):
+    version: int = Field(..., description="The earlier version this record keeps.")
+    reason: str
+    changed: list[str]
+    changed_by: str
+    changed_at: datetime
+    snapshot: dict[str, Any] = Field(..., description="That version as it was: dates, rating, auditors, findings.")
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.number)
+
+    @staticmethod
+    def resolve_changed_by(obj: Any) -> str:
+        return obj.created_by_org.name if obj.created_by_org else ""
+
+    @staticmethod
+    def resolve_changed_at(obj: Any) -> datetime:
+        return obj.created_at  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_snapshot(obj: Any) -> dict[str, Any]:
+        # The stored file's path is the server's business; the name says which report it was.
+        return {k: v for k, v in obj.snapshot.items() if k != "report"}
+
+
+class ExtensionIn(Schema):
+    due_date: date = Field(..., description="The deadline asked for (later than the current one).")
+    reason: str = Field(..., max_length=2000)
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=500)
+
+
+class ExtensionOut(Schema):
+    id: int
+    action: int
+    from_date: date
+    to_date: date
+    reason: str
+    status: ExtensionStatus
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_action(obj: DeadlineExtension) -> int:
+        return obj.action_id
+
+    @staticmethod
+    def resolve_decided_by(obj: DeadlineExtension) -> str | None:
+        return obj.decided_by_org.name if obj.decided_by_org else None
+
+
+class AlertOut(Schema):
+    id: int
+    audit: uuid.UUID
+    facility: str
+    section: str
+    grade: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_audit(obj: ZeroToleranceAlert) -> uuid.UUID:
+        return obj.audit_id
+
+    @staticmethod
+    def resolve_facility(obj: ZeroToleranceAlert) -> str:
+        return obj.audit.facility.public_id
+
+    @staticmethod
+    def resolve_section(obj: ZeroToleranceAlert) -> str:
+        return obj.finding.section
+
+    @staticmethod
+    def resolve_grade(obj: ZeroToleranceAlert) -> str:
+        return obj.finding.grade
+
+
+@router.post("/audits/{audit_id}/submit", response=AuditOut, summary="Submit a draft audit (the audit firm)")
+def submit_audit(request: HttpRequest, audit_id: uuid.UUID) -> Any:
+    actor = actor_of(request)
+    return services.submit_audit(actor, selectors.get_audit(actor, audit_id))
+
+
+@router.post(
+    "/audits/{audit_id}/revisions",
+    response={201: AuditDetailOut},
+    summary="Change an audit as a new version, with a reason (the audit firm that entered it)",
+)
+def revise_audit(request: HttpRequest, audit_id: uuid.UUID, payload: RevisionIn) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    change = services.AuditChange(
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        rating=payload.rating,
+        audit_type=payload.audit_type,
+        announcement=payload.announcement,
+        workers_female=payload.workers_female,
+        workers_male=payload.workers_male,
+        workers_other=payload.workers_other,
+        auditors=None if payload.auditors is None else [services.AuditorInput(**a.dict()) for a in payload.auditors],
+        findings=[services.FindingChange(**f.dict()) for f in payload.findings],
+        new_findings=[services.FindingInput(**f.dict()) for f in payload.new_findings],
+    )
+    services.revise_audit(actor, audit, change, reason=payload.reason)
+    return Status(201, _detail(request, selectors.get_audit(actor, audit.pk)))
+
+
+@router.get("/audits/{audit_id}/revisions", response=list[RevisionOut], summary="An audit's earlier versions")
+@paginate(Page)
+def list_audit_revisions(request: HttpRequest, audit_id: uuid.UUID) -> Any:
+    actor = actor_of(request)
+    return selectors.revisions(actor, selectors.get_audit(actor, audit_id))
+
+
+@router.get(
+    "/caps/{action_id}/extensions", response=list[ExtensionOut], summary="A corrective action's deadline history"
+)
+@paginate(Page)
+def list_cap_extensions(request: HttpRequest, action_id: PathId) -> Any:
+    actor = actor_of(request)
+    return selectors.extensions(actor, selectors.get_action(actor, action_id))
+
+
+@router.post(
+    "/caps/{action_id}/extensions",
+    response={201: ExtensionOut},
+    summary="Ask for a later deadline, with a reason (the site's supplier)",
+)
+def request_cap_extension(request: HttpRequest, action_id: PathId, payload: ExtensionIn) -> Any:
+    actor = actor_of(request)
+    action = selectors.get_action(actor, action_id)
+    extension = services.request_extension(actor, action, to_date=payload.due_date, reason=payload.reason)
+    return Status(201, extension)
+
+
+@router.post(
+    "/cap-extensions/{extension_id}/decision",
+    response=ExtensionOut,
+    summary="Approve or refuse a deadline extension (the audit firm or a verifying member)",
+)
+def decide_cap_extension(request: HttpRequest, extension_id: PathId, payload: ExtensionDecisionIn) -> Any:
+    actor = actor_of(request)
+    extension = selectors.get_extension(actor, extension_id)
+    return services.decide_extension(actor, extension, approve=payload.approve, note=payload.note)
+
+
+@router.get(
+    "/audit-alerts", response=list[AlertOut], summary="Zero-tolerance findings at sites you source from (members)"
+)
+@paginate(Page)
+def list_audit_alerts(request: HttpRequest) -> Any:
+    actor = actor_of(request)
+    actor.require_org()
+    return selectors.zero_tolerance_alerts(actor)

@@ -3,8 +3,10 @@
 Idempotent like the rest of the seeder: it looks for its audit first and does
 nothing if it is there. Everything goes through the services, as people would
 do it: the secretariat imports the APSCA register, the audit firm enters the
-audit, the supplier shares it with three customers and works on the CAP, and
-a customer verifies one action and closes it.
+audit (submitted, so locked) and corrects it once (a second version), the
+supplier shares it with three customers and works on the CAP, a customer
+verifies one action and closes it, and the supplier asks for two deadline
+extensions: the firm approves one, the other waits.
 """
 
 from __future__ import annotations
@@ -132,8 +134,40 @@ def seed(
     verifier = _actor(customers[0])
     assert verifier is not None
     services.verify_action(verifier, wages, method="desk_review", note="Payroll for two months checked.")
+    # The firm's submitted audit is locked: its correction is a second version, with the reason.
+    services.revise_audit(
+        firm_actor,
+        audit,
+        services.AuditChange(
+            findings=[
+                services.FindingChange(
+                    number=2, description="Seven consecutive working days for 6 workers in peak week."
+                )
+            ]
+        ),
+        reason="Corrected after checking the time records of the whole line.",
+    )
+    # Deadlines move only by request: one extension approved by the firm, one waiting.
+    rest_days = audit.actions.get(finding__section="6")
+    assert rest_days.due_date is not None
+    extension = services.request_extension(
+        supplier_actor,
+        rest_days,
+        to_date=rest_days.due_date + timedelta(days=60),
+        reason="The new shift plan needs the second production line, installed next quarter.",
+    )
+    services.decide_extension(firm_actor, extension, approve=True, note="Shift plan and purchase order seen.")
+    fire = audit.actions.get(finding__section="3")
+    assert fire.due_date is not None
+    services.request_extension(
+        supplier_actor,
+        fire,
+        to_date=fire.due_date + timedelta(days=30),
+        reason="The inspection company's first free date is after the deadline.",
+    )
     log(
-        f"  audits: {audit.scheme_version.label} audit of {site.public_id} by {firm.name}, shared with "
-        f"{', '.join(c.name for c in customers)}; one corrective action verified closed"
+        f"  audits: {audit.scheme_version.label} audit of {site.public_id} by {firm.name} (locked, version 2), "
+        f"shared with {', '.join(c.name for c in customers)}; one corrective action verified closed, "
+        "one deadline extended, one extension waiting"
     )
     return audit

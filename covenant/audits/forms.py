@@ -37,14 +37,12 @@ class AuditForm(forms.Form):
         help_text=_("One per line: section | grade | description | code or local law. Or import a file later."),
     )
     report = forms.FileField(label=_("Report (PDF)"), required=False)
+    draft = forms.BooleanField(
+        label=_("Keep as a draft (audit firms): submit it later; once submitted it is locked"), required=False
+    )
 
     def auditor_inputs(self) -> list[AuditorInput]:
-        rows = []
-        for index, line in enumerate(self.cleaned_data["auditors"].splitlines()):
-            parts = [p.strip() for p in line.split("|")] + ["", ""]
-            if parts[0]:
-                rows.append(AuditorInput(name=parts[0], apsca_number=parts[1], level=parts[2], is_lead=index == 0))
-        return rows
+        return auditor_lines(self.cleaned_data["auditors"])
 
     def finding_inputs(self) -> list[FindingInput]:
         rows = []
@@ -56,6 +54,16 @@ class AuditForm(forms.Form):
         return rows
 
 
+def auditor_lines(text: str) -> list[AuditorInput]:
+    """One auditor per line: name | APSCA number | level; the first is the lead auditor."""
+    rows = []
+    for index, line in enumerate(text.splitlines()):
+        parts = [p.strip() for p in line.split("|")] + ["", ""]
+        if parts[0]:
+            rows.append(AuditorInput(name=parts[0], apsca_number=parts[1], level=parts[2], is_lead=index == 0))
+    return rows
+
+
 class FindingForm(forms.Form):
     section = forms.CharField(label=_("Section"), max_length=20)
     grade = forms.CharField(label=_("Grade"), max_length=30)
@@ -63,8 +71,64 @@ class FindingForm(forms.Form):
     legal_reference = forms.CharField(label=_("Code or local law"), max_length=300, required=False)
 
 
+REASON_HELP = _("The audit is submitted: your change makes a new version, and the one before stays readable.")
+
+
+def reason_field(required: bool = False) -> forms.CharField:
+    return forms.CharField(label=_("Reason for the change"), max_length=2000, required=required, help_text=REASON_HELP)
+
+
 class FileForm(forms.Form):
     file = forms.FileField(label=_("File"))
+
+
+class ReasonFileForm(FileForm):
+    """A file for a firm's audit: on a submitted one, with the reason for the new version."""
+
+    reason = reason_field()
+
+
+class ReasonFindingForm(FindingForm):
+    reason = reason_field()
+
+
+class FindingEditForm(forms.Form):
+    section = forms.CharField(label=_("Section"), max_length=20)
+    grade = forms.CharField(label=_("Grade"), max_length=30)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    legal_reference = forms.CharField(label=_("Code or local law"), max_length=300, required=False)
+    reason = reason_field()
+
+
+class RevisionForm(forms.Form):
+    """The firm changes its audit's facts; a submitted audit gets a new version with the reason."""
+
+    audit_type = forms.ChoiceField(label=_("Type"), choices=AuditType.choices)
+    announcement = forms.ChoiceField(label=_("Announcement"), choices=Announcement.choices)
+    start_date = forms.DateField(label=_("First day on site"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Last day on site"), widget=forms.DateInput(attrs={"type": "date"}))
+    workers_female = forms.IntegerField(label=_("Women on site"), required=False, min_value=0)
+    workers_male = forms.IntegerField(label=_("Men on site"), required=False, min_value=0)
+    workers_other = forms.IntegerField(label=_("Other workers on site"), required=False, min_value=0)
+    rating = forms.CharField(label=_("Rating (if the scheme has one)"), max_length=10, required=False)
+    auditors = forms.CharField(
+        label=_("Auditors"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name | APSCA number | level. The first is the lead auditor."),
+    )
+    reason = reason_field()
+
+
+class ExtensionForm(forms.Form):
+    due_date = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Why the site needs more time"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class EvidenceForm(forms.Form):
@@ -93,6 +157,9 @@ class PolicyForm(forms.Form):
     )
     max_age_months = forms.IntegerField(label=_("Maximum age (months)"), min_value=1, max_value=120)
     require_qualified_auditor = forms.BooleanField(label=_("A qualified (APSCA) auditor is required"), required=False)
+    accept_self_reported = forms.BooleanField(
+        label=_("Self-reported audits count (audits a supplier entered itself, not an audit firm)"), required=False
+    )
     required_pillars = forms.MultipleChoiceField(
         label=_("Pillars required"),
         choices=[
@@ -147,4 +214,5 @@ def initial_policy(policy: Any) -> dict[str, Any]:
         "max_age_months": policy.max_age_months,
         "require_qualified_auditor": policy.require_qualified_auditor,
         "required_pillars": policy.required_pillars,
+        "accept_self_reported": policy.accept_self_reported,
     }

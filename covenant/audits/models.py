@@ -105,6 +105,9 @@ class Announcement(models.TextChoices):
 
 
 class AuditStatus(models.TextChoices):
+    # A draft is the audit firm's alone: no member reads it, it counts nowhere and feeds no risk.
+    # Submitting it makes it active, and locked: it changes only by the firm's revisions.
+    DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -138,6 +141,12 @@ class Audit(models.Model):
     report_name = models.CharField(max_length=255, blank=True)
     report_size = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=AuditStatus.choices, default=AuditStatus.ACTIVE)
+    # Entered by the site's supplier itself, not by an audit firm: marked wherever it is shown,
+    # and recognised only by members whose policy accepts self-reported audits.
+    self_reported = models.BooleanField(_("self-reported"), default=False)
+    # The current version; each earlier one is kept as an AuditRevision.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -157,6 +166,7 @@ class Audit(models.Model):
                     "qualified_auditor",
                     "owner",
                     "id",
+                    "self_reported",
                 ],
                 name="audit_site_valid",
             ),
@@ -164,7 +174,16 @@ class Audit(models.Model):
             # The audits still valid, with what recognition needs: selectors.coverage reads the
             # quarter of 100,000 audits that are valid from this index alone.
             models.Index(
-                fields=["valid_until", "facility", "end_date", "scheme_version", "qualified_auditor", "owner", "id"],
+                fields=[
+                    "valid_until",
+                    "facility",
+                    "end_date",
+                    "scheme_version",
+                    "qualified_auditor",
+                    "owner",
+                    "id",
+                    "self_reported",
+                ],
                 condition=models.Q(status="active"),
                 name="audit_valid_active",
             ),
@@ -185,6 +204,35 @@ class Audit(models.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.status == AuditStatus.ACTIVE and self.valid_until >= day
+
+    @property
+    def is_locked(self) -> bool:
+        """A submitted audit of an audit firm: it changes only by the firm's revisions, with a reason."""
+        return not self.self_reported and self.status != AuditStatus.DRAFT
+
+
+class AuditRevision(models.Model):
+    """An earlier version of a firm's submitted audit, as it was before the firm changed it.
+
+    ``snapshot`` holds that version whole (dates, rating, auditors, findings, report), so it
+    stays readable; ``changed`` names what the new version changed and ``reason`` says why.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()  # the version this snapshot is
+    reason = models.TextField(_("reason"))
+    changed = models.JSONField(default=list)
+    snapshot = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by_org = models.ForeignKey("orgs.Organisation", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["audit", "-number"]
+        constraints = [models.UniqueConstraint(fields=["audit", "number"], name="one_revision_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id} v{self.number}"
 
 
 class RegisterCheck(models.TextChoices):
@@ -285,6 +333,76 @@ class CorrectiveAction(models.Model):
     def display_status(self) -> str:
         return "overdue" if self.is_overdue() else str(self.status)
 
+    @property
+    def last_extension(self) -> DeadlineExtension | None:
+        """The latest approved extension (members see the deadline flagged as moved, and by whom)."""
+        found = getattr(self, "approved_extensions", None)
+        if found is None:
+            found = list(
+                self.extensions.filter(status=ExtensionStatus.APPROVED)
+                .select_related("decided_by_org")
+                .order_by("-decided_at", "-pk")[:1]
+            )
+        return found[0] if found else None
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class DeadlineExtension(models.Model):
+    """The supplier asks to move a corrective action's deadline; the audit firm or a verifying member decides.
+
+    Deadlines move only this way, so every change keeps its request, reason and decider."""
+
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="extensions")
+    from_date = models.DateField(_("current deadline"))
+    to_date = models.DateField(_("new deadline"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"], condition=models.Q(status="pending"), name="one_pending_extension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.from_date} -> {self.to_date}"
+
+
+class ZeroToleranceAlert(models.Model):
+    """A member was told of a zero-tolerance (critical) finding at a site it sources from.
+
+    One per finding and member: the alert is raised once the member may read the audit, whenever
+    that happens (entry, submission, a revision, a share)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="alerts")
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="audit_alerts")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["finding", "org"], name="one_alert_per_finding_member")]
+
+    def __str__(self) -> str:
+        return f"alert {self.finding_id} -> {self.org_id}"
+
 
 class CapEvidence(models.Model):
     action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="evidence")
@@ -380,6 +498,9 @@ class RecognitionPolicy(models.Model):
     max_age_months = models.PositiveSmallIntegerField(_("maximum age (months)"), default=36)
     require_qualified_auditor = models.BooleanField(_("a qualified (APSCA) auditor is required"), default=True)
     required_pillars = models.JSONField(_("pillars required"), default=list, blank=True)
+    # Audits a supplier entered itself count only where a policy says so (a member's own
+    # policy decides for the member; without one, the sector's).
+    accept_self_reported = models.BooleanField(_("self-reported audits count"), default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

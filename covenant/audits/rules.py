@@ -81,6 +81,7 @@ class Policy:
     max_age_months: int
     require_qualified_auditor: bool
     required_pillars: frozenset[str] = field(default_factory=frozenset)
+    accept_self_reported: bool = False
 
 
 def stricter(
@@ -92,6 +93,8 @@ def stricter(
     explicitly takes the sector's list), the maximum age the smaller, the
     qualified-auditor rule either's, required pillars the union. Versions that
     lack a required pillar drop out, so recognition is one test on the version.
+    Self-reported audits are the one choice the member's policy makes alone: the
+    issue leaves it to each member whether an audit a supplier entered itself counts.
     """
     if member is None:
         versions, age, qualified, pillars = (
@@ -107,7 +110,8 @@ def stricter(
         pillars = sector.required_pillars | member.required_pillars
     if pillars and pillars_by_version is not None:
         versions = frozenset(v for v in versions if pillars <= set(pillars_by_version.get(v, ())))
-    return Policy(frozenset(versions), age, qualified, frozenset(pillars))
+    self_reported = member.accept_self_reported if member is not None else sector.accept_self_reported
+    return Policy(frozenset(versions), age, qualified, frozenset(pillars), self_reported)
 
 
 def oldest_accepted_end(policy: Policy, today: date) -> date:
@@ -123,10 +127,12 @@ def is_recognised(
     qualified_auditor: bool,
     active: bool,
     today: date,
+    self_reported: bool = False,
 ) -> bool:
     """Does this audit count for a member under ``policy`` today?"""
     return (
         active
+        and (policy.accept_self_reported or not self_reported)
         and version_id in policy.version_ids
         and valid_until >= today
         and end_date >= oldest_accepted_end(policy, today)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from covenant.audits import rules
@@ -26,17 +26,21 @@ from covenant.audits.models import (
     ApscaAuditor,
     Audit,
     AuditRequest,
+    AuditRevision,
     AuditScheme,
     AuditShare,
     AuditStatus,
     CapEvidence,
     CapStatus,
     CorrectiveAction,
+    DeadlineExtension,
+    ExtensionStatus,
     Finding,
     RecognitionPolicy,
     RequestStatus,
     SchemeVersion,
     SupplierSharing,
+    ZeroToleranceAlert,
 )
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
@@ -104,7 +108,81 @@ def audit_list(actor: Actor, *, q: str = "", status: str = "") -> QuerySet[Audit
 
 def findings(actor: Actor, audit: Audit) -> QuerySet[Finding]:
     qs = scoped(actor, Finding.objects.all(), owner="audit__owner", shared=_shared(actor, "audit__"))
-    return qs.filter(audit=audit).select_related("action", "audit__scheme_version").order_by("number")
+    return (
+        qs.filter(audit=audit)
+        .select_related("action", "audit__scheme_version")
+        .prefetch_related(approved_extensions("action__"))
+        .order_by("number")
+    )
+
+
+def approved_extensions(path: str = "") -> Prefetch[Any, Any, Any]:
+    """Each action's approved extensions, newest first, for the "extended from … to …" flag
+    (``CorrectiveAction.last_extension``) without a query per line."""
+    qs = DeadlineExtension.objects.filter(status=ExtensionStatus.APPROVED).select_related("decided_by_org")
+    return Prefetch(f"{path}extensions", queryset=qs.order_by("-decided_at", "-pk"), to_attr="approved_extensions")
+
+
+def extensions(actor: Actor, action: CorrectiveAction) -> QuerySet[DeadlineExtension]:
+    """An action's deadline history (requests and decisions), for whoever may read the action."""
+    qs = scoped(
+        actor,
+        DeadlineExtension.objects.select_related("decided_by_org", "action__audit"),
+        owner="action__audit__owner",
+        shared=_shared(actor, "action__audit__"),
+    )
+    return qs.filter(action=action).order_by("-requested_at", "-pk")
+
+
+def get_extension(actor: Actor, extension_id: int) -> DeadlineExtension:
+    qs = scoped(
+        actor,
+        DeadlineExtension.objects.select_related("action__audit__facility", "action__finding"),
+        owner="action__audit__owner",
+        shared=_shared(actor, "action__audit__"),
+    )
+    return get_scoped_or_404(qs, pk=extension_id)
+
+
+def pending_extensions(actor: Actor) -> QuerySet[DeadlineExtension]:
+    """Extension requests waiting: the ones a supplier sent, or the ones a firm or member may decide."""
+    qs = DeadlineExtension.objects.filter(
+        status=ExtensionStatus.PENDING, action__in=chain_actions(actor).values("pk")
+    ).select_related("action__audit__facility", "action__finding")
+    return qs.order_by("requested_at", "pk")
+
+
+def revisions(actor: Actor, audit: Audit) -> QuerySet[AuditRevision]:
+    """The earlier versions of an audit, for whoever may read the audit."""
+    qs = scoped(
+        actor,
+        AuditRevision.objects.select_related("created_by_org"),
+        owner="audit__owner",
+        shared=_shared(actor, "audit__"),
+    )
+    return qs.filter(audit=audit).order_by("-number")
+
+
+def linked_readers(audit: Audit) -> list[int]:
+    """The members that may read the audit and have an active link to its site (a system read,
+    for the zero-tolerance alert): the audits' one rule, narrowed to the site's buyers."""
+    if audit.status != AuditStatus.ACTIVE:
+        return []
+    linked = active_links().filter(facility_id=audit.facility_id).values("org_id")
+    members = Organisation.objects.filter(kind=OrgKind.MEMBER, is_active=True, pk__in=Subquery(linked))
+    if audit.owner_id not in share_all_supplier_ids():
+        members = members.filter(pk__in=AuditShare.objects.filter(audit=audit).values("org_id"))
+    return sorted(members.values_list("pk", flat=True))
+
+
+def zero_tolerance_alerts(actor: Actor) -> QuerySet[ZeroToleranceAlert]:
+    """A member's alerts of zero-tolerance findings, for the audits it may still read."""
+    qs = scoped(actor, ZeroToleranceAlert.objects.all(), owner="org")
+    return (
+        qs.filter(audit__in=visible_audits(actor).values("pk"))
+        .select_related("finding", "audit__facility", "audit__scheme_version")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def visible_actions(actor: Actor) -> QuerySet[CorrectiveAction]:
@@ -204,6 +282,7 @@ def _as_rule(policy: RecognitionPolicy) -> rules.Policy:
         max_age_months=policy.max_age_months,
         require_qualified_auditor=policy.require_qualified_auditor,
         required_pillars=frozenset(policy.required_pillars or ()),
+        accept_self_reported=policy.accept_self_reported,
     )
 
 
@@ -225,6 +304,8 @@ def recognised_audits(
         valid_until__gte=today,
         end_date__gte=rules.oldest_accepted_end(policy, today),
     )
+    if not policy.accept_self_reported:
+        qs = qs.filter(self_reported=False)
     return qs.filter(qualified_auditor=True) if policy.require_qualified_auditor else qs
 
 
@@ -238,6 +319,7 @@ def is_recognised_for(audit: Audit, org: Organisation | None) -> bool:
         qualified_auditor=audit.qualified_auditor,
         active=audit.status == AuditStatus.ACTIVE,
         today=timezone.localdate(),
+        self_reported=audit.self_reported,
     )
 
 
@@ -370,6 +452,7 @@ def overdue_actions(actor: Actor) -> QuerySet[CorrectiveAction]:
         chain_actions(actor)
         .exclude(status=CapStatus.CLOSED)
         .filter(due_date__lt=today, audit__status=AuditStatus.ACTIVE)
+        .prefetch_related(approved_extensions())
         .order_by("due_date")
     )
 
@@ -379,6 +462,7 @@ def open_actions(actor: Actor) -> QuerySet[CorrectiveAction]:
         chain_actions(actor)
         .exclude(status=CapStatus.CLOSED)
         .filter(audit__status=AuditStatus.ACTIVE)
+        .prefetch_related(approved_extensions())
         .order_by("due_date", "pk")
     )
 
@@ -439,7 +523,14 @@ def avoided_by_audit(today: date | None = None) -> dict[uuid.UUID, int]:
         .filter(Q(owner_id__in=share_all) | Q(shares__isnull=False))
         .distinct()
         .values_list(
-            "pk", "facility_id", "owner_id", "scheme_version_id", "end_date", "valid_until", "qualified_auditor"
+            "pk",
+            "facility_id",
+            "owner_id",
+            "scheme_version_id",
+            "end_date",
+            "valid_until",
+            "qualified_auditor",
+            "self_reported",
         )
     )
     if not audits:
@@ -456,7 +547,7 @@ def avoided_by_audit(today: date | None = None) -> dict[uuid.UUID, int]:
     orgs = Organisation.objects.in_bulk({o for s in linked.values() for o in s})
     policies = {org_id: effective_policy(org) for org_id, org in orgs.items()}
     result = {}
-    for pk, facility_id, owner_id, version_id, end, valid_until, qualified in audits:
+    for pk, facility_id, owner_id, version_id, end, valid_until, qualified, self_reported in audits:
         readers = linked[facility_id] if owner_id in share_all else linked[facility_id] & shared[pk]
         n = sum(
             1
@@ -469,6 +560,7 @@ def avoided_by_audit(today: date | None = None) -> dict[uuid.UUID, int]:
                 qualified_auditor=qualified,
                 active=True,
                 today=today,
+                self_reported=self_reported,
             )
         )
         if n > 1:
@@ -505,6 +597,8 @@ def sector_counters() -> dict[str, Any]:
     avoided = avoided_by_audit(today)
     actions = CorrectiveAction.objects.filter(audit__in=audits)
     kpis = cap_kpis(actions)
+    # Counts only: which site, supplier or finding is never shown to the secretariat.
+    zero_tolerance = Finding.objects.filter(audit__in=audits, audit__status=AuditStatus.ACTIVE, severity="critical")
     return {
         "linked_sites": active_links().values("facility_id").distinct().count(),
         "high_risk_sites": len(high),
@@ -518,6 +612,9 @@ def sector_counters() -> dict[str, Any]:
         "max_burden": max(per_site.values()) if per_site else 0,
         "kpis": kpis,
         "open_actions": actions.exclude(status=CapStatus.CLOSED).filter(audit__status=AuditStatus.ACTIVE).count(),
+        "zero_tolerance": zero_tolerance.count(),
+        "zero_tolerance_open": zero_tolerance.exclude(action__status=CapStatus.CLOSED).count(),
+        "zero_tolerance_last_year": zero_tolerance.filter(audit__end_date__gte=year_ago).count(),
     }
 
 

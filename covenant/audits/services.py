@@ -36,6 +36,7 @@ from covenant.audits.models import (
     AuditAuditor,
     AuditRequest,
     AuditRequestStatus,
+    AuditRevision,
     AuditScheme,
     AuditShare,
     AuditStatus,
@@ -43,6 +44,8 @@ from covenant.audits.models import (
     CapReminder,
     CapStatus,
     CorrectiveAction,
+    DeadlineExtension,
+    ExtensionStatus,
     Finding,
     JointAudit,
     JointAuditStatus,
@@ -52,8 +55,9 @@ from covenant.audits.models import (
     SchemeVersion,
     SupplierSharing,
     Verification,
+    ZeroToleranceAlert,
 )
-from covenant.audits.selectors import effective_policy, recognised_audits, visible_audits
+from covenant.audits.selectors import effective_policy, linked_readers, recognised_audits, visible_audits
 from covenant.core import audit as trail
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
@@ -304,15 +308,105 @@ def _require_audit_author(actor: Actor, facility: Facility) -> Organisation:
     return org
 
 
-def can_edit(actor: Actor, audit: Audit) -> bool:
-    if actor.org is None or not actor.can_edit or audit.status != AuditStatus.ACTIVE:
+def is_site_side(actor: Actor, audit: Audit) -> bool:
+    """The supplier that owns the audit, or the firm that entered it: they keep its corrective
+    action plan up to date (plans, owners, evidence), whoever wrote the findings."""
+    if actor.org is None or not actor.can_edit or audit.status == AuditStatus.WITHDRAWN:
         return False
     return actor.org.pk in {audit.owner_id, audit.audit_firm_org_id}
 
 
-def _require_editor(actor: Actor, audit: Audit) -> None:
+def can_edit(actor: Actor, audit: Audit) -> bool:
+    """May change what the audit found (findings, grades, dates, auditors, report): the supplier
+    on its own, self-reported audit; on a firm's audit the firm alone (a new version once submitted)."""
+    if actor.org is None or not actor.can_edit or audit.status == AuditStatus.WITHDRAWN:
+        return False
+    if audit.self_reported:
+        return actor.org.pk == audit.owner_id
+    return actor.org.pk == audit.audit_firm_org_id
+
+
+def _require_editor(actor: Actor, audit: Audit, reason: str = "") -> bool:
+    """Check that the actor may change the audit's content; True when the change makes a new
+    version (a firm's submitted audit), which then needs a reason (409 without one)."""
     if not can_edit(actor, audit):
+        if actor.org is not None and actor.org.pk == audit.owner_id and not audit.self_reported:
+            raise PermissionDenied(
+                _(
+                    "This audit was entered by an audit firm: only the firm changes what it found. "
+                    "You may comment, add evidence and propose actions."
+                )
+            )
         raise PermissionDenied(_("You may not change this audit."))
+    if not audit.is_locked:
+        return False
+    if not reason.strip():
+        raise Conflict(_("This audit is submitted and locked: a change makes a new version and needs a reason."))
+    return True
+
+
+def _snapshot(audit: Audit) -> dict[str, Any]:
+    """The audit as it is now, whole, so the version it replaces stays readable."""
+    return {
+        "version": audit.version,
+        "audit_firm_name": audit.audit_firm_name,
+        "audit_type": audit.audit_type,
+        "announcement": audit.announcement,
+        "start_date": audit.start_date.isoformat(),
+        "end_date": audit.end_date.isoformat(),
+        "workers_female": audit.workers_female,
+        "workers_male": audit.workers_male,
+        "workers_other": audit.workers_other,
+        "rating": audit.rating,
+        "valid_until": audit.valid_until.isoformat(),
+        "report": audit.report.name if audit.report else "",
+        "report_name": audit.report_name,
+        "report_size": audit.report_size,
+        "auditors": [
+            {
+                "name": a.name,
+                "apsca_number": a.apsca_number,
+                "level": a.level,
+                "is_lead": a.is_lead,
+                "register_check": a.register_check,
+            }
+            for a in audit.auditors.all()
+        ],
+        "findings": [
+            {
+                "number": f.number,
+                "section": f.section,
+                "grade": f.grade,
+                "severity": f.severity,
+                "description": f.description,
+                "legal_reference": f.legal_reference,
+            }
+            for f in audit.findings.order_by("number")
+        ],
+    }
+
+
+def _new_version(actor: Actor, audit: Audit, reason: str, changed: Sequence[str]) -> AuditRevision:
+    """Keep the current version and number the audit's next one; call before changing anything."""
+    revision = AuditRevision.objects.create(
+        audit=audit,
+        number=audit.version,
+        reason=reason.strip()[:2000],
+        changed=sorted(set(changed)),
+        snapshot=_snapshot(audit),
+        created_by=actor.user,
+        created_by_org=actor.org,
+    )
+    audit.version += 1
+    audit.save(update_fields=["version"])
+    trail.record(
+        actor,
+        "audits.audit.revised",
+        obj=audit,
+        org_id=audit.owner_id,
+        summary={**_summary(audit), "version": audit.version, "changed": revision.changed},
+    )
+    return revision
 
 
 def _summary(audit: Audit) -> dict[str, Any]:
@@ -323,9 +417,13 @@ def _summary(audit: Audit) -> dict[str, Any]:
     }
 
 
-def create_audit(actor: Actor, data: AuditInput) -> Audit:
-    """Enter an audit with its auditors, findings, CAP lines and (optionally) its report."""
+def create_audit(actor: Actor, data: AuditInput, *, submit: bool = True) -> Audit:
+    """Enter an audit with its auditors, findings, CAP lines and (optionally) its report.
+
+    A supplier's own audit is self-reported. An audit firm's is locked once submitted;
+    with ``submit=False`` it stays the firm's draft (read by nobody else, counted nowhere)."""
     org = _require_audit_author(actor, data.facility)
+    is_firm = org.kind == OrgKind.AUDIT_FIRM
     validate_audit(data)
     version = data.scheme_version
     assert version is not None and data.start_date is not None and data.end_date is not None
@@ -364,6 +462,9 @@ def create_audit(actor: Actor, data: AuditInput) -> Audit:
             report=report_path,
             report_name=(data.report_name or "report.pdf")[:255] if report_path else "",
             report_size=len(data.report_data or b""),
+            status=AuditStatus.DRAFT if is_firm and not submit else AuditStatus.ACTIVE,
+            self_reported=not is_firm,
+            submitted_at=timezone.now() if is_firm and submit else None,
             created_by=actor.user,
         )
         AuditAuditor.objects.bulk_create(
@@ -384,9 +485,16 @@ def create_audit(actor: Actor, data: AuditInput) -> Audit:
             "audits.audit.created",
             obj=audit,
             org_id=audit.owner_id,
-            summary={**_summary(audit), "findings": len(data.findings), "auditors_flagged": len(flagged)},
+            summary={
+                **_summary(audit),
+                "findings": len(data.findings),
+                "auditors_flagged": len(flagged),
+                "status": audit.status,
+                "self_reported": audit.self_reported,
+            },
         )
         refresh_site_signals(audit.facility_id)
+        alert_zero_tolerance(audit)
         return audit
 
     return _with_files(saved, work)
@@ -451,11 +559,13 @@ def _add_findings(audit: Audit, items: Sequence[FindingInput]) -> list[Finding]:
 
 
 @transaction.atomic
-def add_finding(actor: Actor, audit: Audit, item: FindingInput) -> Finding:
-    _require_editor(actor, audit)
+def add_finding(actor: Actor, audit: Audit, item: FindingInput, *, reason: str = "") -> Finding:
+    versioned = _require_editor(actor, audit, reason)
     errors = _finding_errors(audit.scheme_version, item, _("Finding"))
     if errors:
         raise ValidationError(errors)
+    if versioned:
+        _new_version(actor, audit, reason, ["findings"])
     (finding,) = _add_findings(audit, [item])
     trail.record(
         actor,
@@ -465,6 +575,7 @@ def add_finding(actor: Actor, audit: Audit, item: FindingInput) -> Finding:
         summary={"audit": str(audit.pk), "section": finding.section, "grade": finding.grade},
     )
     refresh_site_signals(audit.facility_id)
+    alert_zero_tolerance(audit)
     return finding
 
 
@@ -488,9 +599,9 @@ def _map_columns(headers: list[str], spec: dict[str, tuple[str, ...]]) -> dict[s
     return found
 
 
-def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes) -> list[Finding]:
+def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes, reason: str = "") -> list[Finding]:
     """Add findings from a CSV or XLSX file: all rows, or (with row-numbered reasons) none."""
-    _require_editor(actor, audit)
+    versioned = _require_editor(actor, audit, reason)
     if len(data) > 5 * 1024 * 1024:
         raise ValidationError(_("The file is larger than 5 MB."))
     try:
@@ -524,6 +635,8 @@ def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes) -
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if versioned:
+            _new_version(actor, audit, reason, ["findings"])
         created = _add_findings(audit, items)
         trail.record(
             actor,
@@ -533,18 +646,21 @@ def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes) -
             summary={"file": filename[:100], "findings": len(created)},
         )
         refresh_site_signals(audit.facility_id)
+        alert_zero_tolerance(audit)
     return created
 
 
-def attach_report(actor: Actor, audit: Audit, *, filename: str, data: bytes) -> Audit:
-    """Add or replace an audit's report (PDF only)."""
-    _require_editor(actor, audit)
+def attach_report(actor: Actor, audit: Audit, *, filename: str, data: bytes, reason: str = "") -> Audit:
+    """Add or replace an audit's report (PDF only); on a submitted firm audit, as a new version."""
+    versioned = _require_editor(actor, audit, reason)
     check_pdf(filename, data)
     saved: list[str] = []
     path = _store("audits", filename, data, saved)
     old = audit.report.name if audit.report else ""
 
     def work() -> Audit:
+        if versioned:
+            _new_version(actor, audit, reason, ["report"])
         audit.report = path  # type: ignore[assignment]
         audit.report_name = filename[:255]
         audit.report_size = len(data)
@@ -556,7 +672,8 @@ def attach_report(actor: Actor, audit: Audit, *, filename: str, data: bytes) -> 
             org_id=audit.owner_id,
             summary={"file": filename[:100], "bytes": len(data), "replaced": bool(old)},
         )
-        if old:
+        # The report a kept version refers to stays on file with it.
+        if old and not versioned and not audit.revisions.filter(snapshot__report=old).exists():
             transaction.on_commit(lambda: default_storage.delete(old))
         return audit
 
@@ -565,8 +682,12 @@ def attach_report(actor: Actor, audit: Audit, *, filename: str, data: bytes) -> 
 
 @transaction.atomic
 def withdraw_audit(actor: Actor, audit: Audit, reason: str = "") -> Audit:
-    """The supplier (or the firm that entered it) withdraws an audit: it stops counting and stops feeding risk."""
-    _require_editor(actor, audit)
+    """The supplier withdraws its own audit, the firm one it entered: it stops counting and feeding risk.
+
+    A supplier cannot withdraw a firm's audit (it would undo what the firm found); it decides
+    whom it shares it with."""
+    if not can_edit(actor, audit):
+        raise PermissionDenied(_("You may not withdraw this audit."))
     audit.status = AuditStatus.WITHDRAWN
     audit.withdrawn_at = timezone.now()
     audit.save(update_fields=["status", "withdrawn_at"])
@@ -575,6 +696,210 @@ def withdraw_audit(actor: Actor, audit: Audit, reason: str = "") -> Audit:
         actor, "audits.audit.withdrawn", obj=audit, org_id=audit.owner_id, summary={"reason": reason.strip()[:200]}
     )
     refresh_site_signals(audit.facility_id)
+    return audit
+
+
+@transaction.atomic
+def submit_audit(actor: Actor, audit: Audit) -> Audit:
+    """The audit firm submits its draft: members it is shared with read it, it counts, and it is locked."""
+    if actor.org is None or actor.org.pk != audit.audit_firm_org_id or not actor.can_edit:
+        raise PermissionDenied(_("Only the audit firm that entered the audit submits it."))
+    if audit.status != AuditStatus.DRAFT:
+        raise Conflict(_("This audit is not a draft."))
+    audit.status = AuditStatus.ACTIVE
+    audit.submitted_at = timezone.now()
+    audit.save(update_fields=["status", "submitted_at"])
+    trail.record(actor, "audits.audit.submitted", obj=audit, org_id=audit.owner_id, summary=_summary(audit))
+    refresh_site_signals(audit.facility_id)
+    alert_zero_tolerance(audit)
+    return audit
+
+
+@dataclass
+class FindingChange:
+    """A change to one finding by its number; fields left None stay as they are."""
+
+    number: int
+    section: str | None = None
+    grade: str | None = None
+    description: str | None = None
+    legal_reference: str | None = None
+
+
+@dataclass
+class AuditChange:
+    """What a revision changes; fields left None stay as they are."""
+
+    start_date: date | None = None
+    end_date: date | None = None
+    rating: str | None = None
+    audit_type: str | None = None
+    announcement: str | None = None
+    workers_female: int | None = None
+    workers_male: int | None = None
+    workers_other: int | None = None
+    auditors: list[AuditorInput] | None = None
+    findings: list[FindingChange] = field(default_factory=list)
+    new_findings: list[FindingInput] = field(default_factory=list)
+
+
+def revise_audit(actor: Actor, audit: Audit, change: AuditChange, *, reason: str = "") -> Audit:
+    """The firm changes its audit: dates, rating, auditors, findings and grades.
+
+    On a submitted audit this makes a new version: the one before is kept whole, with
+    who changed it, when and why (``reason`` is required). A draft (or the supplier's own
+    self-reported audit) is simply changed."""
+    versioned = _require_editor(actor, audit, reason)
+    version = audit.scheme_version
+    errors: list[str] = []
+    start = change.start_date or audit.start_date
+    end = change.end_date or audit.end_date
+    if start > timezone.localdate() or end > timezone.localdate():
+        errors.append(_("The audit is dated in the future. Enter audits once they have taken place."))
+    if end < start:
+        errors.append(_("The last day on site is before the first."))
+    rating = audit.rating if change.rating is None else change.rating.strip().upper()
+    if change.rating is not None and rating:
+        if not version.ratings:
+            errors.append(_("%(scheme)s has no rating; leave it empty.") % {"scheme": version.label})
+        elif rules.rating_rule(version.ratings, rating) is None:
+            errors.append(
+                _("'%(value)s' is not a rating of %(scheme)s (%(known)s).")
+                % {
+                    "value": rating,
+                    "scheme": version.label,
+                    "known": ", ".join(str(r["code"]) for r in version.ratings),
+                }
+            )
+    for value in (change.workers_female, change.workers_male, change.workers_other):
+        if value is not None and value < 0:
+            errors.append(_("Numbers of workers cannot be negative."))
+            break
+    if change.auditors is not None:
+        if not any(a.name.strip() for a in change.auditors):
+            errors.append(_("Name at least one auditor."))
+        for auditor in change.auditors:
+            if auditor.apsca_number.strip() and rules.normalise_apsca_number(auditor.apsca_number) is None:
+                errors.append(
+                    _("'%(value)s' is not an APSCA number: it has eight digits, e.g. 21701234.")
+                    % {"value": auditor.apsca_number}
+                )
+    by_number = {f.number: f for f in audit.findings.select_related("audit__scheme_version")}
+    edits: list[tuple[Finding, FindingInput]] = []
+    for item in change.findings:
+        finding = by_number.get(item.number)
+        label = _("Finding %(n)s") % {"n": item.number}
+        if finding is None:
+            errors.append(_("%(where)s: there is no such finding.") % {"where": label})
+            continue
+        new = FindingInput(
+            section=finding.section if item.section is None else item.section,
+            grade=finding.grade if item.grade is None else item.grade,
+            description=finding.description if item.description is None else item.description,
+            legal_reference=finding.legal_reference if item.legal_reference is None else item.legal_reference,
+        )
+        errors.extend(_finding_errors(version, new, label))
+        edits.append((finding, new))
+    for index, new_item in enumerate(change.new_findings, start=1):
+        errors.extend(_finding_errors(version, new_item, _("New finding %(n)s") % {"n": index}))
+    if errors:
+        raise ValidationError(errors)
+
+    fields = {
+        "start_date": change.start_date,
+        "end_date": change.end_date,
+        "audit_type": change.audit_type,
+        "announcement": change.announcement,
+        "workers_female": change.workers_female,
+        "workers_male": change.workers_male,
+        "workers_other": change.workers_other,
+    }
+    changed = [name for name, value in fields.items() if value is not None and getattr(audit, name) != value]
+    if rating != audit.rating:
+        changed.append("rating")
+    finding_edits = [
+        (finding, new)
+        for finding, new in edits
+        if (finding.section, finding.grade, finding.description, finding.legal_reference)
+        != (new.section.strip(), new.grade.strip(), new.description.strip(), new.legal_reference.strip()[:300])
+    ]
+    if finding_edits or change.new_findings:
+        changed.append("findings")
+    if change.auditors is not None:
+        current = [(a.name, a.apsca_number, a.level, a.is_lead) for a in audit.auditors.all()]
+        wanted = [
+            (a.name.strip()[:200], rules.normalise_apsca_number(a.apsca_number) or "", a.level.strip()[:20], a.is_lead)
+            for a in change.auditors
+            if a.name.strip()
+        ]
+        if sorted(current) != sorted(wanted):
+            changed.append("auditors")
+    if not changed:
+        raise ValidationError(_("Nothing is changed."))
+
+    with transaction.atomic():
+        if versioned:
+            _new_version(actor, audit, reason, changed)
+        for name, new_value in fields.items():
+            if new_value is not None:
+                setattr(audit, name, new_value)
+        audit.rating = rating
+        valid = rules.validity(
+            end_date=audit.end_date, validity_months=version.validity_months, ratings=version.ratings, rating=rating
+        )
+        audit.valid_until = valid.valid_until
+        audit.follow_up_due = valid.follow_up_due
+        if change.auditors is not None and "auditors" in changed:
+            audit.auditors.all().delete()
+            for a in change.auditors:
+                if not a.name.strip():
+                    continue
+                number = rules.normalise_apsca_number(a.apsca_number) or ""
+                AuditAuditor.objects.create(
+                    audit=audit,
+                    name=a.name.strip()[:200],
+                    apsca_number=number,
+                    level=a.level.strip()[:20],
+                    is_lead=a.is_lead,
+                    register_check=_register_check(number, audit.end_date),
+                )
+        audit.qualified_auditor = audit.auditors.filter(register_check=RegisterCheck.VERIFIED).exists()
+        audit.save()
+        for finding, new in finding_edits:
+            grade = version.grade(new.grade)
+            section = version.section(new.section)
+            assert grade is not None and section is not None  # validated above
+            finding.section = str(section["code"])
+            finding.grade = str(grade["code"])
+            finding.severity = str(grade.get("severity", "none"))
+            finding.is_non_compliance = bool(grade.get("non_compliance"))
+            finding.collaborative = bool(grade.get("collaborative"))
+            finding.description = new.description.strip()
+            finding.legal_reference = new.legal_reference.strip()[:300]
+            finding.save()
+            # A finding regraded into a non-compliance needs an action; an existing action and
+            # its deadline stay as they are (deadlines move only by extension requests).
+            if finding.is_non_compliance and not CorrectiveAction.objects.filter(finding=finding).exists():
+                CorrectiveAction.objects.create(
+                    finding=finding,
+                    audit=audit,
+                    due_date=rules.due_date(
+                        severity=finding.severity,
+                        collaborative=finding.collaborative,
+                        start=audit.end_date,
+                        due_days=due_days(),
+                    ),
+                )
+        _add_findings(audit, change.new_findings)
+        trail.record(
+            actor,
+            "audits.audit.changed",
+            obj=audit,
+            org_id=audit.owner_id,
+            summary={**_summary(audit), "changed": sorted(set(changed)), "version": audit.version},
+        )
+        refresh_site_signals(audit.facility_id)
+        alert_zero_tolerance(audit)
     return audit
 
 
@@ -671,6 +996,7 @@ def grant_access(actor: Actor, audit: Audit, member: Organisation) -> AuditShare
         facility_id=audit.facility_id, org=member, status=RequestStatus.PENDING, supplier_id=audit.owner_id
     ).update(status=RequestStatus.GRANTED, decided_at=timezone.now())
     _fulfil_joint_requests(audit, member)
+    alert_zero_tolerance(audit)
     return share
 
 
@@ -692,6 +1018,12 @@ def set_share_all(actor: Actor, share_all: bool) -> SupplierSharing:
         choice.updated_at = timezone.now()
         choice.save()
         trail.record(actor, "audits.sharing.changed", obj=choice, summary={"share_all_members": share_all})
+        if share_all:
+            critical = Audit.objects.filter(
+                owner=org, status=AuditStatus.ACTIVE, findings__severity=ZERO_TOLERANCE
+            ).distinct()
+            for audit in critical.select_related("facility", "scheme_version"):
+                alert_zero_tolerance(audit)
     return choice
 
 
@@ -737,6 +1069,7 @@ def decide_access_request(actor: Actor, request: AccessRequest, *, grant: bool) 
     if grant:
         for audit in Audit.objects.filter(facility=request.facility, owner=org, status=AuditStatus.ACTIVE):
             AuditShare.objects.get_or_create(audit=audit, org=request.org, defaults={"granted_by": actor.user})
+            alert_zero_tolerance(audit)
     trail.record(
         actor,
         "audits.access.decided",
@@ -751,7 +1084,8 @@ def decide_access_request(actor: Actor, request: AccessRequest, *, grant: bool) 
 
 def _require_site_side(actor: Actor, action: CorrectiveAction) -> None:
     """The supplier (and the firm that entered the audit) keep the plan itself up to date."""
-    _require_editor(actor, action.audit)
+    if not is_site_side(actor, action.audit):
+        raise PermissionDenied(_("You may not change this action."))
 
 
 @transaction.atomic
@@ -765,6 +1099,15 @@ def update_action(
     progress: bool = False,
 ) -> CorrectiveAction:
     _require_site_side(actor, action)
+    if due_date is not None and due_date != action.due_date:
+        # Deadlines do not drift: the supplier asks for an extension, the firm or a verifying
+        # member decides. Only the firm sets them directly, while its audit is a draft.
+        audit = action.audit
+        is_firm = actor.org is not None and actor.org.pk == audit.audit_firm_org_id
+        if not is_firm:
+            raise PermissionDenied(_("The deadline changes only by an extension request, with a reason."))
+        if audit.status != AuditStatus.DRAFT:
+            raise Conflict(_("This audit is submitted: its deadlines change only by approved extension requests."))
     if action.status == CapStatus.CLOSED:
         raise Conflict(_("This action is closed."))
     if due_date is not None and due_date < action.audit.end_date:
@@ -863,6 +1206,175 @@ def verify_action(actor: Actor, action: CorrectiveAction, *, method: str, note: 
     return action
 
 
+def can_decide_extension(actor: Actor, action: CorrectiveAction) -> bool:
+    """Who verifies the action decides on its deadline: the audit firm of the audit, or a member
+    that may read the audit (see :func:`can_verify`); never the site itself."""
+    return _is_verifier(actor, action)
+
+
+def request_extension(actor: Actor, action: CorrectiveAction, *, to_date: date, reason: str) -> DeadlineExtension:
+    """The supplier asks to move a deadline, with a reason; the deadline moves only once approved."""
+    org = actor.require_kind(OrgKind.SUPPLIER)
+    actor.require_edit()
+    audit = action.audit
+    if audit.owner_id != org.pk:
+        raise PermissionDenied(_("Only the site's supplier asks for more time."))
+    if audit.status != AuditStatus.ACTIVE or action.status == CapStatus.CLOSED:
+        raise Conflict(_("This action is closed."))
+    current = action.due_date
+    if current is None:
+        raise ValidationError(_("Collaborative actions have no deadline of their own."))
+    errors = []
+    if not reason.strip():
+        errors.append(_("Say why the site needs more time."))
+    if to_date <= current:
+        errors.append(
+            _("The new deadline must be later than the current one (%(due)s).") % {"due": f"{current:%Y-%m-%d}"}
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        CorrectiveAction.objects.select_for_update().filter(pk=action.pk).first()
+        if DeadlineExtension.objects.filter(action=action, status=ExtensionStatus.PENDING).exists():
+            raise Conflict(_("An extension of this deadline is already waiting for a decision."))
+        extension = DeadlineExtension.objects.create(
+            action=action,
+            from_date=current,
+            to_date=to_date,
+            reason=reason.strip()[:2000],
+            requested_by=actor.user,
+        )
+        trail.record(
+            actor,
+            "audits.cap.extension_requested",
+            obj=action,
+            org_id=audit.owner_id,
+            summary={"from": current, "to": to_date},
+        )
+        deciders = [audit.audit_firm_org_id] if audit.audit_firm_org_id else []
+        deciders += linked_readers(audit)
+        recipients = sorted({email for org_id in deciders for email in _site_people(org_id)})
+        if recipients:
+            subject = _("Extension requested: corrective action due on %(due)s") % {"due": f"{current:%Y-%m-%d}"}
+            body = _(
+                "%(site)s (%(id)s) asks to move a corrective action's deadline from %(from)s to %(to)s.\n%(link)s\n"
+            ) % {
+                "site": audit.facility.name,
+                "id": audit.facility.public_id,
+                "from": f"{current:%Y-%m-%d}",
+                "to": f"{to_date:%Y-%m-%d}",
+                "link": f"{settings.SITE_URL}/audits/actions/{action.pk}/",
+            }
+            transaction.on_commit(_mailer(subject, body, recipients))
+    return extension
+
+
+def decide_extension(actor: Actor, extension: DeadlineExtension, *, approve: bool, note: str = "") -> DeadlineExtension:
+    """The audit firm or a verifying member approves (the deadline moves) or refuses a request."""
+    action = extension.action
+    if not can_decide_extension(actor, action):
+        raise PermissionDenied(_("You may not decide on this deadline."))
+    with transaction.atomic():
+        extension = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+        if extension.status != ExtensionStatus.PENDING:
+            raise Conflict(_("This request was already answered."))
+        if action.status == CapStatus.CLOSED:
+            raise Conflict(_("This action is closed."))
+        extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        extension.decided_by = actor.user
+        extension.decided_by_org = actor.org
+        extension.decided_at = timezone.now()
+        extension.decision_note = note.strip()[:500]
+        extension.save()
+        if approve:
+            action.due_date = extension.to_date
+            action.save(update_fields=["due_date"])
+            # Reminders follow the new deadline.
+            CapReminder.objects.filter(action=action).delete()
+        trail.record(
+            actor,
+            "audits.cap.extension_decided",
+            obj=action,
+            org_id=action.audit.owner_id,
+            summary={
+                "approved": approve,
+                "from": extension.from_date,
+                "to": extension.to_date,
+                "by": actor.org.name if actor.org else "",
+            },
+        )
+        recipients = _site_people(action.audit.owner_id)
+        if recipients:
+            subject = (
+                _("Extension approved: the corrective action is now due on %(due)s")
+                if approve
+                else _("Extension refused: the corrective action stays due on %(due)s")
+            ) % {"due": f"{(extension.to_date if approve else extension.from_date):%Y-%m-%d}"}
+            body = f"{settings.SITE_URL}/audits/actions/{action.pk}/\n"
+            transaction.on_commit(_mailer(subject, body, recipients))
+    return extension
+
+
+ZERO_TOLERANCE = "critical"
+
+
+def alert_zero_tolerance(audit: Audit) -> int:
+    """Tell the members that may read the audit and source from the site of its zero-tolerance
+    (critical) findings, in the app and by e-mail after the commit; once per finding and member.
+
+    Called wherever an audit or a member's right to read it comes into being (entry,
+    submission, new or regraded findings, a share), so a member is told as soon as it may know."""
+    if audit.status != AuditStatus.ACTIVE:
+        return 0
+    findings = list(audit.findings.filter(severity=ZERO_TOLERANCE))
+    if not findings:
+        return 0
+    readers = linked_readers(audit)
+    if not readers:
+        return 0
+    told = set(ZeroToleranceAlert.objects.filter(finding__in=findings).values_list("finding_id", "org_id"))
+    new = [
+        ZeroToleranceAlert(finding=f, audit=audit, org_id=org_id)
+        for f in findings
+        for org_id in readers
+        if (f.pk, org_id) not in told
+    ]
+    if not new:
+        return 0
+    ZeroToleranceAlert.objects.bulk_create(new)
+    per_org: dict[int, int] = {}
+    for alert in new:
+        per_org[alert.org_id] = per_org.get(alert.org_id, 0) + 1
+    trail.record(
+        Actor.system(via="task"),
+        "audits.finding.zero_tolerance_alerted",
+        obj=audit,
+        org_id=audit.owner_id,
+        summary={"members": len(per_org), "alerts": len(new)},
+    )
+    site = audit.facility
+    link = f"{settings.SITE_URL}/audits/{audit.pk}/"
+    for org_id, count in per_org.items():
+        recipients = _site_people(org_id)
+        if not recipients:
+            continue
+        subject = _("Zero-tolerance finding at %(site)s") % {"site": site.name}
+        # The e-mail says where and how many; what was found is read in the app, by those allowed to.
+        body = _(
+            "%(n)s zero-tolerance finding(s) in the %(scheme)s audit of %(site)s (%(id)s), last day on site "
+            "%(date)s.\n%(link)s\n"
+        ) % {
+            "n": count,
+            "scheme": audit.scheme_version.label,
+            "site": site.name,
+            "id": site.public_id,
+            "date": f"{audit.end_date:%Y-%m-%d}",
+            "link": link,
+        }
+        transaction.on_commit(_mailer(subject, body, recipients))
+    return len(new)
+
+
 def _site_people(org_id: int) -> list[str]:
     return list(
         Membership.objects.filter(org_id=org_id, role__in=("admin", "editor"), user__is_active=True).values_list(
@@ -924,6 +1436,7 @@ def set_policy(
     max_age_months: int,
     require_qualified_auditor: bool,
     required_pillars: Sequence[str],
+    accept_self_reported: bool = False,
 ) -> RecognitionPolicy:
     """The secretariat sets the sector benchmark; a member sets its own (which can only be stricter)."""
     org = actor.require_kind(OrgKind.SECRETARIAT, OrgKind.MEMBER)
@@ -944,6 +1457,7 @@ def set_policy(
     policy.max_age_months = max_age_months
     policy.require_qualified_auditor = require_qualified_auditor
     policy.required_pillars = sorted(set(required_pillars))
+    policy.accept_self_reported = accept_self_reported
     policy.updated_at = timezone.now()
     policy.save()
     policy.accepted_versions.set(versions)
@@ -957,6 +1471,7 @@ def set_policy(
             "max_age_months": max_age_months,
             "qualified_auditor": require_qualified_auditor,
             "pillars": policy.required_pillars,
+            "self_reported": accept_self_reported,
         },
     )
     return policy

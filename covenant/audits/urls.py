@@ -20,6 +20,8 @@ urlpatterns = [
     path("audits/actions/<int:action_id>/", views.action, name="action"),
     path("audits/actions/<int:action_id>/evidence/", views.add_evidence, name="add_evidence"),
     path("audits/actions/<int:action_id>/verify/", views.verify, name="verify"),
+    path("audits/actions/<int:action_id>/extension/", views.request_extension, name="request_extension"),
+    path("audits/extensions/<int:extension_id>/decide/", views.decide_extension, name="decide_extension"),
     path("audits/evidence/<int:evidence_id>/", views.evidence, name="evidence"),
     path("audits/<uuid:audit_id>/", views.detail, name="detail"),
     path("audits/<uuid:audit_id>/report/", views.report, name="report"),
@@ -28,4 +30,8 @@ urlpatterns = [
     path("audits/<uuid:audit_id>/findings/import/", views.import_findings, name="import_findings"),
     path("audits/<uuid:audit_id>/sharing/", views.share, name="share"),
     path("audits/<uuid:audit_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("audits/<uuid:audit_id>/submit/", views.submit, name="submit"),
+    path("audits/<uuid:audit_id>/revise/", views.revise, name="revise"),
+    path("audits/<uuid:audit_id>/findings/<int:number>/edit/", views.edit_finding, name="edit_finding"),
+    path("audits/<uuid:audit_id>/versions/<int:number>/", views.version, name="version"),
 ]

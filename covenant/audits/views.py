@@ -19,14 +19,22 @@ from covenant.audits.forms import (
     ActionForm,
     AuditForm,
     EvidenceForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
     FileForm,
+    FindingEditForm,
     FindingForm,
     PolicyForm,
+    ReasonFileForm,
+    ReasonFindingForm,
     RequestForm,
+    RevisionForm,
     SchemeForm,
     VerifyForm,
+    auditor_lines,
     initial_policy,
 )
+from covenant.audits.models import AuditStatus
 from covenant.core.decorators import org_required
 from covenant.core.web import actor_of, flash_errors
 from covenant.orgs.models import OrgKind
@@ -65,6 +73,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     page = Paginator(selectors.audit_list(actor, q=q), 50).get_page(request.GET.get("page"))
     context: dict[str, object] = {"page": page, "q": q}
+    if actor.kind == OrgKind.MEMBER:
+        context["alerts"] = selectors.zero_tolerance_alerts(actor)[:20]
+    if actor.kind in (OrgKind.MEMBER, OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM):
+        context["extensions"] = selectors.pending_extensions(actor)[:50]
     if actor.kind == OrgKind.SUPPLIER:
         context.update(
             sharing=selectors.sharing_choice(actor),
@@ -106,11 +118,14 @@ def create(request: HttpRequest) -> HttpResponse:
                 report_data=report[1] if report else None,
             )
             try:
-                audit = services.create_audit(actor, data)
+                audit = services.create_audit(actor, data, submit=not form.cleaned_data["draft"])
             except ValidationError as exc:
                 flash_errors(request, exc)
             else:
-                messages.success(request, _("The audit is saved. Only you see it until you share it."))
+                if audit.status == AuditStatus.DRAFT:
+                    messages.success(request, _("The draft is saved. Submit it when it is complete."))
+                else:
+                    messages.success(request, _("The audit is saved. Only you see it until you share it."))
                 return redirect("audits:detail", audit_id=audit.pk)
     return render(request, "audits/create.html", {"form": form, "versions": selectors.scheme_versions()})
 
@@ -122,17 +137,23 @@ def detail(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     audit = selectors.get_audit(actor, audit_id)
     services.record_read(actor, audit, "viewed")
     is_owner = actor.org is not None and actor.org.pk == audit.owner_id
+    can_edit = services.can_edit(actor, audit)
+    locked = audit.is_locked
     context = {
         "audit": audit,
         "auditors": audit.auditors.all(),
         "findings": selectors.findings(actor, audit),
-        "can_edit": services.can_edit(actor, audit),
+        "can_edit": can_edit,
+        "locked": locked,
+        "is_firm": actor.org is not None and actor.org.pk == audit.audit_firm_org_id,
+        "revisions": selectors.revisions(actor, audit),
         "is_owner": is_owner,
         "shares": selectors.recognition_for_members(actor, audit) if is_owner else [],
         "members": selectors.members() if is_owner else [],
         "recognised": selectors.is_recognised_for(audit, actor.org) if actor.kind == OrgKind.MEMBER else None,
-        "finding_form": FindingForm(),
-        "file_form": FileForm(),
+        "finding_form": ReasonFindingForm() if locked else FindingForm(),
+        "file_form": ReasonFileForm() if locked else FileForm(),
+        "edit_form": FindingEditForm() if locked else None,
     }
     return render(request, "audits/detail.html", context)
 
@@ -160,10 +181,11 @@ def report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
 def add_finding(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
-    form = FindingForm(request.POST)
+    form = ReasonFindingForm(request.POST)
     if form.is_valid():
+        reason = form.cleaned_data.pop("reason")
         try:
-            services.add_finding(actor, audit, services.FindingInput(**form.cleaned_data))
+            services.add_finding(actor, audit, services.FindingInput(**form.cleaned_data), reason=reason)
         except ValidationError as exc:
             flash_errors(request, exc)
     else:
@@ -177,11 +199,12 @@ def import_findings(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
     upload = _file(request)
+    reason = _reason(request)
     if upload is None:
         messages.error(request, _("Choose a CSV or Excel file."))
     else:
         try:
-            created = services.import_findings(actor, audit, filename=upload[0], data=upload[1])
+            created = services.import_findings(actor, audit, filename=upload[0], data=upload[1], reason=reason)
         except ValidationError as exc:
             flash_errors(request, exc)
             messages.error(request, _("Nothing from this file was saved."))
@@ -196,11 +219,12 @@ def attach_report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
     upload = _file(request)
+    reason = _reason(request)
     if upload is None:
         messages.error(request, _("Choose the report's PDF file."))
     else:
         try:
-            services.attach_report(actor, audit, filename=upload[0], data=upload[1])
+            services.attach_report(actor, audit, filename=upload[0], data=upload[1], reason=reason)
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
@@ -237,6 +261,118 @@ def withdraw(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     services.withdraw_audit(actor, audit, request.POST.get("reason", ""))
     messages.success(request, _("The audit is withdrawn: it no longer counts and members no longer see it."))
     return redirect("audits:detail", audit_id=audit.pk)
+
+
+def _reason(request: HttpRequest) -> str:
+    """The reason for a new version, sent with a file (the file itself is read by ``_file``)."""
+    form = ReasonFileForm(request.POST, request.FILES)
+    form.is_valid()
+    return str(form.cleaned_data.get("reason", ""))
+
+
+@org_required
+@require_POST
+def submit(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    try:
+        services.submit_audit(actor, audit)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("The audit is submitted. It is locked: changes now make a new version."))
+    return redirect("audits:detail", audit_id=audit.pk)
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def revise(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
+    """The firm corrects its audit's facts (dates, rating, auditors); findings are changed one by one."""
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    if not services.can_edit(actor, audit):
+        raise PermissionDenied
+    auditors = "\n".join(
+        " | ".join([a.name, a.apsca_number, a.level]) for a in audit.auditors.order_by("-is_lead", "pk")
+    )
+    form = RevisionForm(
+        request.POST or None,
+        initial={
+            "audit_type": audit.audit_type,
+            "announcement": audit.announcement,
+            "start_date": audit.start_date,
+            "end_date": audit.end_date,
+            "workers_female": audit.workers_female,
+            "workers_male": audit.workers_male,
+            "workers_other": audit.workers_other,
+            "rating": audit.rating,
+            "auditors": auditors,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        change = services.AuditChange(
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            rating=data["rating"],
+            audit_type=data["audit_type"],
+            announcement=data["announcement"],
+            workers_female=data["workers_female"],
+            workers_male=data["workers_male"],
+            workers_other=data["workers_other"],
+            auditors=auditor_lines(data["auditors"]),
+        )
+        try:
+            services.revise_audit(actor, audit, change, reason=data["reason"])
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("The audit is changed."))
+            return redirect("audits:detail", audit_id=audit.pk)
+    return render(request, "audits/revise.html", {"audit": audit, "form": form})
+
+
+@org_required
+@require_POST
+def edit_finding(request: HttpRequest, audit_id: uuid.UUID, number: int) -> HttpResponse:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    form = FindingEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the section, the grade and a description."))
+        return redirect("audits:detail", audit_id=audit.pk)
+    data = form.cleaned_data
+    change = services.AuditChange(
+        findings=[
+            services.FindingChange(
+                number=number,
+                section=data["section"],
+                grade=data["grade"],
+                description=data["description"],
+                legal_reference=data["legal_reference"],
+            )
+        ]
+    )
+    try:
+        services.revise_audit(actor, audit, change, reason=data["reason"])
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("The finding is changed."))
+    return redirect("audits:detail", audit_id=audit.pk)
+
+
+@org_required
+@require_safe
+def version(request: HttpRequest, audit_id: uuid.UUID, number: int) -> HttpResponse:
+    """An earlier version of the audit, as it was, for whoever may read the audit."""
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    revision = selectors.revisions(actor, audit).filter(number=number).first()
+    if revision is None:
+        raise Http404
+    services.record_read(actor, audit, "viewed")
+    return render(request, "audits/version.html", {"audit": audit, "revision": revision, "old": revision.snapshot})
 
 
 def _int(value: str | None) -> int:
@@ -307,13 +443,23 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("audits:action", action_id=item.pk)
+    is_owner = actor.org is not None and actor.org.pk == item.audit.owner_id
     context = {
         "item": item,
         "form": form,
         "evidence_form": EvidenceForm(),
         "verify_form": VerifyForm(),
-        "can_edit": services.can_edit(actor, item.audit),
+        "can_edit": services.is_site_side(actor, item.audit),
+        # Only the firm sets deadlines itself, while its audit is a draft; others ask or decide.
+        "can_set_deadline": item.audit.status == AuditStatus.DRAFT
+        and actor.org is not None
+        and actor.org.pk == item.audit.audit_firm_org_id,
         "can_verify": services.can_verify(actor, item),
+        "can_ask": is_owner and actor.can_edit and item.due_date is not None and item.status != "closed",
+        "can_decide": services.can_decide_extension(actor, item),
+        "extension_form": ExtensionForm(),
+        "decision_form": ExtensionDecisionForm(),
+        "extensions": selectors.extensions(actor, item),
         "evidence": item.evidence.all(),
     }
     return render(request, "audits/action.html", context)
@@ -335,6 +481,46 @@ def add_evidence(request: HttpRequest, action_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Evidence added."))
     return redirect("audits:action", action_id=item.pk)
+
+
+@org_required
+@require_POST
+def request_extension(request: HttpRequest, action_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    item = selectors.get_action(actor, action_id)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new deadline and the reason."))
+    else:
+        try:
+            services.request_extension(
+                actor, item, to_date=form.cleaned_data["due_date"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("Your request is sent. The deadline changes once it is approved."))
+    return redirect("audits:action", action_id=item.pk)
+
+
+@org_required
+@require_POST
+def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    extension = selectors.get_extension(actor, extension_id)
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Approve or refuse the request."))
+    else:
+        try:
+            services.decide_extension(
+                actor, extension, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("Your decision is saved."))
+    return redirect("audits:action", action_id=extension.action_id)
 
 
 @org_required
@@ -443,6 +629,7 @@ def recognition(request: HttpRequest) -> HttpResponse:
                     max_age_months=form.cleaned_data["max_age_months"],
                     require_qualified_auditor=form.cleaned_data["require_qualified_auditor"],
                     required_pillars=form.cleaned_data["required_pillars"],
+                    accept_self_reported=form.cleaned_data["accept_self_reported"],
                 )
             except ValidationError as exc:
                 flash_errors(request, exc)

@@ -42,7 +42,15 @@ from covenant.orgs import services as org_services
 from covenant.orgs.models import Membership, Organisation, role_requires_mfa
 from covenant.registry import services as registry_services
 from covenant.registry.ids import new_facility_id
-from covenant.registry.models import Facility, ListUpload, Publication, SupplyEdge, SupplyLink
+from covenant.registry.models import (
+    Confirmation,
+    Facility,
+    FacilityStatus,
+    ListUpload,
+    Publication,
+    SupplyEdge,
+    SupplyLink,
+)
 from covenant.risk.demo import seed as seed_risk
 
 SYSTEM = Actor.system(via="cli")
@@ -51,6 +59,8 @@ LIST_NAME = "Supplier list 2026"
 PRE_REGISTERED = 0.88
 # Members whose upload waits for review in the demo (the rest were reviewed already).
 LEAVE_FOR_REVIEW = ("mem-01",)
+#: New sites from members' lists the secretariat has not checked yet (its moderation queue).
+LEAVE_PROVISIONAL = 5
 
 Log = Callable[[str], None]
 
@@ -201,6 +211,23 @@ def _upload_lists(sector: DemoSector, orgs: dict[str, Organisation], log: Log) -
             registry_services.bulk_confirm_best(actor, upload.rows.filter(status="review"))
 
 
+def _moderate_new_sites(secretariat: Actor, log: Log) -> None:
+    """The secretariat already accepted the new sites members' lists brought, all but the
+    latest few, which wait in its moderation queue (so a rerun leaves them waiting too)."""
+    waiting = list(
+        Facility.objects.filter(confirmation=Confirmation.PROVISIONAL, status=FacilityStatus.ACTIVE).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    for facility in waiting[LEAVE_PROVISIONAL:]:
+        registry_services.accept_facility(secretariat, facility)
+    if waiting:
+        log(
+            f"  register: {max(0, len(waiting) - LEAVE_PROVISIONAL)} new sites accepted, "
+            f"{min(len(waiting), LEAVE_PROVISIONAL)} left to moderate"
+        )
+
+
 def _seed_edges(sector: DemoSector, site_ids: dict[str, str], orgs: dict[str, Organisation]) -> None:
     facilities = {f.public_id: f for f in Facility.objects.filter(public_id__in=site_ids.values())}
     links = {(link.org_id, link.facility_id) for link in SupplyLink.objects.only("org_id", "facility_id")}
@@ -250,6 +277,8 @@ def seed(seed: int = 2026, n_sites: int = 2000, log: Log = print) -> SeedResult:
                 )
     secretariat = orgs[sector.secretariat.key]
     coordinator = Membership.objects.filter(org=secretariat, role="coordinator").select_related("user").first()
+    if coordinator is not None:
+        _moderate_new_sites(Actor(user=coordinator.user, org=secretariat, role="coordinator"), log)
     if coordinator is not None and not Publication.objects.exists():
         registry_services.publish_disclosure(Actor(user=coordinator.user, org=secretariat, role="coordinator"))
     if coordinator is not None:

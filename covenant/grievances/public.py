@@ -23,7 +23,7 @@ from covenant.core.actors import Actor
 from covenant.grievances import crypto, selectors, services
 from covenant.grievances.models import Case, Channel, Mechanism, Satisfaction, Stage, Topic
 from covenant.matching import Record
-from covenant.registry.interface import Facility, FacilityStatus, facility_by_public_id, matcher
+from covenant.registry.interface import Facility, confirmed_facilities, facility_by_public_id, matcher
 
 LANGUAGE_CODES = [code for code, _name in settings.GRIEVANCE_LANGUAGES]
 
@@ -107,7 +107,8 @@ def find_workplaces(name: str, town: str, limit: int = 5) -> list[Facility]:
         return []
     result = matcher().match(Record(id="query", name=name, address=town.strip()[:200]))
     ids = [c.registry_id for c in result.candidates if c.score >= 0.05][:limit]
-    found = {f.public_id: f for f in Facility.objects.filter(public_id__in=ids, status=FacilityStatus.ACTIVE)}
+    # Provisional sites (one member's, unconfirmed) are not offered to the public.
+    found = {f.public_id: f for f in confirmed_facilities().filter(public_id__in=ids)}
     return [found[i] for i in ids if i in found]
 
 

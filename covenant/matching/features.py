@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
-from .normalize import ADDRESS_GENERIC, NAME_GENERIC, address_tokens, name_tokens
+from .normalize import ADDRESS_GENERIC, GENERIC_SPELLINGS, NAME_GENERIC, address_tokens, name_tokens
 from .records import Record, identifier_keys
 
 __all__ = [
@@ -62,6 +64,19 @@ ADDRESS_FEATURES: frozenset[str] = frozenset(FEATURES) - frozenset(NAME_FEATURES
 
 _EARTH_KM = 6371.0
 
+#: Sites further apart than this (both sides with coordinates) are not matched
+#: automatically: geocodes of one site rarely differ by more.
+SISTER_SITE_KM = 10.0
+#: Share of each address's distinctive weight the other address lacks from
+#: which (with an address similarity below it) the two addresses are taken to
+#: name different places.
+ADDRESS_CONFLICT_SHARE = 0.5
+
+#: Share of a name's distinctive weight in words the other name lacks (place
+#: names of the other address set aside) from which a place name of this side is
+#: taken to be *replaced* by them rather than added (see ``_soft_overlap``).
+REPLACED_SHARE = 0.1
+
 #: Name words that mark one site of several even without a number
 #: ("Çerkezköy Şubesi", "Liaobu Town Branch", "分公司").
 _SITE_WORDS: frozenset[str] = frozenset({"branch"})
@@ -98,6 +113,39 @@ def _distinctive(tokens: Sequence[str], generic: frozenset[str]) -> list[str]:
     return core or list(tokens)
 
 
+def compact_name(tokens: Sequence[str]) -> str:
+    """The distinctive part of a name, as one string: what the index keys a site under and
+    what a query looks it up by. Both sides must use this one rule, or a name such as
+    "Golden Textile Co. 14" (generic words and a number) cannot find its own record."""
+    return "".join(_distinctive(tokens, NAME_GENERIC))
+
+
+def house_numbers(address: Sequence[str]) -> frozenset[str]:
+    """House and plot numbers of an address (normalised tokens).
+
+    Numbers of up to four digits are; longer ones are mostly postal codes and
+    phone fragments, too often missing on one side to count as a house-number
+    conflict. A five-digit number *leading* the address is a house number when
+    a street follows it ("27926 School Street, Bell City, MO 63735": a street
+    word before any other number, or a postcode further on), as is common in
+    the US; a leading postcode is followed by its town ("04100 Nijar",
+    "75008 Paris, 12 rue de Rivoli").
+    """
+    out = {t for t in address if t.isdigit() and len(t) <= 4}
+    if len(address) >= 2 and len(address[0]) == 5 and address[0].isdigit() and not address[1].isdigit():
+        rest = address[1:]
+        street = False
+        for tok in rest[:3]:
+            if tok.isdigit():
+                break
+            if tok in ADDRESS_GENERIC:
+                street = True
+                break
+        if street or any(t.isdigit() and len(t) >= 5 for t in rest):
+            out.add(address[0])
+    return frozenset(out)
+
+
 def prepare_tokens(
     name: Sequence[str],
     address: Sequence[str],
@@ -116,13 +164,11 @@ def prepare_tokens(
         identifiers=identifiers,
         coords=coords,
         name_core=" ".join(core),
-        name_compact="".join(core),
+        name_compact=compact_name(name),
         name_numbers=numbers,
         name_qualifiers=numbers | _SITE_WORDS.intersection(name),
         address_core=" ".join(addr_core),
-        # Numbers of five digits and more are postal codes and phone fragments:
-        # too often missing on one side to count as a house-number conflict.
-        address_numbers=frozenset(t for t in address if t.isdigit() and len(t) <= 4),
+        address_numbers=house_numbers(address),
         address_set=frozenset(address),
     )
 
@@ -213,6 +259,8 @@ def _soft_overlap(
     total = 0.0
     matched = 0.0
     missing = [0.0, 0.0]
+    # The same, counting the neutral tokens too (see the end).
+    strict = [0.0, 0.0]
     side_totals = [0.0, 0.0]
     sides = ((set_a, set_b, b_compact), (set_b, set_a, a_compact))
     for k, (side, other, other_compact) in enumerate(sides):
@@ -220,6 +268,7 @@ def _soft_overlap(
         skip = neutral[k] if neutral is not None else None
         side_total = 0.0
         side_missing = 0.0
+        side_strict = 0.0
         for tok in side:
             w = weight(tok)
             side_total += w
@@ -237,7 +286,7 @@ def _soft_overlap(
                 if best is not None:
                     sim = float(best[1])
                     matched += w * sim
-            if skip is None or tok in skip:
+            if skip is None:
                 continue
             if sim == 0.0 and others:
                 # A typo that Levenshtein scores low (a transposition) still
@@ -245,16 +294,171 @@ def _soft_overlap(
                 near = process.extractOne(tok, others, scorer=fuzz.ratio, score_cutoff=70.0)
                 if near is not None:
                     sim = float(near[1]) / 100.0
-            side_missing += w * (1.0 - sim)
+            side_strict += w * (1.0 - sim)
+            if tok not in skip:
+                side_missing += w * (1.0 - sim)
         total += side_total
         side_totals[k] = side_total
         missing[k] = side_missing
+        strict[k] = side_strict
     dice = matched / total if total > 0 else 0.0
-    return (
-        dice,
-        missing[0] / side_totals[0] if side_totals[0] > 0 else 0.0,
-        missing[1] / side_totals[1] if side_totals[1] > 0 else 0.0,
-    )
+    shares = [missing[k] / side_totals[k] if side_totals[k] > 0 else 0.0 for k in (0, 1)]
+    if neutral is not None:
+        # A place name of the other address is neutral only when it is *missing*
+        # on one side (a name that adds its town). When the other side has a
+        # distinctive word of its own in its stead ("Stone Dairy Farm" / "Jones
+        # Dairy Farm" @ Jones Ave, "... - Carnegie" / "... - Dallas" @ Dallas),
+        # the place name was *replaced*: it counts.
+        strict_shares = [strict[k] / side_totals[k] if side_totals[k] > 0 else 0.0 for k in (0, 1)]
+        shares = [strict_shares[k] if shares[1 - k] >= REPLACED_SHARE else shares[k] for k in (0, 1)]
+    return dice, shares[0], shares[1]
+
+
+def typo_distance_allowed(a: str, b: str) -> int:
+    """Edits (OSA: a transposition is one) by which two spellings of one word may differ.
+
+    Words up to eight letters change identity with two edits ("Jorge" / "Jose",
+    "Parker" / "Porter", "Huaxing" / "Huaqiang"); longer ones survive them as
+    typos.
+    """
+    longest = max(len(a), len(b))
+    if longest <= 8:
+        return 1
+    if longest <= 12:
+        return 2
+    return 3
+
+
+_VOWELS = str.maketrans("", "", "aeiouyhw")
+
+
+def _skeleton(word: str) -> str:
+    """Consonants without repeats: romanisations differ mostly in vowels
+    ("Mohammad" / "Muhammad", "Chowdhury" / "Choudhury")."""
+    out: list[str] = []
+    for ch in word.translate(_VOWELS):
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def _abbreviates(short: str, long_: str) -> bool:
+    """``short`` is ``long_`` shortened: its letters in order, the first one first,
+    at most half as long ("Dev." / "Development", "Pkg." / "Packaging", "Agro" /
+    "Agroindustrial"; not "Phu" / "Phuoc")."""
+    if len(short) < 3 or len(long_) < 2 * len(short) or short[0] != long_[0]:
+        return False
+    pos = 0
+    for ch in short:
+        pos = long_.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
+
+
+def _same_word(tok: str, other: str) -> bool:
+    """Whether ``tok`` and ``other`` are one word: a typo, a transliteration, an abbreviation."""
+    if tok == other:
+        return True
+    short, long_ = (tok, other) if len(tok) <= len(other) else (other, tok)
+    if _abbreviates(short, long_):
+        return True
+    if tok[0] == other[0] and len(short) >= 4:
+        # Letters swapped ("Shaoxgin" / "Shaoxing"), or the same consonants in
+        # another romanisation ("Mohammad" / "Muhammad").
+        if len(tok) == len(other) and sorted(tok) == sorted(other):
+            return True
+        if _skeleton(tok) == _skeleton(other):
+            return True
+    allowed = typo_distance_allowed(tok, other)
+    return OSA.distance(tok, other, score_cutoff=allowed + 1) <= allowed
+
+
+def _resembles_any(tok: str, words: Sequence[str]) -> bool:
+    """A looser test than :func:`_same_word`, for a word already known to differ."""
+    return any(fuzz.ratio(tok, w) >= 75.0 for w in words)
+
+
+@lru_cache(maxsize=65536)
+def _generic_like(tok: str) -> bool:
+    """A generic word, or a typo of one or of a spelling mapped to one ("Agricloa")."""
+    if tok in NAME_GENERIC:
+        return True
+    if len(tok) < 5:
+        return False
+    allowed = typo_distance_allowed(tok, tok)
+    best = process.extractOne(tok, GENERIC_SPELLINGS, scorer=OSA.distance, score_cutoff=allowed)
+    return best is not None
+
+
+def differing_words(
+    a: Sequence[str],
+    b: Sequence[str],
+    b_compact: str,
+    neutral: frozenset[str],
+) -> list[str]:
+    """Distinctive words of ``a`` that ``b`` has in no spelling.
+
+    Generic words (sector, legal, scope), numbers, tokens under three letters
+    and the place names of ``b``'s address (``neutral``) never count; a word
+    that ``b`` has with a typo, transliterated differently, abbreviated or
+    written together with its neighbour (``b_compact``) is the same word.
+    """
+    out: list[str] = []
+    others = [t for t in b if len(t) >= 2 and not t.isdigit()]
+    places = [t for t in neutral if len(t) >= 4 and not t.isdigit()]
+    initials = {t[0] for t in places}
+    for tok in dict.fromkeys(a):
+        if tok.isdigit() or len(tok) < 3 or tok in neutral or _generic_like(tok):
+            continue
+        if tok[0] in initials and any(_same_word(tok, place) for place in places if place[0] == tok[0]):
+            # a misspelt town of the other address ("Dooguan", Dongguan)
+            continue
+        if len(tok) >= 5 and tok in b_compact:
+            continue
+        if any(_same_word(tok, other) for other in others):
+            continue
+        out.append(tok)
+    return out
+
+
+def _replaced_by(a: Sequence[str], b: Sequence[str], a_diff: Sequence[str]) -> list[str]:
+    """Words of ``b`` standing where ``a`` has one of its differing words ``a_diff``.
+
+    Only a word in the *place* of another counts (the two names aligned word by
+    word), not one that either side merely adds or drops; a spelling of a word
+    of ``a`` is the same word.
+    """
+    diff = set(a_diff)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, list(a), list(b), autojunk=False).get_opcodes():
+        replaced = diff.intersection(a[i1:i2])
+        if op != "replace" or not replaced:
+            continue
+        for tok in b[j1:j2]:
+            if tok.isdigit() or len(tok) < 3 or tok in out:
+                continue
+            if any(_same_word(tok, other) for other in a if len(other) >= 2):
+                continue
+            # "Gmts" for "Garments": a contraction, not another word.
+            if any(_contracts(word, tok) or _contracts(tok, word) for word in replaced):
+                continue
+            out.append(tok)
+    return out
+
+
+def _contracts(short: str, long_: str) -> bool:
+    """``short`` (a plural "s" aside) is ``long_``'s letters in order, the first one
+    first: a contraction ("gmts" / "garment", "mfg" / "manufacturing")."""
+    short = short[:-1] if len(short) > 3 and short.endswith("s") else short
+    if len(short) >= len(long_) or short[0] != long_[0]:
+        return False
+    pos = 0
+    for ch in short:
+        pos = long_.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
 
 
 def _places_in_name(name: Sequence[str], other_name: Sequence[str], other_address: frozenset[str]) -> set[str]:
@@ -291,8 +495,14 @@ def compare(
     address_weight: Callable[[str], float],
     *,
     name_only: bool = False,
+    lookalike: bool = True,
 ) -> dict[str, float]:
     """Comparison features of query ``q`` against candidate ``c``.
+
+    With ``lookalike`` (the default) the dict also carries the two flags that
+    keep a pair from an automatic match, ``name_word_differs`` and
+    ``address_conflict``; they are not model features, and the matcher asks for
+    them only for candidates that score high enough to matter.
 
     Values are in [0, 1]. Besides the model features the dict carries
     ``distance_km`` when both sides have coordinates, and
@@ -348,6 +558,40 @@ def compare(
     # Dwenesie ..." vs "Assin Bereku Boafo ..."): a different site of a group
     # or of a naming pattern, however much of the name is shared.
     f["name_distinct_conflict"] = min(q_missing, c_missing)
+    if lookalike:
+        # A distinctive word replaced by another ("Silver Moon Tea" / "Blue Moon
+        # Tea", "San Jorge" / "San Jose"): a different site however much else
+        # agrees. Not a model feature: it only keeps the pair from an automatic
+        # match (see matcher.site_confirmed).
+        # Spellings are looked up in the whole other name, place names included
+        # ("Nignbo Rizi Dresses" / "Ningbo Rizi Dresses", Ningbo being the town).
+        q_diff = differing_words(q_name, [*c_name, *c.name], c.name_compact, c.address_set)
+        c_diff = differing_words(c_name, [*q_name, *q.name], q.name_compact, q.address_set)
+        # A place name set aside above ("... de Andes", the town of the other
+        # address) still differs from another place name in its stead ("... de
+        # Salgar"), not from that town misspelt ("Dooguan" for Dongguan).
+        # A place name of the other address left neutral above was likewise
+        # replaced, not added, when the other name has a word of its own in its
+        # stead ("Stone Dairy Farm" / "Jones Dairy Farm" @ 800 Jones Ave).
+        if q_diff and not c_diff:
+            c_diff = [p for p in sorted(c_place) if not _resembles_any(p, q_diff)]
+            if not c_diff:
+                c_strict = differing_words(c_name, [*q_name, *q.name], q.name_compact, frozenset())
+                c_diff = [p for p in c_strict if not _resembles_any(p, q_diff)]
+        elif c_diff and not q_diff:
+            q_diff = [p for p in sorted(q_place) if not _resembles_any(p, c_diff)]
+            if not q_diff:
+                q_strict = differing_words(q_name, [*c_name, *c.name], c.name_compact, frozenset())
+                q_diff = [p for p in q_strict if not _resembles_any(p, c_diff)]
+        # A distinctive word in the place of a generic one ("Golden Sechrist
+        # Bakery" / "Golden Grains Bakery", "R. L. Industrial" / "R. L.
+        # Schreiber") replaced a word too: the names differ where they are
+        # aligned, not by a word one side adds.
+        if q_diff and not c_diff:
+            c_diff = _replaced_by(q_name, c_name, q_diff)
+        elif c_diff and not q_diff:
+            q_diff = _replaced_by(c_name, q_name, c_diff)
+        f["name_word_differs"] = 1.0 if q_diff and c_diff else 0.0
     f["country_differs"] = 1.0 if q.country and c.country and q.country != c.country else 0.0
 
     id_match = 0.0
@@ -389,13 +633,33 @@ def compare(
         f["number_match"] = 0.0
         f["number_conflict"] = 0.0
     f["name_x_address"] = f["name_weighted"] * f["address_weighted"]
+    # Another site of the same name: both addresses given and they disagree
+    # (house numbers that conflict, or each lacks most of the other's
+    # distinctive words: another street, another town). Not a model feature;
+    # it only keeps the pair from an automatic match.
+    address_conflict = bool(f["number_conflict"])
+    # A shared house/plot number places both on one plot, whatever the words
+    # (an address in Arabic or Thai script against its Latin rendering).
+    if lookalike and not f["address_missing"] and not address_conflict and not f["number_match"]:
+        qa_core = [t for t in q.address if t not in ADDRESS_GENERIC and not t.isdigit()]
+        ca_core = [t for t in c.address if t not in ADDRESS_GENERIC and not t.isdigit()]
+        if qa_core and ca_core:
+            _, qa_missing, ca_missing = _soft_overlap(
+                qa_core, ca_core, qa, ca, address_weight, neutral=(frozenset(), frozenset())
+            )
+            address_conflict = (
+                min(qa_missing, ca_missing) >= ADDRESS_CONFLICT_SHARE and f["address_weighted"] < ADDRESS_CONFLICT_SHARE
+            )
 
     if q.coords is not None and c.coords is not None:
         d = _haversine_km(q.coords, c.coords)
         f["distance_km"] = round(d, 3)
         f["geo_near"] = math.exp(-d / 2.0)
         f["geo_far"] = 1.0 if d > 50.0 else 0.0
+        address_conflict = address_conflict or d > SISTER_SITE_KM
     else:
         f["geo_near"] = 0.0
         f["geo_far"] = 0.0
+    if lookalike:
+        f["address_conflict"] = 1.0 if address_conflict else 0.0
     return f

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .features import Prepared, prepare_tokens
+from .features import Prepared, compact_name, prepare_tokens
 from .normalize import ADDRESS_GENERIC, NAME_GENERIC, address_tokens, name_tokens
 from .parallel import map_chunks
 from .records import Record, identifier_keys, normalize_country
@@ -41,7 +41,9 @@ from .records import Record, identifier_keys, normalize_country
 __all__ = ["FeedbackStore", "MatchIndex"]
 
 _FORMAT = "covenant-matching-index"
-_VERSION = 1
+# 2: names keyed by features.compact_name (numbers left out, as queries do); older files are rebuilt.
+# 3: address numbers of three digits and more are keys (see _address_keys).
+_VERSION = 3
 
 _KIND_DEAD = 0
 _KIND_PRIMARY = 1
@@ -101,12 +103,14 @@ def _grams(compact: str) -> set[str]:
 
 
 def _name_compact(tokens: list[str]) -> str:
-    core = [t for t in tokens if t not in NAME_GENERIC]
-    return "".join(core or tokens)
+    return compact_name(tokens)
 
 
 def _address_keys(tokens: list[str]) -> set[str]:
-    return {t for t in tokens if len(t) >= 3 and not t.isdigit() and t not in ADDRESS_GENERIC}
+    # Numbers of three digits and more (house numbers, postcodes) are keys too:
+    # among many registered sites of one company ("AmeriCold Logistics", 20+
+    # sites) the name cannot pick the right one, the house number and postcode can.
+    return {t for t in tokens if len(t) >= 3 and t not in ADDRESS_GENERIC}
 
 
 def _geo_cell(lat: float, lng: float) -> tuple[int, int]:
@@ -513,21 +517,11 @@ class MatchIndex:
     # ----------------------------------------------------------------- weights
     def name_weight(self, token: str) -> float:
         """IDF weight of a name token, learned from the register."""
-        n = self._alive_slots + 1
-        w = math.log((n + 1) / (self._name_df.get(token, 0) + 1)) + 1.0
-        if token in NAME_GENERIC:
-            w *= _NAME_GENERIC_FACTOR
-        elif token.isdigit():
-            w *= 0.5
-        return w
+        return name_idf(token, self._name_df.get(token, 0), self._alive_slots)
 
     def address_weight(self, token: str) -> float:
         """IDF weight of an address token, learned from the register."""
-        n = self._alive_slots + 1
-        w = math.log((n + 1) / (self._addr_df.get(token, 0) + 1)) + 1.0
-        if token in ADDRESS_GENERIC:
-            w *= _ADDRESS_GENERIC_FACTOR
-        return w
+        return address_idf(token, self._addr_df.get(token, 0), self._alive_slots)
 
     # --------------------------------------------------------------- querying
     def prepared_slot(self, slot: int) -> Prepared:
@@ -581,103 +575,189 @@ class MatchIndex:
         Slots sharing less than ``min_share`` of the query's name weight are
         dropped unless the address or location supports them.
         """
+        return rank_slots(
+            self, query, limit=limit, use_address=use_address, posting_budget=posting_budget, min_share=min_share
+        )
+
+    # Where rank_slots reads the index (a layered index answers the same questions).
+    def _postings(self, key: str) -> Any:
+        """Slot numbers under ``key`` as a uint32 numpy array, or None."""
         import numpy as np
 
-        if self._alive_slots == 0:
-            return []
-        # Without a country (screening) every country partition is read.
-        countries = [query.country] if query.country else [c for c, n in self._countries.items() if n > 0]
-        n_total = float(len(self._slot_kind) + 1)
-        post = self._post
+        arr = self._post.get(key)
+        return None if arr is None else np.frombuffer(arr, dtype=np.uint32)
 
-        name_keys: list[tuple[int, str, float]] = []
-        grams = _grams(query.name_compact or "".join(query.name)) if query.name else set()
-        # The query's total name weight counts grams absent from the register
-        # at full weight: a candidate only gets credit for what it shares.
-        max_name = 0.0
-        for gram in grams:
-            found = 0
-            for cc in countries:
-                arr = post.get(cc + gram)
-                if arr is not None:
-                    name_keys.append((len(arr), cc + gram, 0.0))
-                    found += len(arr)
-            max_name += math.log(1.0 + n_total / max(found, 1))
-        addr_keys: list[tuple[int, str, float]] = []
-        if use_address:
-            for tok in _address_keys(list(query.address)):
-                for cc in countries:
-                    key = cc + _ADDR_SEP + tok
-                    arr = post.get(key)
-                    if arr is not None:
-                        addr_keys.append((len(arr), key, 0.0))
-            if query.coords is not None:
-                cy, cx = _geo_cell(*query.coords)
-                for dy in (-1, 0, 1):
-                    for dx in (-1, 0, 1):
-                        key = f"{_GEO_SEP}{cy + dy},{cx + dx}"
-                        arr = post.get(key)
-                        if arr is not None and len(arr) <= 2000:
-                            addr_keys.append((len(arr), key, 0.0))
+    def _live(self, slots: Any) -> Any:
+        """Which of ``slots`` (a sorted numpy array) are alive."""
+        import numpy as np
 
-        chosen: list[Any] = []
-        weights: list[float] = []
-        lengths: list[int] = []
-        name_keys.sort()
-        budget = posting_budget
-        for i, (df, key, _) in enumerate(name_keys):
-            if budget <= 0 and i >= 3:
-                break
-            chosen.append(np.frombuffer(post[key], dtype=np.uint32))
-            weights.append(math.log(1.0 + n_total / df))
-            lengths.append(df)
-            budget -= df
-        n_name = sum(lengths)
-        addr_keys.sort()
-        budget = posting_budget // 3
-        max_addr = 0.0
-        for df, key, _ in addr_keys:
-            if budget <= 0:
-                break
-            # Address evidence counts half: it recovers renamed sites but must
-            # not outvote the name.
-            w = 0.5 * math.log(1.0 + n_total / df)
-            chosen.append(np.frombuffer(post[key], dtype=np.uint32))
-            weights.append(w)
-            lengths.append(df)
-            budget -= df
-            max_addr += w
-        if not chosen:
-            return []
-        cat = np.concatenate(chosen)
-        wts = np.repeat(np.asarray(weights, dtype=np.float64), lengths)
-        slots, inverse = np.unique(cat, return_inverse=True)
-        name_scores = np.bincount(inverse[:n_name], weights=wts[:n_name], minlength=len(slots))
-        addr_scores = np.bincount(inverse[n_name:], weights=wts[n_name:], minlength=len(slots))
         kinds = np.frombuffer(self._slot_kind, dtype=np.uint8)
         alive = kinds[slots] != _KIND_DEAD
-        del kinds
-        # A candidate needs a fair share of the query's name, or else most of
-        # its distinctive address (a site renamed since it was registered).
-        keep = alive & ((name_scores >= min_share * max_name) | ((addr_scores >= 0.5 * max_addr) & (max_addr > 0)))
-        slots = slots[keep]
-        scores = name_scores[keep] + addr_scores[keep]
-        if len(slots) == 0:
-            return []
-        want = min(len(slots), limit * 4)
-        top = np.argpartition(-scores, want - 1)[:want] if want < len(slots) else np.arange(len(slots))
-        order = top[np.argsort(-scores[top], kind="stable")]
-        out: list[tuple[int, float]] = []
-        seen: set[int] = set()
-        slot_fac = self._slot_fac
-        norm = max_name if max_name > 0 else 1.0
-        for j in order.tolist():
+        del kinds  # a live export would stop the bytearray from growing
+        return alive
+
+    def _owner(self, slot: int) -> int:
+        """A number for the facility of ``slot`` (equal for slots of one facility)."""
+        return self._slot_fac[slot]
+
+    def _slot_space(self) -> int:
+        """Slots ever numbered (dead ones included)."""
+        return len(self._slot_kind)
+
+    def _live_countries(self) -> list[str]:
+        return [c for c, n in self._countries.items() if n > 0]
+
+
+def name_idf(token: str, df: int, alive_slots: int) -> float:
+    """IDF weight of a name token seen in ``df`` of ``alive_slots`` names."""
+    n = alive_slots + 1
+    w = math.log((n + 1) / (df + 1)) + 1.0
+    if token in NAME_GENERIC:
+        w *= _NAME_GENERIC_FACTOR
+    elif token.isdigit():
+        w *= 0.5
+    return w
+
+
+def address_idf(token: str, df: int, alive_slots: int) -> float:
+    """IDF weight of an address token seen in ``df`` of ``alive_slots`` addresses."""
+    n = alive_slots + 1
+    w = math.log((n + 1) / (df + 1)) + 1.0
+    if token in ADDRESS_GENERIC:
+        w *= _ADDRESS_GENERIC_FACTOR
+    return w
+
+
+def rank_slots(
+    src: Any,
+    query: Prepared,
+    *,
+    limit: int,
+    use_address: bool = True,
+    posting_budget: int = 60000,
+    min_share: float = 0.12,
+) -> list[tuple[int, float]]:
+    """:meth:`MatchIndex.candidate_slots` over any index that answers ``_postings``,
+    ``_live``, ``_owner``, ``_slot_space`` and ``_live_countries`` (see ``shared.py``)."""
+    import numpy as np
+
+    if src.slot_count == 0:
+        return []
+    # Without a country (screening) every country partition is read.
+    countries = [query.country] if query.country else src._live_countries()
+    n_total = float(src._slot_space() + 1)
+    postings: dict[str, Any] = {}
+
+    def lookup(key: str) -> Any:
+        if key not in postings:
+            postings[key] = src._postings(key)
+        return postings[key]
+
+    name_keys: list[tuple[int, str, float]] = []
+    grams = _grams(query.name_compact or "".join(query.name)) if query.name else set()
+    # The query's total name weight counts grams absent from the register
+    # at full weight: a candidate only gets credit for what it shares.
+    max_name = 0.0
+    for gram in grams:
+        found = 0
+        for cc in countries:
+            arr = lookup(cc + gram)
+            if arr is not None:
+                name_keys.append((len(arr), cc + gram, 0.0))
+                found += len(arr)
+        max_name += math.log(1.0 + n_total / max(found, 1))
+    addr_keys: list[tuple[int, str, float]] = []
+    if use_address:
+        for tok in _address_keys(list(query.address)):
+            for cc in countries:
+                key = cc + _ADDR_SEP + tok
+                arr = lookup(key)
+                if arr is not None:
+                    addr_keys.append((len(arr), key, 0.0))
+        if query.coords is not None:
+            cy, cx = _geo_cell(*query.coords)
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    key = f"{_GEO_SEP}{cy + dy},{cx + dx}"
+                    arr = lookup(key)
+                    if arr is not None and len(arr) <= 2000:
+                        addr_keys.append((len(arr), key, 0.0))
+
+    chosen: list[Any] = []
+    weights: list[float] = []
+    lengths: list[int] = []
+    name_keys.sort()
+    budget = posting_budget
+    for i, (df, key, _) in enumerate(name_keys):
+        if budget <= 0 and i >= 3:
+            break
+        chosen.append(postings[key])
+        weights.append(math.log(1.0 + n_total / df))
+        lengths.append(df)
+        budget -= df
+    n_name = sum(lengths)
+    addr_keys.sort()
+    budget = posting_budget // 3
+    max_addr = 0.0
+    for df, key, _ in addr_keys:
+        if budget <= 0:
+            break
+        # Address evidence counts half: it recovers renamed sites but must
+        # not outvote the name.
+        w = 0.5 * math.log(1.0 + n_total / df)
+        chosen.append(postings[key])
+        weights.append(w)
+        lengths.append(df)
+        budget -= df
+        max_addr += w
+    if not chosen:
+        return []
+    cat = np.concatenate(chosen)
+    wts = np.repeat(np.asarray(weights, dtype=np.float64), lengths)
+    slots, inverse = np.unique(cat, return_inverse=True)
+    name_scores = np.bincount(inverse[:n_name], weights=wts[:n_name], minlength=len(slots))
+    addr_scores = np.bincount(inverse[n_name:], weights=wts[n_name:], minlength=len(slots))
+    alive = src._live(slots)
+    # A candidate needs a fair share of the query's name, or else most of
+    # its distinctive address (a site renamed since it was registered).
+    keep = alive & ((name_scores >= min_share * max_name) | ((addr_scores >= 0.5 * max_addr) & (max_addr > 0)))
+    slots = slots[keep]
+    scores = name_scores[keep] + addr_scores[keep]
+    if len(slots) == 0:
+        return []
+    want = min(len(slots), limit * 4)
+    top = np.argpartition(-scores, want - 1)[:want] if want < len(slots) else np.arange(len(slots))
+    order = top[np.argsort(-scores[top], kind="stable")].tolist()
+    # A quarter of the places go to the best address scores: when a company has
+    # more registered sites than places, the name ties them all and the one
+    # whose address agrees must not be cut off (nor a site renamed since).
+    reserve = limit // 4 if max_addr > 0 else 0
+    if reserve:
+        addr_kept = addr_scores[keep]
+        want_addr = min(len(slots), reserve * 4)
+        by_addr = np.argpartition(-addr_kept, want_addr - 1)[:want_addr] if want_addr < len(slots) else np.arange(len(slots))
+        by_addr = by_addr[np.argsort(-addr_kept[by_addr], kind="stable")]
+        address_first = [j for j in by_addr.tolist() if addr_kept[j] > 0]
+    else:
+        address_first = []
+    out: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    owner = src._owner
+    norm = max_name if max_name > 0 else 1.0
+
+    def take(js: list[int], upto: int) -> None:
+        for j in js:
+            if len(out) >= upto:
+                return
             slot = int(slots[j])
-            fac = slot_fac[slot]
+            fac = owner(slot)
             if fac in seen:
                 continue
             seen.add(fac)
             out.append((slot, float(scores[j]) / norm))
-            if len(out) >= limit:
-                break
-        return out
+
+    take(order, limit - reserve)
+    take(address_first, limit)
+    take(order, limit)
+    out.sort(key=lambda item: -item[1])
+    return out

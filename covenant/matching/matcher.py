@@ -83,7 +83,9 @@ class Candidate:
             out.append("unit/plant numbers in the names differ")
         elif f.get("name_qualifier_one_side"):
             out.append("unit/branch/number in one name only")
-        if f.get("name_distinct_conflict", 0.0) >= 0.2:
+        if f.get("name_word_differs"):
+            out.append("a distinctive name word differs (not a typo): another site?")
+        elif f.get("name_distinct_conflict", 0.0) >= 0.2:
             out.append("distinctive name words differ")
         if "address_weighted" in f:
             if f.get("address_missing"):
@@ -92,6 +94,8 @@ class Candidate:
                 out.append(f"address {f['address_weighted']:.2f}")
         if f.get("number_conflict"):
             out.append("house/plot numbers differ")
+        if f.get("address_conflict") and not f.get("number_conflict"):
+            out.append("addresses name different places: another site?")
         if f.get("country_differs"):
             out.append("country differs")
         if "distance_km" in f:
@@ -138,9 +142,20 @@ def site_confirmed(features: Mapping[str, float], score: float = 1.0) -> bool:
     conflicting one) and the score is at least :data:`QUALIFIER_MIN_SCORE`, or
     an identifier is shared. Otherwise the row goes to review even when
     everything else agrees.
+
+    Two more look-alikes are never matched without a person (unless an
+    identifier is shared): a name in which a distinctive word is replaced by
+    another, not a typo of it (``name_word_differs``: "Silver Moon Tea Farmers
+    Cooperative" / "Blue Moon ...", "Frigorifico San Jorge" / "... San Jose";
+    legal forms and generic words do not count), and a site of the same name
+    at another address (``address_conflict``: house numbers that conflict,
+    addresses naming other streets or towns, coordinates more than
+    :data:`.features.SISTER_SITE_KM` apart).
     """
     if features.get("identifier_match"):
         return True
+    if features.get("name_word_differs") or features.get("address_conflict"):
+        return False
     if features.get("name_number_conflict"):
         return False
     if features.get("name_qualifier_one_side"):
@@ -180,17 +195,24 @@ class Matcher:
         model = self.name_model if name_only else self.model
         best_score = -1.0
         best_features: dict[str, float] = {}
+        best_slot: Prepared | None = None
         for slot in index.facility_slots(facility_id):
+            prepared = index.prepared_slot(slot)
             features = compare(
                 query,
-                index.prepared_slot(slot),
+                prepared,
                 index.name_weight,
                 index.address_weight,
                 name_only=name_only,
+                lookalike=False,
             )
             score = model.score(features)
             if score > best_score:
-                best_score, best_features = score, features
+                best_score, best_features, best_slot = score, features, prepared
+        if best_slot is not None and not name_only and best_score >= self.thresholds.review:
+            # The look-alike flags (site_confirmed) cost as much as the rest of
+            # the comparison and matter only where a match or a review is possible.
+            best_features = compare(query, best_slot, index.name_weight, index.address_weight)
         return Candidate(facility_id, max(best_score, 0.0), best_features)
 
     def _candidates(

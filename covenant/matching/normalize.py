@@ -20,221 +20,68 @@ romanisation compares against the same canonical form:
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from anyascii import anyascii
 
 __all__ = [
     "ADDRESS_GENERIC",
+    "GENERIC_SPELLINGS",
     "NAME_GENERIC",
     "address_tokens",
     "fold",
+    "load_table",
     "name_tokens",
 ]
 
 # ---------------------------------------------------------------------------
-# Local-script morphemes, applied before transliteration.
-# A value of "" deletes the morpheme (legal form); otherwise the morpheme is
-# replaced by the canonical ASCII token(s) surrounded by spaces.
+# Word knowledge lives in data files (covenant/matching/data/*.csv, sources in
+# SOURCES.md there): legal forms, spelling variants of name words, site
+# qualifiers, generic words, stop words, address words, number words.
+# A variant written in a script other than Latin is a *morpheme*: it is
+# replaced before transliteration (a value of "" deletes it), because
+# afterwards it would melt into the neighbouring syllables.
 # ---------------------------------------------------------------------------
-_LOCAL_NAME_MORPHEMES: dict[str, str] = {
-    # Chinese (simplified and traditional)
-    "股份有限公司": "",
-    "有限责任公司": "",
-    "有限責任公司": "",
-    "有限公司": "",
-    "总公司": "",
-    "分公司": " branch ",
-    "分厂": " branch factory ",
-    "分廠": " branch factory ",
-    "工場": " plant ",
-    "支店": " branch ",
-    "公司": "",
-    "集团": " group ",
-    "集團": " group ",
-    "服装": " garment ",
-    "服裝": " garment ",
-    "制衣": " garment ",
-    "製衣": " garment ",
-    "纺织": " textile ",
-    "紡織": " textile ",
-    "针织": " knit ",
-    "針織": " knit ",
-    "鞋业": " shoe ",
-    "鞋業": " shoe ",
-    "实业": " industries ",
-    "實業": " industries ",
-    "工业": " industries ",
-    "工業": " industries ",
-    "国际": " international ",
-    "國際": " international ",
-    "贸易": " trading ",
-    "貿易": " trading ",
-    "进出口": " import export ",
-    "進出口": " import export ",
-    "制造": " manufacturing ",
-    "製造": " manufacturing ",
-    "工厂": " factory ",
-    "工廠": " factory ",
-    "厂": " factory ",
-    "廠": " factory ",
-    # Administrative prefixes of Chinese company names ("深圳市...") are written
-    # as a separate word in romanised names ("Shenzhen ...").
-    "市": " ",
-    "省": " ",
-    "县": " ",
-    "縣": " ",
-    # Japanese
-    "株式会社": "",
-    "有限会社": "",
-    "合同会社": "",
-    "(株)": "",
-    "（株）": "",
-    # Korean
-    "공장": " plant ",
-    "지점": " branch ",
-    "주식회사": "",
-    "유한회사": "",
-    "유한책임회사": "",
-    "(주)": "",
-    # Thai
-    "บริษัท": "",
-    "ห้างหุ้นส่วนจำกัด": "",
-    "จำกัด": "",
-    "(มหาชน)": "",
-    "มหาชน": "",
-    "สาขาที่": " branch ",
-    "สาขา": " branch ",
-    # Cyrillic (Russian, Ukrainian, Bulgarian...)
-    "Общество с ограниченной ответственностью": "",
-    "Акционерное общество": "",
-    "Публичное акционерное общество": "",
-    "Закрытое акционерное общество": "",
-    "Открытое акционерное общество": "",
-    "ООО": "",
-    "ОАО": "",
-    "ЗАО": "",
-    "ПАО": "",
-    "АО": "",
-    "ИП": "",
-    "филиал": " branch ",
-    "Филиал": " branch ",
-    "філія": " branch ",
-    "Філія": " branch ",
-    "ТОВ": "",
-    "ПАТ": "",
-    "ПрАТ": "",
-    "ЕООД": "",
-    "ООД": "",
-    "ЕАД": "",
-    "АД": "",
-    # Arabic
-    "ذات المسؤولية المحدودة": "",
-    "ذ.م.م": "",
-    "ش.م.م": "",
-    "ش.م.ع": "",
-    "المحدودة": "",
-    "شركة": "",
-    "مؤسسة": "",
-    "مصنع": " factory ",
-    "فرع": " branch ",
-    # Hebrew
-    'בע"מ': "",
-    "בע״מ": "",
-    # Devanagari (Hindi, Marathi)
-    "प्राइवेट लिमिटेड": "",
-    "प्रा. लि.": "",
-    "लिमिटेड": "",
-    "यूनिट": " unit ",
-    # Bengali
-    "প্রাইভেট লিমিটেড": "",
-    "লিমিটেড": "",
-    "ইউনিট": " unit ",
-    "শাখা": " branch ",
-    # Khmer
-    "ក្រុមហ៊ុន": "",
-    "ឯ.ក": "",
-    "រោងចក្រទី": " factory ",
-    "រោងចក្រ": " factory ",
-    # Burmese
-    "ကုမ္ပဏီ": "",
-    "လီမိတက်": "",
-    "စက်ရုံ": " factory ",
-    # Amharic "number" (a site qualifier: "... PLC ቁጥር 2")
-    "ቁጥር": " no ",
-}
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
+
+def load_table(name: str) -> list[dict[str, str]]:
+    """Rows of ``data/<name>.csv`` as dicts (UTF-8, header row, ``source`` column)."""
+    with open(DATA_DIR / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if not row.get("source"):
+            raise ValueError(f"{name}.csv: entry {next(iter(row.values()))!r} has no source")
+    return rows
+
+
+def _is_morpheme(word: str) -> bool:
+    return not word.isascii()
+
+
+def _pairs(name: str, key: str, value: str) -> list[tuple[str, str]]:
+    return [(row[key], row[value]) for row in load_table(name)]
+
+
+_LEGAL_ROWS = [row["form"] for row in load_table("legal_forms")]
+_STOPWORD_ROWS = [row["word"] for row in load_table("stopwords")]
+_NAME_WORD_ROWS = _pairs("name_words", "variant", "canonical")
+_SITE_ROWS = _pairs("site_qualifiers", "variant", "canonical")
+_ADDRESS_WORD_ROWS = _pairs("address_words", "variant", "canonical")
+
+_LOCAL_NAME_MORPHEMES: dict[str, str] = {}
+for _word in _LEGAL_ROWS + _STOPWORD_ROWS:
+    if _is_morpheme(_word):
+        _LOCAL_NAME_MORPHEMES[_word] = ""
+for _word, _canon in _NAME_WORD_ROWS + _SITE_ROWS:
+    if _is_morpheme(_word):
+        _LOCAL_NAME_MORPHEMES[_word] = f" {_canon} "
 _LOCAL_ADDRESS_MORPHEMES: dict[str, str] = {
-    "工业园区": " industrial park ",
-    "工業園區": " industrial park ",
-    "工业园": " industrial park ",
-    "工業園": " industrial park ",
-    "工业区": " industrial zone ",
-    "工業區": " industrial zone ",
-    "开发区": " development zone ",
-    "開發區": " development zone ",
-    "自治区": " province ",
-    "号楼": " building ",
-    "號樓": " building ",
-    "大道": " avenue ",
-    "大厦": " building ",
-    "大廈": " building ",
-    "路": " road ",
-    "街道": " subdistrict ",
-    "巷": " lane ",
-    "弄": " lane ",
-    "号": " ",
-    "號": " ",
-    "镇": " town ",
-    "鎮": " town ",
-    "乡": " township ",
-    "鄉": " township ",
-    "村": " village ",
-    "区": " district ",
-    "區": " district ",
-    "县": " county ",
-    "縣": " county ",
-    "市": " city ",
-    "省": " province ",
-    "栋": " building ",
-    "棟": " building ",
-    "幢": " building ",
-    "楼": " floor ",
-    "樓": " floor ",
-    "层": " floor ",
-    "層": " floor ",
-    "室": " room ",
-    # Japanese
-    "丁目": " ",
-    "番地": " ",
-    "都": " prefecture ",
-    "県": " prefecture ",
-    # Korean
-    "특별시": " city ",
-    "광역시": " city ",
-    # Thai
-    "ถนน": " road ",
-    "ซอย": " lane ",
-    "หมู่": " moo ",
-    "ตำบล": " subdistrict ",
-    "อำเภอ": " district ",
-    "จังหวัด": " province ",
-    # Cyrillic
-    "улица": " street ",
-    "ул.": " street ",
-    "проспект": " avenue ",
-    "пр-т": " avenue ",
-    "дом": " ",
-    "д.": " ",
-    "область": " province ",
-    "обл.": " province ",
-    "город": " city ",
-    "г.": " city ",
-    # Arabic
-    "شارع": " street ",
-    "المنطقة الصناعية": " industrial zone ",
+    word: f" {canon} " if canon else " " for word, canon in _ADDRESS_WORD_ROWS if _is_morpheme(word)
 }
 
 
@@ -351,563 +198,42 @@ def fold(text: str, *, address: bool = False) -> str:
 # ---------------------------------------------------------------------------
 # Token rules
 # ---------------------------------------------------------------------------
-_NUMBER_WORDS: dict[str, str] = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "first": "1",
-    "second": "2",
-    "third": "3",
-    "fourth": "4",
-    "fifth": "5",
-    "sixth": "6",
-    "seventh": "7",
-    "eighth": "8",
-    "ninth": "9",
-    "tenth": "10",
-    # Roman numerals used for plants and phases ("Unit II", "Phase III").
-    # "i", "v" and "x" are left alone: too often initials.
-    "ii": "2",
-    "iii": "3",
-    "iv": "4",
-    "vi": "6",
-    "vii": "7",
-    "viii": "8",
-    "ix": "9",
-}
+_NUMBER_WORDS: dict[str, str] = dict(_pairs("number_words", "word", "number"))
 
 # Legal forms as token sequences (after folding). Dropped wherever they occur.
-_LEGAL_FORMS_TEXT = """
-co ltd|co limited|company limited|company ltd|co pvt ltd|private limited|pvt ltd|pvt
-limited|ltd|ltda|limitada|co|company|corp|corporation|inc|incorporated|llc|l l c|llp|lp
-plc|pcl|public company limited|public co ltd|holdings ltd
-pt|tbk|pt tbk|persero|cv|ud|sdn bhd|sdn|bhd|berhad|jsc|jsco|ojsc|cjsc|joint stock company
-joint stock co|ooo|oao|zao|pao|tov|obshchestvo s ogranichennoi otvetstvennostiu
-obshchestvo s ogranichennoy otvetstvennostyu|aktsionernoe obshchestvo
-gmbh|gmbh co kg|gmbh und co kg|mbh|ag|kg|kgaa|ohg|ug|ek|gbr
-sa|sa de cv|s de rl de cv|s de rl|sab de cv|sapi de cv|sas|sasu|sarl|eurl|snc|sci|sca
-srl|srls|spa|sapa|sl|slu|sau|bv|nv|bvba|vof|cv|eireli|epp|me|cia|y cia
-ab|asa|oy|oyj|aps|a s|hf|ehf|kft|zrt|nyrt|bt|kkt|sro|s r o|sp z o o|sp z oo|spzoo|sp k|sk
-ae|epe|ike|ood|eood|ad|ead|dd|doo|d o o
-as|san ve tic ltd sti|san ve tic as|san ve tic|sanayi ve ticaret|san tic|ltd sti|sti
-cong ty tnhh|cong ty co phan|cong ty cp|cong ty|cty tnhh|cty cp|cty|tnhh mtv|tnhh|mtv
-co phan|ctcp
-kabushiki kaisha|kk|yugen kaisha|godo kaisha
-s a|s a de c v|s de r l de c v|s de r l|s r l|s p a|s a s|s l|b v|n v|s a r l|l t d
-"""
-_LEGAL_FORMS: frozenset[tuple[str, ...]] = frozenset(
-    tuple(form.split()) for line in _LEGAL_FORMS_TEXT.strip().splitlines() for form in line.split("|") if form.strip()
-)
+_LEGAL_FORMS: frozenset[tuple[str, ...]] = frozenset(tuple(form.split()) for form in _LEGAL_ROWS if form.isascii())
 _LEGAL_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _form in sorted(_LEGAL_FORMS, key=len, reverse=True):
     _LEGAL_BY_FIRST.setdefault(_form[0], []).append(_form)
 
-_NAME_STOPWORDS = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "und",
-        "et",
-        "y",
-        "e",
-        "de",
-        "del",
-        "la",
-        "le",
-        "les",
-        "des",
-        "du",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "van",
-        "der",
-        "den",
-        "von",
-        "di",
-        "ve",
-        "for",
-        # number markers of site qualifiers ("Factory No. 2", "Zakład nr 2")
-        "no",
-        "nr",
-        "nro",
-    ]
-)
+_NAME_STOPWORDS: frozenset[str] = frozenset(w for w in _STOPWORD_ROWS if w.isascii())
 
-# Spelling variants of name words mapped to one canonical spelling.
-_NAME_CANON: dict[str, str] = {
-    "intl": "international",
-    "int": "international",
-    "internacional": "international",
-    "mfg": "manufacturing",
-    "mfr": "manufacturing",
-    "mfrs": "manufacturing",
-    "manufacturer": "manufacturing",
-    "manufacturers": "manufacturing",
-    "manufacture": "manufacturing",
-    "manufactory": "manufacturing",
-    "ind": "industries",
-    "inds": "industries",
-    # Short forms members use (see "abbreviations" in covenant/demo/wordlists/data/noise.json).
-    "tex": "textile",
-    "trdg": "trading",
-    "prods": "product",
-    "prod": "product",
-    "exp": "export",
-    "spg": "spinning",
-    "coop": "cooperative",
-    "cooperativa": "cooperative",
-    "cooperatives": "cooperative",
-    "industry": "industries",
-    "industrial": "industries",
-    "industrie": "industries",
-    "industria": "industries",
-    "industrias": "industries",
-    "sanayi": "industries",
-    "garments": "garment",
-    "garmen": "garment",
-    "garmets": "garment",
-    "textiles": "textile",
-    "textil": "textile",
-    "tekstil": "textile",
-    "textiel": "textile",
-    "textille": "textile",
-    "apparels": "apparel",
-    "fashions": "fashion",
-    "exports": "export",
-    "exporters": "export",
-    "exporter": "export",
-    "imports": "import",
-    "enterprises": "enterprise",
-    "mills": "mill",
-    "products": "product",
-    "shoes": "shoe",
-    "fty": "factory",
-    "factories": "factory",
-    "knitting": "knit",
-    "knits": "knit",
-    "knitters": "knit",
-    "knitwears": "knitwear",
-    "accessory": "accessories",
-    "designs": "design",
-    "sweaters": "sweater",
-    "trade": "trading",
-    "traders": "trading",
-    "ticaret": "trading",
-    "tic": "trading",
-    "san": "industries",
-    "dis": "foreign",
-    "ihracat": "export",
-    "ithalat": "import",
-    "konfeksiyon": "garment",
-    "confecciones": "garment",
-    "confeccoes": "garment",
-    "confection": "garment",
-    "confezioni": "garment",
-    # Site qualifiers in other languages ("Filial 2", "Çerkezköy Şubesi", "Usine 2").
-    "filial": "branch",
-    "filiale": "branch",
-    "filiya": "branch",
-    "sucursal": "branch",
-    "subesi": "branch",
-    "sube": "branch",
-    "cawangan": "branch",
-    "usine": "factory",
-    "fabrica": "factory",
-    "fabrika": "factory",
-    "kilang": "factory",
-    "werk": "plant",
-    "stabilimento": "plant",
-    "planta": "plant",
-    "zaklad": "plant",
-    "nha": "factory",
-}
+# Spelling variants of name words (and site qualifiers in other languages:
+# "Filial 2", "Çerkezköy Şubesi", "Usine 2") mapped to one canonical spelling.
+_NAME_CANON: dict[str, str] = {w: c for w, c in _NAME_WORD_ROWS + _SITE_ROWS if w.isascii()}
 
-# Generic words of the garment / manufacturing sector. They keep a place in the
-# name but weigh much less than distinctive words (on top of the IDF learned
-# from the register, which is weak on a small register).
+#: Words that say what kind of business or site a name is, not which one
+#: (sector words in many languages, scope words, country names). They keep a
+#: place in the name but weigh much less than distinctive words, on top of the
+#: IDF learned from the register (which is weak on a small register).
 NAME_GENERIC: frozenset[str] = frozenset(
-    [
-        "garment",
-        "apparel",
-        "textile",
-        "manufacturing",
-        "industries",
-        "factory",
-        "mill",
-        "group",
-        "international",
-        "trading",
-        "export",
-        "import",
-        "impex",
-        "exim",
-        "overseas",
-        "global",
-        "enterprise",
-        "knit",
-        "knitwear",
-        "fashion",
-        "clothing",
-        "clothes",
-        "wear",
-        "dyeing",
-        "dyeing",
-        "printing",
-        "printers",
-        "washing",
-        "spinning",
-        "weaving",
-        "composite",
-        "denim",
-        "sweater",
-        "shoe",
-        "footwear",
-        "leather",
-        "accessories",
-        "product",
-        "design",
-        "sourcing",
-        "unit",
-        "division",
-        "plant",
-        "branch",
-        "fabric",
-        "fabrics",
-        "yarn",
-        "fibre",
-        "fiber",
-        "socks",
-        "hosiery",
-        "home",
-        "giyim",
-        "maquila",
-        "maquiladora",
-        "busana",
-        "may",
-        "mac",
-        "det",
-        "nhuom",
-        "sewing",
-        "stitching",
-        "embroidery",
-        "limited",
-        "holding",
-        "holdings",
-        "foreign",
-        "china",
-        "vietnam",
-        "india",
-        "bangladesh",
-        "cambodia",
-        "indonesia",
-        "pakistan",
-        "turkey",
-        "bd",
-        "viet",
-        "nam",
-        "sri",
-        "lanka",
-        "hk",
-        "hong",
-        "kong",
-        "usa",
-        "uk",
-        "new",
-        "best",
-        "good",
-        "star",
-        "golden",
-        "royal",
-        "united",
-    ]
+    _NAME_CANON.get(row["word"], row["word"]) for row in load_table("name_generic")
 )
 
-# Address words: canonical spelling for abbreviations and local-language terms.
-_ADDR_CANON: dict[str, str] = {
-    "st": "street",
-    "str": "street",
-    "strasse": "street",
-    "stra": "street",
-    "street": "street",
-    "duong": "street",
-    "sokak": "street",
-    "sokagi": "street",
-    "sok": "street",
-    "sk": "street",
-    "calle": "street",
-    "rue": "street",
-    "ulitsa": "street",
-    "ul": "street",
-    "ulica": "street",
-    "rd": "road",
-    "road": "road",
-    "marg": "road",
-    "thanon": "road",
-    "raod": "road",
-    "ave": "avenue",
-    "av": "avenue",
-    "avda": "avenue",
-    "avenida": "avenue",
-    "avenue": "avenue",
-    "cad": "avenue",
-    "cd": "avenue",
-    "caddesi": "avenue",
-    "cadde": "avenue",
-    "prospekt": "avenue",
-    "blvd": "boulevard",
-    "bulvari": "boulevard",
-    "blv": "boulevard",
-    "ln": "lane",
-    "lane": "lane",
-    "gali": "lane",
-    "soi": "lane",
-    "hem": "lane",
-    "hwy": "highway",
-    "hw": "highway",
-    "highway": "highway",
-    "carretera": "highway",
-    "carr": "highway",
-    "quoc": "national",
-    "lo": "lot",
-    "lote": "lot",
-    "jl": "jalan",
-    "jln": "jalan",
-    "jalan": "jalan",
-    "bldg": "building",
-    "bld": "building",
-    "edificio": "building",
-    "edif": "building",
-    "toa": "building",
-    "nha": "building",
-    "fl": "floor",
-    "flr": "floor",
-    "f": "floor",
-    "kat": "floor",
-    "lau": "floor",
-    "rm": "room",
-    "blk": "block",
-    "blok": "block",
-    "ind": "industrial",
-    "indl": "industrial",
-    "industry": "industrial",
-    "industries": "industrial",
-    "industri": "industrial",
-    "sanayi": "industrial",
-    "industrial": "industrial",
-    "est": "estate",
-    "estate": "estate",
-    "pk": "park",
-    "z": "zone",
-    "zona": "zone",
-    "bolgesi": "zone",
-    "dist": "district",
-    "distt": "district",
-    "district": "district",
-    "quan": "district",
-    "huyen": "district",
-    "kec": "district",
-    "kecamatan": "district",
-    "ilce": "district",
-    "khan": "district",
-    "amphoe": "district",
-    "amphur": "district",
-    "tehsil": "district",
-    "taluk": "district",
-    "tal": "district",
-    "upazila": "district",
-    "thana": "district",
-    "kab": "regency",
-    "kabupaten": "regency",
-    "regency": "regency",
-    "prov": "province",
-    "province": "province",
-    "tinh": "province",
-    "provinsi": "province",
-    "changwat": "province",
-    "pradesh": "province",
-    "vill": "village",
-    "vlg": "village",
-    "vil": "village",
-    "village": "village",
-    "desa": "village",
-    "ds": "village",
-    "xa": "village",
-    "thon": "village",
-    "ap": "village",
-    "phum": "village",
-    "phoum": "village",
-    "gram": "village",
-    "kampung": "village",
-    "kp": "village",
-    "barangay": "village",
-    "brgy": "village",
-    "phuong": "ward",
-    "mahallesi": "ward",
-    "mah": "ward",
-    "mh": "ward",
-    "kel": "ward",
-    "kelurahan": "ward",
-    "sangkat": "ward",
-    "ward": "ward",
-    "tambon": "subdistrict",
-    "khum": "subdistrict",
-    "tp": "city",
-    "kota": "city",
-    "city": "city",
-    "thanh": "city",
-    "pho": "city",
-    "twn": "town",
-    "town": "town",
-    "tran": "town",
-    "epz": "epz",
-    "sez": "sez",
-    "kcn": "industrial zone",
-    "iz": "industrial zone",
-    "osb": "industrial zone",
-    "kawasan": "zone",
-    "ki": "industrial zone",
-    "midc": "midc",
-    "gidc": "gidc",
-    "sipcot": "sipcot",
-    "colonia": "neighbourhood",
-    "col": "neighbourhood",
-    "mz": "block",
-    "manzana": "block",
-    "no": "",
-    "nos": "",
-    "nr": "",
-    "num": "",
-    "number": "",
-    "n": "",
-    "so": "",
-    "po": "",
-    "pc": "",
-    "zip": "",
-    "postcode": "",
-    "pin": "",
-    "box": "pobox",
-    "pob": "pobox",
-    "post": "",
-    "of": "",
-    "the": "",
-    "and": "",
-    "de": "",
-    "del": "",
-    "la": "",
-    "di": "",
-    "near": "",
-    "opp": "",
-    "opposite": "",
-    "behind": "",
-    "beside": "",
-    "at": "",
-    "in": "",
-}
+#: Generic words and every spelling of them that :data:`_NAME_CANON` maps to
+#: one ("agricola", "curtume"): a typo of any of these is a generic word too.
+GENERIC_SPELLINGS: frozenset[str] = NAME_GENERIC | frozenset(k for k, v in _NAME_CANON.items() if v in NAME_GENERIC)
 
-# Address words that say what kind of place a token is but not which one.
-ADDRESS_GENERIC: frozenset[str] = frozenset(
-    [
-        "street",
-        "road",
-        "avenue",
-        "boulevard",
-        "lane",
-        "highway",
-        "jalan",
-        "building",
-        "floor",
-        "room",
-        "block",
-        "industrial",
-        "estate",
-        "park",
-        "zone",
-        "area",
-        "district",
-        "regency",
-        "province",
-        "village",
-        "ward",
-        "subdistrict",
-        "city",
-        "town",
-        "township",
-        "county",
-        "epz",
-        "sez",
-        "development",
-        "economic",
-        "export",
-        "processing",
-        "free",
-        "trade",
-        "national",
-        "main",
-        "new",
-        "old",
-        "north",
-        "south",
-        "east",
-        "west",
-        "nagar",
-        "sector",
-        "phase",
-        "plot",
-        "lot",
-        "unit",
-        "shed",
-        "moo",
-        "km",
-        "compound",
-        "complex",
-        "center",
-        "centre",
-        "raya",
-        "tower",
-        "plaza",
-        "neighbourhood",
-        "prefecture",
-        "pobox",
-        "branch",
-        "office",
-        "site",
-        "industries",
-    ]
-)
+# Address words: canonical spelling for abbreviations and local-language terms
+# ("" drops the word: number markers, prepositions).
+_ADDR_CANON: dict[str, str] = {w: c for w, c in _ADDRESS_WORD_ROWS if w.isascii()}
 
-_COUNTRY_TAIL_EXTRA: dict[str, tuple[str, ...]] = {
-    "CN": ("china", "prc", "pr china", "p r china", "peoples republic of china", "mainland china"),
-    "VN": ("vietnam", "viet nam"),
-    "US": ("usa", "united states", "united states of america", "us"),
-    "GB": ("uk", "united kingdom", "england", "great britain"),
-    "KR": ("korea", "south korea", "republic of korea"),
-    "TW": ("taiwan", "roc"),
-    "HK": ("hong kong", "hongkong", "hk", "hong kong sar"),
-    "TR": ("turkey", "turkiye"),
-    "BD": ("bangladesh",),
-    "IN": ("india",),
-    "KH": ("cambodia", "kingdom of cambodia"),
-    "ID": ("indonesia",),
-    "LK": ("sri lanka",),
-    "PK": ("pakistan",),
-    "MM": ("myanmar", "burma"),
-    "LA": ("laos", "lao pdr"),
-    "RU": ("russia", "russian federation"),
-    "IR": ("iran",),
-    "MX": ("mexico",),
-}
+#: Address words that say what kind of place a token is but not which one.
+ADDRESS_GENERIC: frozenset[str] = frozenset(row["word"] for row in load_table("address_generic"))
+
+_COUNTRY_TAIL_EXTRA: dict[str, tuple[str, ...]] = {}
+for _row in load_table("country_names"):
+    _COUNTRY_TAIL_EXTRA[_row["country"]] = (*_COUNTRY_TAIL_EXTRA.get(_row["country"], ()), _row["name"])
 
 
 @lru_cache(maxsize=512)
@@ -962,6 +288,32 @@ def _drop_legal_forms(tokens: list[str]) -> list[str]:
     return out
 
 
+# Variants of five letters and more that end a word written together with the
+# one before it ("Cbfoods", "M.C.I.Foods", "Weiyeefoods"), longest first.
+_CANON_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        ((w, c) for w, c in _NAME_CANON.items() if len(w) >= 5 and w.isalpha() and c.isalpha() and w != c),
+        key=lambda wc: -len(wc[0]),
+    )
+)
+
+
+@lru_cache(maxsize=65536)
+def _canon_suffix(tok: str) -> str:
+    """``tok`` with a variant spelling at its end made canonical ("cbfoods" -> "cbfood").
+
+    A word glued to the next one is compared by joining the other side's words
+    (features._join_runs): the joined words must then be spelt as the separate
+    ones are, canonical spelling included ("cb" + "food" against "cbfoods").
+    """
+    if len(tok) < 7 or not tok.isalpha():
+        return tok
+    for variant, canon in _CANON_SUFFIXES:
+        if len(tok) - len(variant) >= 2 and tok.endswith(variant):
+            return tok[: -len(variant)] + canon
+    return tok
+
+
 def name_tokens(name: str) -> list[str]:
     """Tokens of a facility or entity name, legal forms and stop words removed.
 
@@ -976,7 +328,8 @@ def name_tokens(name: str) -> list[str]:
     for tok in tokens:
         if tok in _NAME_STOPWORDS:
             continue
-        out.append(_NAME_CANON.get(tok, tok))
+        canon = _NAME_CANON.get(tok)
+        out.append(canon if canon is not None else _canon_suffix(tok))
     if not out and tokens:
         # A name made only of stop words ("The Company") still needs a key.
         out = tokens

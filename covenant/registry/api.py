@@ -19,6 +19,9 @@ from covenant.registry import exports, matchindex, selectors, services
 from covenant.registry.countries import parse_country
 from covenant.registry.listfiles import FIELD_LABELS, REQUIRED_FIELDS
 from covenant.registry.models import (
+    Confirmation,
+    DuplicatePair,
+    DuplicateStatus,
     Facility,
     FacilityStatus,
     ListRow,
@@ -27,6 +30,7 @@ from covenant.registry.models import (
     SpendBand,
     SupplierList,
     SupplyLink,
+    UploadMode,
     UploadStatus,
 )
 from covenant.registry.templatetags.registry_tags import explain
@@ -47,6 +51,9 @@ class FacilityOut(Schema):
     sector: str
     products: list[str]
     status: FacilityStatus
+    confirmation: Confirmation = Field(
+        ..., description="`provisional`: new from one member's list, seen by others once confirmed."
+    )
 
     @staticmethod
     def resolve_id(obj: Facility) -> str:
@@ -99,12 +106,27 @@ class MatchOut(Schema):
     candidates: list[CandidateOut]
 
 
+class PendingEndOut(Schema):
+    """A link a full list would end, waiting for ``POST /lists/uploads/{id}/confirm``."""
+
+    link: int
+    facility: str
+    name: str
+    country: str
+    tier: int
+    spend_band: str
+
+
 class UploadOut(Schema):
     id: uuid.UUID
     list_name: str
     version: int
+    mode: UploadMode
     filename: str
     status: UploadStatus
+    pending_ends: list[PendingEndOut] = Field(
+        ..., description="While the status is 'confirm': the links this full list would end."
+    )
     error: str
     headers: list[str]
     mapping: dict[str, int]
@@ -121,6 +143,10 @@ class UploadOut(Schema):
     @staticmethod
     def resolve_progress(obj: ListUpload) -> int:
         return obj.job.percent if obj.job else 0
+
+    @staticmethod
+    def resolve_pending_ends(obj: ListUpload) -> list[dict[str, Any]]:
+        return list(obj.diff.get("pending_ends", [])) if obj.status == UploadStatus.CONFIRM else []
 
 
 class RowOut(Schema):
@@ -142,6 +168,9 @@ class RowOut(Schema):
 
 class DecisionIn(Schema):
     facility: str
+    searched: bool = Field(
+        False, description="Confirm only: the facility was found by searching the register, not among the candidates."
+    )
 
 
 class LinkOut(Schema):
@@ -178,7 +207,8 @@ def search_facilities(request: HttpRequest, q: str = "", country: str = "") -> A
 @router.post("/facilities/match", response=MatchOut, summary="Match one site synchronously")
 def match_facility(request: HttpRequest, payload: MatchIn) -> MatchOut:
     """Which register facility is this? Answers in milliseconds from the in-memory index."""
-    actor_of(request).require_org()
+    actor = actor_of(request)
+    actor.require_org()
     country = parse_country(payload.country)
     if country is None:
         raise ValidationError(f"'{payload.country}' is not a country we know.")
@@ -195,7 +225,8 @@ def match_facility(request: HttpRequest, payload: MatchIn) -> MatchOut:
     )
     result = matchindex.get_matcher().match(record)
     ids = [c.registry_id for c in result.candidates[:5]]
-    found = {f.public_id: f for f in Facility.objects.filter(public_id__in=ids)}
+    # Another member's provisional site is not named to this caller (see visible_facilities).
+    found = {f.public_id: f for f in selectors.visible_facilities(actor, Facility.objects.filter(public_id__in=ids))}
     candidates = [
         CandidateOut(
             id=c.registry_id,
@@ -208,9 +239,14 @@ def match_facility(request: HttpRequest, payload: MatchIn) -> MatchOut:
         for c in result.candidates[:5]
         if c.registry_id in found
     ]
+    decision = result.decision
+    if decision == "match" and (result.registry_id or "") not in found:
+        # A sure match the caller may not see yet: adding the site (POST /supply-chain/sites)
+        # links it, which confirms it.
+        decision = "review" if candidates else "new"
     return MatchOut(
-        decision=cast(Decision, result.decision),
-        facility=result.registry_id if result.decision == "match" else None,
+        decision=cast(Decision, decision),
+        facility=result.registry_id if decision == "match" else None,
         score=round(result.score, 4),
         candidates=candidates,
     )
@@ -229,13 +265,41 @@ def _member(request: HttpRequest) -> Any:
 
 
 @router.post("/lists/uploads", response={201: UploadOut}, summary="Upload a supplier list (CSV or XLSX)")
-def upload_list(request: HttpRequest, list_name: Form[str], file: File[UploadedFile]) -> Any:
+def upload_list(
+    request: HttpRequest,
+    list_name: Form[str],
+    file: File[UploadedFile],
+    mode: Form[UploadMode] = UploadMode.FULL,
+) -> Any:
+    """``mode``: ``full`` (the default) is the whole list: links to sites an earlier version named
+    and this file does not are not ended at once; the upload stops in status ``confirm`` with
+    them in ``pending_ends``, and ``POST /lists/uploads/{id}/confirm`` ends or keeps them.
+    ``additions`` adds the file's sites and ends nothing."""
     actor = _member(request)
     supplier_list = services.create_list(actor, list_name)
     # One byte over the limit is enough for the service to refuse it; the rest stays in the spooled file.
     data = file.read(services.MAX_UPLOAD_BYTES + 1)
-    upload = services.start_upload(actor, supplier_list, filename=file.name or "list.csv", data=data)
+    upload = services.start_upload(actor, supplier_list, filename=file.name or "list.csv", data=data, mode=mode)
     return Status(201, selectors.get_upload(actor, upload.pk))
+
+
+class LinkEndsIn(Schema):
+    end_links: bool = Field(
+        ...,
+        description="true: end the links listed in pending_ends;"
+        " false: keep them all (the upload counts as additions).",
+    )
+
+
+@router.post(
+    "/lists/uploads/{upload_id}/confirm",
+    response=UploadOut,
+    summary="Answer a full list that would end links: end them or keep them",
+)
+def confirm_upload(request: HttpRequest, upload_id: uuid.UUID, payload: LinkEndsIn) -> ListUpload:
+    actor = _member(request)
+    upload = services.decide_link_ends(actor, selectors.get_upload(actor, upload_id), end_links=payload.end_links)
+    return selectors.get_upload(actor, upload.pk)
 
 
 @router.get("/lists/uploads/{upload_id}", response=UploadOut, summary="An upload's status and outcome")
@@ -254,7 +318,10 @@ def upload_rows(request: HttpRequest, upload_id: uuid.UUID, status: RowStatus | 
 def confirm_row(request: HttpRequest, row_id: PathId, payload: DecisionIn) -> ListRow:
     actor = _member(request)
     return services.confirm_row(
-        actor, selectors.get_row(actor, row_id), selectors.get_facility(actor, payload.facility)
+        actor,
+        selectors.get_row(actor, row_id),
+        selectors.get_facility(actor, payload.facility),
+        searched=payload.searched,
     )
 
 
@@ -268,6 +335,38 @@ def reject_row(request: HttpRequest, row_id: PathId, payload: DecisionIn) -> Lis
 def new_from_row(request: HttpRequest, row_id: PathId) -> ListRow:
     actor = _member(request)
     return services.create_facility_from_row(actor, selectors.get_row(actor, row_id))
+
+
+@router.post("/rows/{row_id}/undo", response=RowOut, summary="Take a review decision back")
+def undo_row(request: HttpRequest, row_id: PathId) -> ListRow:
+    """A confirmed or new row goes back to review (a link or site the decision created and
+    nothing else uses is removed again); on a row in review, the last rejected candidate
+    comes back. Rows matched automatically answer 409."""
+    actor = _member(request)
+    return services.undo_decision(actor, selectors.get_row(actor, row_id))
+
+
+@router.get(
+    "/lists/uploads/{upload_id}/results",
+    summary="An upload's match results as CSV or XLSX, with facility ids",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file; column names follow Open Supply Hub's list results where one exists",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def export_upload_results(
+    request: HttpRequest, upload_id: uuid.UUID, format: Literal["csv", "xlsx"] = "csv"
+) -> HttpResponse:
+    actor = _member(request)
+    upload = selectors.get_upload(actor, upload_id)
+    return exports.results_response(upload, selectors.upload_results(actor, upload), format)
 
 
 @router.get("/supply-chain", response=list[LinkOut], summary="Your mapped supply chain")
@@ -333,6 +432,7 @@ class ListOut(Schema):
     id: uuid.UUID
     name: str
     created_at: datetime
+    archived_at: datetime | None
     versions: int
     latest_upload: UploadOut | None
 
@@ -350,6 +450,9 @@ class MappingOut(Schema):
     mapping: dict[str, int] = Field(..., description="Field → column index, as suggested or as last set.")
     fields: list[str] = Field(..., description="Every field a column can be mapped to.")
     required: list[str] = Field(..., description="The fields that must be mapped before matching can start.")
+    samples: list[list[str]] = Field(
+        [], description="For each column (as in `headers`), its first few non-empty values."
+    )
 
     @staticmethod
     def resolve_upload(obj: ListUpload) -> uuid.UUID:
@@ -372,8 +475,35 @@ class MappingIn(Schema):
 
 @router.get("/lists", response=list[ListOut], summary="Your supplier lists, each with its latest upload")
 @paginate(Page)
-def list_lists(request: HttpRequest) -> Any:
-    return selectors.lists_with_latest_upload(_member(request))
+def list_lists(
+    request: HttpRequest,
+    archived: Annotated[bool, Field(description="List the archived lists instead of those in use.")] = False,
+) -> Any:
+    return selectors.lists_with_latest_upload(_member(request), archived=archived)
+
+
+class ArchiveOut(Schema):
+    list: ListOut
+    links_ended: int = Field(..., description="How many active links that came from the list ended today.")
+
+
+@router.post("/lists/{list_id}/archive", response=ArchiveOut, summary="Archive a list: the links from it end")
+def archive_list(request: HttpRequest, list_id: uuid.UUID) -> Any:
+    """Ends today every active link that came from the list, and hides the list (``GET /lists``
+    shows it with ``archived=true``). Uploading a new version of it brings it back."""
+    actor = _member(request)
+    ended = services.archive_list(actor, selectors.get_list(actor, list_id))
+    listed = selectors.lists_with_latest_upload(actor).get(pk=list_id)
+    return {"list": listed, "links_ended": ended}
+
+
+@router.delete("/lists/{list_id}", response={204: None}, summary="Delete a list nothing depends on")
+def delete_list(request: HttpRequest, list_id: uuid.UUID) -> Any:
+    """Refused (409, with the reasons) while active links come from it or an upload of it is
+    being matched; archive it first."""
+    actor = _member(request)
+    services.delete_list(actor, selectors.get_list(actor, list_id))
+    return Status(204, None)
 
 
 @router.get("/lists/uploads", response=list[UploadOut], summary="Your list uploads, newest first")
@@ -384,7 +514,10 @@ def list_uploads(request: HttpRequest) -> Any:
 
 @router.get("/lists/uploads/{upload_id}/mapping", response=MappingOut, summary="An upload's columns and their mapping")
 def get_upload_mapping(request: HttpRequest, upload_id: uuid.UUID) -> ListUpload:
-    return selectors.get_upload(_member(request), upload_id)
+    actor = _member(request)
+    upload = selectors.get_upload(actor, upload_id)
+    upload.samples = [values for _header, values in selectors.column_samples(actor, upload)]  # type: ignore[attr-defined]
+    return upload
 
 
 @router.put(
@@ -469,3 +602,220 @@ def add_site(request: HttpRequest, payload: SiteIn) -> Any:
         ],
     }
     return Status(201 if outcome.decision == "created" else 200, answer)
+
+
+# --- The moderation queue: provisional sites, for the secretariat ----------------------------
+
+
+class ModerationItemOut(FacilityOut):
+    created_at: datetime
+    nearest: list[CandidateOut] = Field(..., description="The confirmed register sites nearest to it, best first.")
+
+    @staticmethod
+    def resolve_nearest(obj: Facility) -> list[CandidateOut]:
+        return [
+            CandidateOut(
+                id=c.facility.public_id,
+                name=c.facility.name,
+                address=c.facility.address,
+                country=c.facility.country,
+                score=c.score,
+                reasons=explain(c.features),
+            )
+            for c in selectors.nearest_sites(obj)
+        ]
+
+
+class MergeIntoIn(Schema):
+    into: str = Field(..., max_length=15, description="The register id of the site it is a second record of.")
+
+
+def _secretariat(request: HttpRequest) -> Any:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SECRETARIAT)
+    return actor
+
+
+@router.get(
+    "/register/moderation", response=list[ModerationItemOut], summary="Provisional sites to check (secretariat)"
+)
+@paginate(Page)
+def moderation_queue(request: HttpRequest) -> Any:
+    """Oldest first, each with its nearest confirmed register sites: accept, merge or reject it."""
+    return selectors.moderation_queue(_secretariat(request))
+
+
+@router.post("/register/moderation/{public_id}/accept", response=FacilityOut, summary="Accept a provisional site")
+def moderation_accept(request: HttpRequest, public_id: str) -> Facility:
+    actor = _secretariat(request)
+    return services.accept_facility(actor, selectors.get_provisional(actor, public_id))
+
+
+@router.post(
+    "/register/moderation/{public_id}/merge",
+    response=FacilityOut,
+    summary="Merge a provisional site into a register site",
+)
+def moderation_merge(request: HttpRequest, public_id: str, payload: MergeIntoIn) -> Facility:
+    """The same as the merge page: links, names and identifiers move to ``into``, which is returned."""
+    actor = _secretariat(request)
+    site = selectors.get_provisional(actor, public_id)
+    return services.merge_facilities(actor, site, selectors.get_facility(actor, payload.into))
+
+
+@router.post(
+    "/register/moderation/{public_id}/reject", response=FacilityOut, summary="Reject a provisional site as not a site"
+)
+def moderation_reject(request: HttpRequest, public_id: str) -> Facility:
+    """Final: it leaves the register and the matcher, its links are removed and its list rows become errors."""
+    actor = _secretariat(request)
+    return services.reject_facility(actor, selectors.get_provisional(actor, public_id))
+
+
+# --- The duplicates queue and publishing the disclosure list (secretariat) ------------------
+
+
+class DuplicateSiteOut(Schema):
+    id: str
+    name: str
+    address: str
+    country: str
+    sector: str
+    links: int = Field(..., description="Active member links (a count: no member is named).")
+    pending_claims: int
+    claimed: bool = Field(..., description="A supplier's claim to the site was verified.")
+
+
+class DuplicatePairOut(Schema):
+    id: int
+    score: float
+    reasons: list[str]
+    status: DuplicateStatus
+    found_at: datetime
+    a: DuplicateSiteOut
+    b: DuplicateSiteOut
+
+    @staticmethod
+    def resolve_a(obj: DuplicatePair) -> dict[str, Any]:
+        return _pair_site(obj.a, obj.a_links, obj.a_claims)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_b(obj: DuplicatePair) -> dict[str, Any]:
+        return _pair_site(obj.b, obj.b_links, obj.b_claims)  # type: ignore[attr-defined]
+
+
+def _pair_site(facility: Facility, links: int, claims: int) -> dict[str, Any]:
+    return {
+        "id": facility.public_id,
+        "name": facility.name,
+        "address": facility.address,
+        "country": str(facility.country),
+        "sector": facility.sector,
+        "links": links,
+        "pending_claims": claims,
+        "claimed": facility.owner_id is not None,
+    }
+
+
+class DuplicateDecisionOut(Schema):
+    id: int
+    status: DuplicateStatus
+    decided_at: datetime | None
+
+
+@router.get(
+    "/register/duplicates", response=list[DuplicatePairOut], summary="Likely duplicate facilities (secretariat)"
+)
+@paginate(Page)
+def duplicate_pairs(request: HttpRequest, country: str = "") -> Any:
+    """Open pairs, best score first; ``country`` (a code or a name) filters. Merge a pair with the merge
+    page, or dismiss it here."""
+    actor = _secretariat(request)
+    code = parse_country(country[:60]) if country else ""
+    if code is None:
+        return DuplicatePair.objects.none()  # not a country: no pair is in it
+    return selectors.duplicate_pairs(actor, country=code)
+
+
+@router.post(
+    "/register/duplicates/{pair_id}/dismiss",
+    response=DuplicateDecisionOut,
+    summary="Not the same site: dismiss a pair (it is not proposed again)",
+)
+def dismiss_duplicate(request: HttpRequest, pair_id: PathId) -> DuplicatePair:
+    actor = actor_of(request)
+    return services.dismiss_duplicate(actor, selectors.get_duplicate_pair(actor, pair_id))
+
+
+class DisclosedRowOut(Schema):
+    id: str
+    name: str = ""
+    address: str = ""
+    country: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    sector: str = ""
+    products: list[str] = []
+    disclosed_by: list[str] = Field([], description="Members that chose to be named as sourcing from the site.")
+
+
+class ChangedRowOut(Schema):
+    id: str
+    fields: list[str]
+    before: DisclosedRowOut
+    after: DisclosedRowOut
+
+
+class DisclosurePreviewOut(Schema):
+    fingerprint: str = Field(..., description="Send it to publish: publishing is refused (409) if the list changed.")
+    facility_count: int
+    last_published_at: datetime | None
+    added: list[DisclosedRowOut]
+    removed: list[DisclosedRowOut]
+    changed: list[ChangedRowOut]
+    newly_named: list[str]
+    no_longer_named: list[str]
+    rows: list[DisclosedRowOut]
+
+
+class PublishIn(Schema):
+    fingerprint: str = Field(..., min_length=64, max_length=64)
+
+
+class PublicationOut(Schema):
+    id: int
+    published_at: datetime
+    facility_count: int
+
+
+@router.get(
+    "/register/disclosure/preview",
+    response=DisclosurePreviewOut,
+    summary="What publishing the disclosure list now would publish, and what changed (secretariat)",
+)
+def disclosure_preview(request: HttpRequest) -> dict[str, Any]:
+    preview = selectors.disclosure_preview(_secretariat(request))
+    return {
+        "fingerprint": preview.fingerprint,
+        "facility_count": len(preview.rows),
+        "last_published_at": preview.previous.published_at if preview.previous is not None else None,
+        "added": preview.added,
+        "removed": preview.removed,
+        "changed": [
+            {"id": c.row["id"], "fields": c.fields, "before": c.before, "after": c.row} for c in preview.changed
+        ],
+        "newly_named": preview.newly_named,
+        "no_longer_named": preview.no_longer_named,
+        "rows": preview.rows,
+    }
+
+
+@router.post(
+    "/register/disclosure/publications",
+    response={201: PublicationOut},
+    summary="Publish the disclosure list you previewed",
+)
+def publish_disclosure(request: HttpRequest, payload: PublishIn) -> Any:
+    """``fingerprint`` comes from the preview; when the list changed since, nothing is published (409)."""
+    publication = services.publish_disclosure(_secretariat(request), fingerprint=payload.fingerprint)
+    return Status(201, publication)

@@ -22,6 +22,8 @@ class RegistryConfig(AppConfig):
             NavItem(_("Review"), "registry:review", position=40, kinds=member),
             NavItem(pgettext_lazy("navigation", "Register"), "registry:facilities", position=90),
             NavItem(_("Claims"), "registry:claims", position=140, kinds=(OrgKind.SECRETARIAT, OrgKind.SUPPLIER)),
+            NavItem(_("New sites"), "registry:moderation", position=142, kinds=secretariat),
+            NavItem(_("Duplicates"), "registry:duplicates", position=145, kinds=secretariat),
             NavItem(_("Disclosure"), "registry:disclosure", position=150, kinds=secretariat),
         )
         dashboard.register_card(member, "registry/_dashboard_card.html", chain_card, position=30)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.text import slugify
 
 from covenant.core.downloads import table_response
-from covenant.registry.models import Publication, SupplyLink
+from covenant.registry.models import ListUpload, Publication, SupplyLink
+from covenant.registry.results import RESULT_HEADER
 
 CHAIN_HEADER = [
     "facility_id",
@@ -68,3 +70,9 @@ def disclosure_csv(publication: Publication) -> HttpResponse:
         for r in publication.data
     )
     return table_response(header, rows, "csv", "production-locations")
+
+
+def results_response(upload: ListUpload, lines: Iterable[Sequence[Any]], fmt: str) -> HttpResponse:
+    """An upload's match results (``selectors.upload_results``) under :data:`results.RESULT_HEADER`."""
+    basename = f"{slugify(upload.supplier_list.name) or 'list'}-v{upload.version}-results"
+    return table_response(RESULT_HEADER, lines, fmt, basename)

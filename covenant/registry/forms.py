@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from covenant.core.forms import CountryInput
 from covenant.registry.listfiles import FIELD_LABELS, REQUIRED_FIELDS
-from covenant.registry.models import SpendBand, SupplyLink
+from covenant.registry.models import SpendBand, SupplyLink, UploadMode
 
 # Field names of listfiles, in the reader's language.
 FIELD_NAMES: dict[str, Any] = {
@@ -45,6 +45,25 @@ class UploadForm(forms.Form):
         label=_("File (CSV or Excel .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xlsm"}),
     )
+    # Not required, so a client that never heard of it gets the full list, as before.
+    mode = forms.ChoiceField(
+        label=_("This file is"),
+        choices=UploadMode.choices,
+        initial=UploadMode.FULL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The full list: a site you linked through an earlier version that is missing from this "
+            "file stops being your supplier, but only after you have seen which sites and confirmed. "
+            "Additions: the sites in this file are added, nothing ends."
+        ),
+    )
+
+
+class LinkEndsForm(forms.Form):
+    """The answer to a full list that would end links."""
+
+    decision = forms.ChoiceField(choices=[("end", _("End these links")), ("keep", _("Keep all my links"))])
 
 
 class MappingForm(forms.Form):
@@ -111,6 +130,20 @@ class ClaimForm(forms.Form):
 class MergeForm(forms.Form):
     loser = forms.CharField(label=_("Facility id to merge (it will point to the other)"), max_length=15)
     survivor = forms.CharField(label=_("Facility id that remains"), max_length=15)
+    # The duplicates queue's pair being merged, carried through the preview.
+    pair = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class PairForm(forms.Form):
+    """Which pair of the duplicates queue a page is about."""
+
+    pair = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class PublishForm(forms.Form):
+    """The confirmation of a disclosure preview: publishing refuses if the list changed since."""
+
+    fingerprint = forms.CharField(max_length=64, min_length=64, widget=forms.HiddenInput)
 
 
 class SplitForm(forms.Form):
@@ -148,3 +181,15 @@ class SiteChoiceForm(forms.Form):
 
     facility = forms.CharField(max_length=15, required=False)
     create = forms.BooleanField(required=False)
+
+
+class ModerationForm(forms.Form):
+    """The secretariat's accept button: nothing to fill in, the form only checks the POST."""
+
+
+class RejectSiteForm(forms.Form):
+    """Rejecting a provisional site cannot be undone: the secretariat says so explicitly."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes: this is not a production site. Remove it and turn its list rows into errors."), required=True
+    )

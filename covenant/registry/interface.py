@@ -15,7 +15,10 @@ register stay strings (``"registry.Facility"``).
 - **A member's chain**, always through the scoping rule (an actor sees its own links
   only): :func:`own_links`, :func:`own_link`, :func:`member_links`, :func:`chain_sites_in`,
   :func:`beyond_tier_one`; a supplier's sites: :func:`own_facilities`; a site by id as the
-  actor may see it: :func:`get_facility`. :func:`chain_pairs_in` is unscoped, for system
+  actor may see it: :func:`get_facility` (a provisional site another member added answers 404:
+  new sites are provisional until confirmed). :func:`confirmed_facilities` is the register
+  as anyone may search it without an actor (public lookups such as the grievance intake).
+  :func:`chain_pairs_in` is unscoped, for system
   work whose results each member then sees only for itself.
 - **Counting a member's sites**, the same number on every page: :func:`linked_site_ids`
   (active links only: "Linked sites") and :func:`chain_site_ids` (those and the sites
@@ -41,6 +44,7 @@ from covenant.registry.selectors import (
     chain_pairs_in,
     chain_site_ids,
     chain_sites_in,
+    confirmed_facilities,
     facility_by_public_id,
     get_facility,
     linked_site_ids,
@@ -65,6 +69,7 @@ __all__ = [
     "chain_pairs_in",
     "chain_site_ids",
     "chain_sites_in",
+    "confirmed_facilities",
     "facilities_changed",
     "facility_by_public_id",
     "facility_merged",

@@ -522,6 +522,11 @@ class RowError:
     code: str
     # dataclasses.field: the attribute "field" above shadows the bare name in this class body.
     params: dict[str, str | int] = dataclasses.field(default_factory=dict, hash=False)
+    # What the file said in the row (normalised, cut to the register's lengths), so that an
+    # error row still shows which site it was about. Context, not the error: left out of ==.
+    name: str = dataclasses.field(default="", compare=False)
+    address: str = dataclasses.field(default="", compare=False)
+    country: str = dataclasses.field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -574,11 +579,12 @@ def clean_rows(table: Table, mapping: Mapping[str, int]) -> tuple[list[CleanRow]
         row = _RowCleaner(table.row_number(index), values)
         result = row.clean(dict(zip(table.headers, cells, strict=True)))
         if result is None:
-            errors += row.errors
+            errors += [row.as_written(error) for error in row.errors]
             continue
         key = (_fold(result.name), _fold(result.address), result.country)
         if key in first_seen:
-            errors.append(_row_error(result.row_number, "", "duplicate_row", first_row=first_seen[key]))
+            error = _row_error(result.row_number, "", "duplicate_row", first_row=first_seen[key])
+            errors.append(dataclasses.replace(error, name=result.name, address=result.address, country=result.country))
             continue
         first_seen[key] = result.row_number
         clean.append(result)
@@ -625,12 +631,24 @@ class _RowCleaner:
     def get(self, name: str) -> str:
         return self.values.get(name, "")
 
+    def as_written(self, error: RowError) -> RowError:
+        """``error`` with the row's name, address and country as the file gave them (invisible
+        and control characters removed, so what is shown is what can be seen)."""
+        address = _join_address(self.get("address"), self.get("city"), self.get("postal_code"))
+        return dataclasses.replace(
+            error,
+            name=normalize_text(self.get("name"))[:MAX_NAME_LENGTH],
+            address=normalize_text(address)[:MAX_TEXT_LENGTH],
+            country=normalize_text(self.get("country"))[:60],
+        )
+
     def error(self, field_name: str, code: str, **params: str | int) -> None:
         self.errors.append(_row_error(self.row_number, field_name, code, **params))
 
     def clean(self, raw: dict[str, str]) -> CleanRow | None:
         name = self.checked("name", self.get("name"), MAX_NAME_LENGTH)
-        address = self.address()
+        city, postal_code = self.text("city"), self.text("postal_code")
+        address = self.address(city, postal_code)
         lat, lng = self.coordinates()
         start, end = self.dates()
         row = CleanRow(
@@ -650,8 +668,8 @@ class _RowCleaner:
             start_date=start,
             end_date=end,
             parent_company=self.text("parent_company", MAX_NAME_LENGTH),
-            city=self.text("city"),
-            postal_code=self.text("postal_code"),
+            city=city,
+            postal_code=postal_code,
             raw=raw,
             notes=tuple(self.notes),
         )
@@ -660,7 +678,13 @@ class _RowCleaner:
         return None if self.errors else row
 
     def text(self, name: str, limit: int = MAX_TEXT_LENGTH) -> str:
-        value = normalize_text(self.get(name))
+        raw = self.get(name)
+        # Any cell may be written back to a spreadsheet by a download, so a formula is refused
+        # in every text column, not only in the name and address.
+        if _FORMULA.match(raw.lstrip(" \t\r\n")):
+            self.error(name, "formula", label=FIELD_LABELS[name].lower(), value=_shown(normalize_text(raw)))
+            return ""
+        value = normalize_text(raw)
         if len(value) > limit:
             self.error(name, "too_long", label=FIELD_LABELS[name].lower(), limit=limit)
         return value
@@ -681,9 +705,10 @@ class _RowCleaner:
             self.error(name, "too_long", label=label, limit=limit)
         return "" if result.problem else result.text
 
-    def address(self) -> str:
-        # The city and postal code are checked as part of the address they join.
-        joined = _join_address(self.get("address"), self.get("city"), self.get("postal_code"))
+    def address(self, city: str, postal_code: str) -> str:
+        # The city and postal code (each already refused if a formula, which would otherwise
+        # hide after the address's first part) are checked as part of the address they join.
+        joined = _join_address(self.get("address"), city, postal_code)
         return self.checked("address", joined, MAX_TEXT_LENGTH)
 
     def country(self) -> str:

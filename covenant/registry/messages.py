@@ -59,6 +59,8 @@ ROW_ERRORS = {
     ),
     # Found after matching, not by the reader.
     "same_site": _("Row %(row)s: this is the same site as row %(first_row)s."),
+    # Set when the secretariat rejects the provisional site a row created or matched.
+    "not_a_site": _("Row %(row)s: the secretariat found this is not a production site."),
 }
 
 FILE_ERRORS = {

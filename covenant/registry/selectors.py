@@ -8,18 +8,25 @@ members who chose to be visible for collaboration.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import Organisation, OrgKind
 from covenant.registry.models import (
     ClaimStatus,
+    Confirmation,
+    DuplicatePair,
+    DuplicateStatus,
     Facility,
     FacilityClaim,
     FacilityStatus,
@@ -36,12 +43,48 @@ from covenant.registry.models import (
 SUGGESTIONS = 5
 
 # --- The shared register ---------------------------------------------------------------
+#
+# A facility created from one member's list (or its add-a-site form) is provisional until
+# confirmed (a second organisation links to it, a supplier's claim is verified, or the
+# secretariat accepts it). Until then only the organisation that introduced it, the
+# organisations linked to it, its verified owner and the secretariat see it; for everyone
+# else it does not exist (search, suggestions, detail pages, the API, disclosure). The matcher
+# still sees it, so another member's row matches it instead of creating a second record.
+# The rule is written once, here: :func:`visible_facilities`.
+
+
+def provisional_hidden_q(actor: Actor) -> Q | None:
+    """The facilities hidden from ``actor`` (as a condition), or None when it sees them all."""
+    org = actor.org
+    if org is not None and org.kind == OrgKind.SECRETARIAT:
+        return None
+    hidden = Q(confirmation=Confirmation.PROVISIONAL)
+    if org is None:
+        return hidden
+    # Any link of the organisation, ended ones too: it has known the site all along.
+    linked = SupplyLink.objects.filter(org=org).values("facility_id")
+    return hidden & ~Q(introduced_by=org) & ~Q(owner=org) & ~Q(pk__in=linked)
+
+
+def visible_facilities(actor: Actor, queryset: QuerySet[Facility] | None = None) -> QuerySet[Facility]:
+    """``queryset`` (the whole register by default) without the provisional facilities ``actor``
+    may not see yet. Every read that lists or fetches register facilities for a person passes here."""
+    qs = Facility.objects.all() if queryset is None else queryset
+    hidden = provisional_hidden_q(actor)
+    return qs if hidden is None else qs.exclude(hidden)
+
+
+def confirmed_facilities() -> QuerySet[Facility]:
+    """Active facilities that are part of the shared register for everyone (provisional ones
+    left out): for public lookups without an actor, such as the grievance intake's search."""
+    return Facility.objects.filter(status=FacilityStatus.ACTIVE).exclude(confirmation=Confirmation.PROVISIONAL)
 
 
 def search_facilities(actor: Actor, *, q: str = "", country: str = "") -> QuerySet[Facility]:
-    """The register, for anyone acting for an organisation."""
+    """The register, for anyone acting for an organisation (provisional sites only where
+    :func:`visible_facilities` lets the actor see them)."""
     actor.require_org()
-    qs = Facility.objects.filter(status=FacilityStatus.ACTIVE)
+    qs = visible_facilities(actor, Facility.objects.filter(status=FacilityStatus.ACTIVE))
     if country:
         qs = qs.filter(country=country.upper())
     q = q.strip()
@@ -85,8 +128,13 @@ def match_site(
         f.public_id: f
         for f in Facility.objects.filter(public_id__in=[c.registry_id for c in top], status=FacilityStatus.ACTIVE)
     }
+    # Another member's provisional site is never suggested (typing is a search), but a sure
+    # match to it is kept: linking it is what confirms it, instead of making a second record.
+    shown = {f.pk for f in visible_facilities(actor, Facility.objects.filter(pk__in=[f.pk for f in sites.values()]))}
     candidates = tuple(
-        SiteCandidate(sites[c.registry_id], round(c.score, 4), dict(c.features)) for c in top if c.registry_id in sites
+        SiteCandidate(sites[c.registry_id], round(c.score, 4), dict(c.features))
+        for c in top
+        if c.registry_id in sites and sites[c.registry_id].pk in shown
     )
     matched = sites.get(result.registry_id or "") if result.decision == "match" else None
     return SiteMatch(result.decision if matched or result.decision != "match" else "review", matched, candidates)
@@ -108,10 +156,14 @@ def resolve_merged(facility: Facility, queryset: QuerySet[Facility] | None = Non
 
 
 def get_facility(actor: Actor, public_id: str) -> Facility:
-    """A facility by its public id; merged ids resolve to the survivor."""
+    """A facility by its public id; merged ids resolve to the survivor. A provisional one the
+    actor may not see answers 404, as an unknown id does."""
     actor.require_org()
-    records = Facility.objects.select_related("owner", "merged_into")
-    return resolve_merged(get_scoped_or_404(records, public_id=public_id.upper()), records)
+    records = visible_facilities(actor, Facility.objects.select_related("owner", "merged_into"))
+    try:
+        return resolve_merged(get_scoped_or_404(records, public_id=public_id.upper()), records)
+    except Facility.DoesNotExist as exc:  # merged into a record the actor may not see (yet)
+        raise Http404 from exc
 
 
 def facility_by_public_id(public_id: str) -> Facility | None:
@@ -159,8 +211,10 @@ def own_links(actor: Actor, *, include_ended: bool = False) -> QuerySet[SupplyLi
 # --- A member's own lists and chain -----------------------------------------------------
 
 
-def member_lists(actor: Actor) -> QuerySet[SupplierList]:
-    return scoped(actor, SupplierList.objects.all(), owner="org").annotate(versions=Count("uploads"))
+def member_lists(actor: Actor, *, archived: bool | None = None) -> QuerySet[SupplierList]:
+    """The actor's lists; ``archived`` True or False keeps only archived or only current ones."""
+    qs = scoped(actor, SupplierList.objects.all(), owner="org").annotate(versions=Count("uploads"))
+    return qs if archived is None else qs.filter(archived_at__isnull=not archived)
 
 
 def get_list(actor: Actor, list_id: uuid.UUID | str) -> SupplierList:
@@ -175,10 +229,10 @@ def get_upload(actor: Actor, upload_id: uuid.UUID | str) -> ListUpload:
     return get_scoped_or_404(member_uploads(actor), pk=upload_id)
 
 
-def lists_with_latest_upload(actor: Actor) -> QuerySet[SupplierList]:
+def lists_with_latest_upload(actor: Actor, *, archived: bool | None = None) -> QuerySet[SupplierList]:
     """The member's lists; ``latest_uploads`` holds each one's highest version (none before the first)."""
     latest = Prefetch("uploads", queryset=member_uploads(actor).order_by("-version")[:1], to_attr="latest_uploads")
-    return member_lists(actor).prefetch_related(latest)
+    return member_lists(actor, archived=archived).prefetch_related(latest)
 
 
 def upload_rows(actor: Actor, upload: ListUpload, status: str = "") -> QuerySet[ListRow]:
@@ -186,10 +240,75 @@ def upload_rows(actor: Actor, upload: ListUpload, status: str = "") -> QuerySet[
     return qs.filter(status=status) if status else qs
 
 
-def review_queue(actor: Actor) -> QuerySet[ListRow]:
-    """Rows waiting for a person, oldest upload first."""
+def review_queue(actor: Actor, *, list_id: uuid.UUID | None = None) -> QuerySet[ListRow]:
+    """Rows waiting for a person, oldest upload first; only those of one list with ``list_id``."""
     qs = scoped(actor, ListRow.objects.select_related("upload__supplier_list"), owner="org")
+    if list_id is not None:
+        qs = qs.filter(upload__supplier_list_id=list_id)
     return qs.filter(status=RowStatus.REVIEW).order_by("upload__created_at", "row_number")
+
+
+def recently_decided(actor: Actor, *, list_id: uuid.UUID | None = None, limit: int = 10) -> list[ListRow]:
+    """The actor's latest review decisions, newest first, so one can be taken back."""
+    qs = scoped(actor, ListRow.objects.select_related("upload__supplier_list", "facility"), owner="org")
+    if list_id is not None:
+        qs = qs.filter(upload__supplier_list_id=list_id)
+    decided = qs.filter(status__in=[RowStatus.MATCHED, RowStatus.NEW], decided_at__isnull=False)
+    return list(decided.order_by("-decided_at")[:limit])
+
+
+def list_links_count(actor: Actor, supplier_list: SupplierList) -> int:
+    """How many of the actor's active links came from ``supplier_list`` (archiving ends them)."""
+    links = own_links(actor).filter(source_upload__supplier_list=supplier_list)
+    return links.count()
+
+
+def column_samples(actor: Actor, upload: ListUpload, n: int = 3) -> list[tuple[str, list[str]]]:
+    """Each column of the upload's file with its first ``n`` non-empty values (the mapping page
+    shows them beside the choices). Empty when the stored file cannot be read any more."""
+    from covenant.registry.listfiles import ListFileError, read_table
+    from covenant.registry.results import sample_values
+
+    upload = get_upload(actor, upload.pk)
+    try:
+        with upload.file.open("rb") as handle:
+            table = read_table(handle.read(), upload.filename, max_rows=200)
+    except (ListFileError, OSError, ValueError):
+        return []
+    return list(zip(table.headers, sample_values(table.headers, table.rows, n), strict=True))
+
+
+def upload_results(actor: Actor, upload: ListUpload) -> list[list[Any]]:
+    """The upload's rows as lines of :data:`results.RESULT_HEADER`, for the download."""
+    from django_countries import countries
+
+    from covenant.registry.models import FacilityIdentifier, IdentifierScheme
+    from covenant.registry.results import result_line
+
+    rows = list(upload_rows(actor, upload).order_by("row_number"))
+    best = {r.pk: r.candidates[0] for r in rows if r.status == RowStatus.REVIEW and r.candidates}
+    wanted = Facility.objects.filter(public_id__in=[c["id"] for c in best.values()])
+    candidates = {f.public_id: f for f in visible_facilities(actor, wanted)}
+    linked = {r.facility_id for r in rows if r.facility_id}
+    os_ids = dict(
+        FacilityIdentifier.objects.filter(facility_id__in=linked, scheme=IdentifierScheme.OS_ID).values_list(
+            "facility_id", "value"
+        )
+    )
+    lines = []
+    for row in rows:
+        candidate = candidates.get(best[row.pk]["id"]) if row.pk in best else None
+        lines.append(
+            result_line(
+                row,
+                country_name=str(countries.name(row.country)) if row.country else "",
+                facility=row.facility,
+                os_id=os_ids.get(row.facility_id, "") if row.facility_id else "",
+                candidate=candidate,
+                candidate_score=round(float(best[row.pk].get("score", 0)), 4) if candidate else None,
+            )
+        )
+    return lines
 
 
 def get_row(actor: Actor, row_id: int) -> ListRow:
@@ -200,15 +319,28 @@ def get_row(actor: Actor, row_id: int) -> ListRow:
 SHOWN_CANDIDATE_FLOOR = 0.05
 
 
-def _worth_showing(candidates: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [c for i, c in enumerate(candidates) if i == 0 or float(c.get("score", 0)) >= SHOWN_CANDIDATE_FLOOR]
+def _worth_showing(candidates: Sequence[dict[str, Any]], *, first_is_best: bool = True) -> list[dict[str, Any]]:
+    """The candidates a reviewer sees. The matcher's own best one is shown even when weak (it
+    is why the row is in review), unless its score rounds to 0 %; once the reviewer said "not
+    this one" (``first_is_best`` False) the rest are held to the floor like any other."""
+
+    def shown(i: int, score: float) -> bool:
+        return score >= SHOWN_CANDIDATE_FLOOR or (i == 0 and first_is_best and score >= 0.005)
+
+    return [c for i, c in enumerate(candidates) if shown(i, float(c.get("score", 0)))]
 
 
-def with_candidates(rows: Sequence[ListRow]) -> list[tuple[ListRow, list[tuple[Facility, dict[str, Any]]]]]:
-    """Each row with its candidates as facilities, in the matcher's order (two queries for a page)."""
-    shown = {row.pk: _worth_showing(row.candidates) for row in rows}
+def with_candidates(
+    rows: Sequence[ListRow], actor: Actor | None = None
+) -> list[tuple[ListRow, list[tuple[Facility, dict[str, Any]]]]]:
+    """Each row with its candidates as facilities, in the matcher's order (two queries for a page).
+    With ``actor``, another member's provisional sites are left out (see :func:`visible_facilities`)."""
+    shown = {row.pk: _worth_showing(row.candidates, first_is_best=not row.details.get("rejected")) for row in rows}
     ids = {c["id"] for candidates in shown.values() for c in candidates}
-    found = {f.public_id: f for f in Facility.objects.filter(public_id__in=ids).prefetch_related("aliases")}
+    records = Facility.objects.filter(public_id__in=ids)
+    if actor is not None:
+        records = visible_facilities(actor, records.exclude(status=FacilityStatus.REJECTED))
+    found = {f.public_id: f for f in records.prefetch_related("aliases")}
     return [(row, [(found[c["id"]], c) for c in shown[row.pk] if c["id"] in found]) for row in rows]
 
 
@@ -387,9 +519,8 @@ def disclosure_rows() -> list[dict[str, Any]]:
         if prefs is not None and prefs.disclose_publicly:
             named.setdefault(link.facility_id, set()).add(link.org.name)
     rows = []
-    for facility in Facility.objects.filter(pk__in=facility_ids, status=FacilityStatus.ACTIVE).order_by(
-        "country", "name"
-    ):
+    # Provisional sites are published once confirmed (see visible_facilities).
+    for facility in confirmed_facilities().filter(pk__in=facility_ids).order_by("country", "name"):
         rows.append(
             {
                 "id": facility.public_id,
@@ -408,3 +539,228 @@ def disclosure_rows() -> list[dict[str, Any]]:
 
 def latest_publication() -> Publication | None:
     return Publication.objects.first()
+
+
+# --- Publishing the disclosure list: what would change ------------------------------------
+
+#: The fields of a published row compared with the last publication (``id`` is the key).
+DISCLOSED_FIELDS = ("name", "address", "country", "lat", "lng", "sector", "products", "disclosed_by")
+
+
+@dataclass(frozen=True)
+class ChangedRow:
+    row: dict[str, Any]
+    before: dict[str, Any]
+    fields: list[str]
+
+
+@dataclass(frozen=True)
+class DisclosurePreview:
+    """What publishing now would publish, and how it differs from the last publication.
+
+    ``fingerprint`` identifies both (the rows and the publication they are compared with):
+    publishing with a fingerprint taken from an older preview is refused.
+    """
+
+    rows: list[dict[str, Any]]
+    fingerprint: str
+    previous: Publication | None
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[ChangedRow]
+    newly_named: list[str]
+    no_longer_named: list[str]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.previous is None or self.added or self.removed or self.changed)
+
+
+def disclosure_fingerprint(rows: list[dict[str, Any]], previous: Publication | None) -> str:
+    payload = json.dumps(
+        {"after": previous.pk if previous is not None else None, "rows": rows},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def disclosure_preview(actor: Actor) -> DisclosurePreview:
+    """The rows that would be published now (``disclosure_rows``), compared with the last publication."""
+    if not actor.is_system:
+        actor.require_kind(OrgKind.SECRETARIAT)
+    previous = latest_publication()
+    # Through JSON, as the published snapshot is stored: the comparison is then like for like.
+    rows: list[dict[str, Any]] = json.loads(json.dumps(disclosure_rows(), default=str))
+    before = {row["id"]: row for row in (previous.data if previous is not None else [])}
+    now = {row["id"]: row for row in rows}
+    added = [row for row in rows if row["id"] not in before]
+    removed = [row for key, row in before.items() if key not in now]
+    changed = []
+    for row in rows:
+        old = before.get(row["id"])
+        if old is not None:
+            fields = [f for f in DISCLOSED_FIELDS if old.get(f) != row.get(f)]
+            if fields:
+                changed.append(ChangedRow(row, old, fields))
+    named_now = {name for row in rows for name in row.get("disclosed_by", ())}
+    named_before = {name for row in before.values() for name in row.get("disclosed_by", ())}
+    return DisclosurePreview(
+        rows=rows,
+        fingerprint=disclosure_fingerprint(rows, previous),
+        previous=previous,
+        added=added,
+        removed=sorted(removed, key=lambda r: (r.get("country", ""), r.get("name", ""))),
+        changed=changed,
+        newly_named=sorted(named_now - named_before),
+        no_longer_named=sorted(named_before - named_now),
+    )
+
+
+# --- The duplicates queue ------------------------------------------------------------------
+
+
+def _active_link_count(field_name: str) -> Any:
+    links = (
+        SupplyLink.objects.active()
+        .filter(facility=OuterRef(field_name))
+        .order_by()
+        .values("facility")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(links), 0)
+
+
+def _pending_claim_count(field_name: str) -> Any:
+    claims = (
+        FacilityClaim.objects.filter(facility=OuterRef(field_name), status=ClaimStatus.PENDING)
+        .order_by()
+        .values("facility")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(claims), 0)
+
+
+def duplicate_pairs(actor: Actor, *, country: str = "") -> QuerySet[DuplicatePair]:
+    """Open pairs of likely duplicates, best score first, both records still active (secretariat only)."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    pairs = DuplicatePair.objects.filter(
+        status=DuplicateStatus.OPEN, a__status=FacilityStatus.ACTIVE, b__status=FacilityStatus.ACTIVE
+    )
+    if country:
+        pairs = pairs.filter(a__country=country)
+    return (
+        pairs.select_related("a", "b", "a__owner", "b__owner")
+        .annotate(
+            a_links=_active_link_count("a"),
+            b_links=_active_link_count("b"),
+            a_claims=_pending_claim_count("a"),
+            b_claims=_pending_claim_count("b"),
+        )
+        .order_by("-score", "pk")
+    )
+
+
+def duplicate_countries(actor: Actor) -> list[str]:
+    """Countries that have open pairs, for the filter."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    found = DuplicatePair.objects.filter(status=DuplicateStatus.OPEN).values_list("a__country", flat=True)
+    return sorted({str(c) for c in found.distinct()})
+
+
+def get_duplicate_pair(actor: Actor, pair_id: int) -> DuplicatePair:
+    """One pair, open or decided (secretariat only; anyone else gets 404 rather than learning it exists)."""
+    if actor.kind != OrgKind.SECRETARIAT:
+        raise Http404
+    pair = DuplicatePair.objects.select_related("a", "b").filter(pk=pair_id).first()
+    if pair is None:
+        raise Http404
+    return pair
+
+
+def suggested_survivor(pair: DuplicatePair) -> tuple[Facility, Facility]:
+    """(loser, survivor) to pre-fill the merge: the record a supplier verified, else the one with
+    more active links, else the older one, remains."""
+    links = dict(
+        SupplyLink.objects.active()
+        .filter(facility__in=[pair.a_id, pair.b_id])
+        .order_by()
+        .values("facility")
+        .annotate(n=Count("pk"))
+        .values_list("facility", "n")
+    )
+
+    def rank(f: Facility) -> tuple[bool, int, int]:
+        return (f.owner_id is not None, links.get(f.pk, 0), -f.pk)
+
+    survivor = max((pair.a, pair.b), key=rank)
+    loser = pair.b if survivor.pk == pair.a_id else pair.a
+    return loser, survivor
+
+
+# --- The secretariat's moderation queue --------------------------------------------------
+
+#: How many confirmed register sites are shown beside a provisional one.
+NEAREST = 3
+
+
+def moderation_queue(actor: Actor) -> QuerySet[Facility]:
+    """Active provisional facilities, oldest first: for the secretariat only."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    return (
+        Facility.objects.filter(status=FacilityStatus.ACTIVE, confirmation=Confirmation.PROVISIONAL)
+        .select_related("introduced_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_provisional(actor: Actor, public_id: str) -> Facility:
+    """One facility of the moderation queue, or 404 (already decided, or never provisional)."""
+    return get_scoped_or_404(moderation_queue(actor), public_id=public_id.upper())
+
+
+def nearest_sites(facility: Facility, limit: int = NEAREST) -> list[SiteCandidate]:
+    """The confirmed register sites the matcher finds nearest to ``facility`` (itself left out)."""
+    from covenant.matching import Record
+    from covenant.registry import matchindex
+
+    identifiers = {i.scheme: i.value for i in facility.identifiers.all()}
+    record = Record(
+        id=facility.public_id,
+        name=facility.name,
+        address=facility.address,
+        country=facility.country,
+        identifiers=identifiers,
+        lat=facility.lat,
+        lng=facility.lng,
+    )
+    result = matchindex.get_matcher().match(record)
+    ranked = [c for c in result.candidates if c.registry_id != facility.public_id]
+    ids = [c.registry_id for c in ranked]
+    sites = {f.public_id: f for f in confirmed_facilities().filter(public_id__in=ids)}
+    found = [
+        SiteCandidate(sites[c.registry_id], round(c.score, 4), dict(c.features))
+        for c in ranked
+        if c.registry_id in sites
+    ]
+    return found[:limit]
+
+
+def moderation_items(actor: Actor, facilities: Sequence[Facility]) -> list[tuple[Facility, list[SiteCandidate]]]:
+    """Each provisional facility of a page with its nearest confirmed sites."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    return [(facility, nearest_sites(facility)) for facility in facilities]
+
+
+def provisional_footprint(actor: Actor, facility: Facility) -> dict[str, int]:
+    """What rejecting ``facility`` touches, as counts only (the secretariat sees no member's
+    links or rows, only aggregates)."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    return {
+        "links": SupplyLink.objects.filter(facility=facility).count(),
+        "rows": ListRow.objects.filter(facility=facility).count(),
+    }

@@ -11,3 +11,9 @@ from covenant.registry import services
 def process_upload_task(upload_id: str) -> str:
     upload = services.process_upload(upload_id)
     return str(upload.status)
+
+
+@task()
+def find_duplicates_task(job_id: str) -> str:
+    scan = services.run_duplicate_scan_job(job_id)
+    return f"{scan.found} pairs"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,22 +19,27 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from covenant.core.actors import Actor
 from covenant.core.decorators import org_required
 from covenant.core.mapsvg import MapPoint, render_world_map
-from covenant.core.web import actor_of, flash_errors
+from covenant.core.web import actor_of, flash_errors, form_action
 from covenant.orgs.models import OrgKind
 from covenant.registry import exports, selectors, services
 from covenant.registry.countries import parse_country
 from covenant.registry.forms import (
     ClaimForm,
     EdgeForm,
+    LinkEndsForm,
     LinkForm,
     MappingForm,
     MergeForm,
+    ModerationForm,
+    PairForm,
+    PublishForm,
+    RejectSiteForm,
     SiteChoiceForm,
     SiteForm,
     SplitForm,
     UploadForm,
 )
-from covenant.registry.models import RowStatus, UploadStatus
+from covenant.registry.models import RowStatus, SpendBand, UploadMode, UploadStatus
 
 
 def _member(request: HttpRequest) -> Actor:
@@ -98,17 +105,29 @@ def lists(request: HttpRequest) -> HttpResponse:
             supplier_list = services.create_list(actor, form.cleaned_data["list_name"])
             # One byte over the limit is enough for the service to refuse it; never hold a huge upload in memory.
             data = uploaded.read(services.MAX_UPLOAD_BYTES + 1)
-            upload = services.start_upload(actor, supplier_list, filename=uploaded.name, data=data)
+            upload = services.start_upload(
+                actor,
+                supplier_list,
+                filename=uploaded.name,
+                data=data,
+                mode=form.cleaned_data["mode"] or UploadMode.FULL,
+            )
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
             if upload.status == UploadStatus.MAPPING:
                 return redirect("registry:upload_mapping", upload_id=upload.pk)
             return redirect("registry:upload", upload_id=upload.pk)
+    # Archived lists (and their uploads) are out of the way unless asked for.
+    show_archived = request.GET.get("archived") == "1"
+    uploads = selectors.member_uploads(actor)
+    if not show_archived:
+        uploads = uploads.filter(supplier_list__archived_at__isnull=True)
     context = {
         "form": form,
-        "lists": selectors.member_lists(actor),
-        "uploads": selectors.member_uploads(actor)[:20],
+        "lists": selectors.member_lists(actor, archived=None if show_archived else False),
+        "uploads": uploads[:20],
+        "show_archived": show_archived,
     }
     return render(request, "registry/lists.html", context)
 
@@ -121,10 +140,30 @@ def upload(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = selectors.upload_rows(actor, item, status if status in RowStatus.values else "")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    bands = dict(SpendBand.choices)
+    pending = [p | {"spend_band_label": bands.get(p["spend_band"], "")} for p in item.diff.get("pending_ends", [])]
     return render(
         request,
         "registry/upload.html",
-        {"upload": item, "page": page, "status": status, "statuses": RowStatus.choices},
+        {"upload": item, "page": page, "status": status, "statuses": RowStatus.choices, "pending_ends": pending},
+    )
+
+
+@org_required
+@require_POST
+def upload_ends(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    actor = _member(request)
+    item = selectors.get_upload(actor, upload_id)
+
+    def decide(form: LinkEndsForm) -> object:
+        return services.decide_link_ends(actor, item, end_links=form.cleaned_data["decision"] == "end")
+
+    return form_action(
+        request,
+        LinkEndsForm,
+        decide,
+        success_message=_("Done: your answer is recorded."),
+        redirect_to=reverse("registry:upload", args=[item.pk]),
     )
 
 
@@ -141,7 +180,60 @@ def upload_mapping(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
             flash_errors(request, exc)
         else:
             return redirect("registry:upload", upload_id=item.pk)
-    return render(request, "registry/upload_mapping.html", {"upload": item, "form": form})
+    samples = selectors.column_samples(actor, item)
+    return render(request, "registry/upload_mapping.html", {"upload": item, "form": form, "samples": samples})
+
+
+@org_required
+@require_safe
+def upload_export(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    """The upload's results as CSV or XLSX, with the register's facility ids added."""
+    actor = _member(request)
+    item = selectors.get_upload(actor, upload_id)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    return exports.results_response(item, selectors.upload_results(actor, item), fmt)
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def list_archive(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    """Archive a list after a page that says how many links end (and whether it can be deleted)."""
+    actor = _member(request)
+    supplier_list = selectors.get_list(actor, list_id)
+    if request.method == "POST":
+        try:
+            ended = services.archive_list(actor, supplier_list)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(
+                request,
+                ngettext("%(name)s is archived; %(n)s link ended.", "%(name)s is archived; %(n)s links ended.", ended)
+                % {"name": supplier_list.name, "n": ended},
+            )
+            return redirect("registry:lists")
+    context = {
+        "supplier_list": supplier_list,
+        "links": selectors.list_links_count(actor, supplier_list),
+        "blockers": services.list_deletion_blockers(supplier_list),
+    }
+    return render(request, "registry/list_archive.html", context)
+
+
+@org_required
+@require_POST
+def list_delete(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    actor = _member(request)
+    supplier_list = selectors.get_list(actor, list_id)
+    try:
+        services.delete_list(actor, supplier_list)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return redirect("registry:list_archive", list_id=supplier_list.pk)
+    messages.success(request, _("%(name)s is deleted.") % {"name": supplier_list.name})
+    return redirect("registry:lists")
 
 
 # --- Review -------------------------------------------------------------------------------
@@ -151,13 +243,35 @@ def upload_mapping(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
 @require_safe
 def review(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    page = Paginator(selectors.review_queue(actor), 10).get_page(request.GET.get("page"))
-    items = selectors.with_candidates(list(page.object_list))
-    return render(request, "registry/review.html", {"page": page, "items": items})
+    supplier_list = _list_filter(actor, request.GET.get("list", ""))
+    list_id = supplier_list.pk if supplier_list else None
+    page = Paginator(selectors.review_queue(actor, list_id=list_id), 10).get_page(request.GET.get("page"))
+    items = selectors.with_candidates(list(page.object_list), actor)
+    context = {
+        "page": page,
+        "items": items,
+        "lists": selectors.member_lists(actor),
+        "current_list": supplier_list,
+        "decided": selectors.recently_decided(actor, list_id=list_id),
+    }
+    return render(request, "registry/review.html", context)
+
+
+def _list_filter(actor: Actor, value: str) -> Any:
+    """The member's list a review page is filtered by (None: all lists; an unknown id: 404)."""
+    if not value:
+        return None
+    try:
+        return selectors.get_list(actor, uuid.UUID(value))
+    except ValueError as exc:
+        raise Http404 from exc
 
 
 def _back_to_review(request: HttpRequest) -> HttpResponse:
-    return redirect(f"{reverse('registry:review')}?page={request.POST.get('page', '1')}")
+    query = {"page": request.POST.get("page", "1")}
+    if request.POST.get("list"):
+        query["list"] = request.POST["list"]
+    return redirect(f"{reverse('registry:review')}?{urlencode(query)}")
 
 
 @org_required
@@ -167,7 +281,7 @@ def review_confirm(request: HttpRequest, row_id: int) -> HttpResponse:
     row = selectors.get_row(actor, row_id)
     try:
         target = selectors.get_facility(actor, request.POST.get("facility", ""))
-        services.confirm_row(actor, row, target)
+        services.confirm_row(actor, row, target, searched=request.POST.get("searched") == "1")
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
@@ -214,6 +328,45 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, ngettext("%(n)s row confirmed.", "%(n)s rows confirmed.", done) % {"n": done})
     return _back_to_review(request)
+
+
+@org_required
+@require_POST
+def review_undo(request: HttpRequest, row_id: int) -> HttpResponse:
+    """Take a review decision back: the row is in review again (see services.undo_decision)."""
+    actor = _member(request)
+    row = selectors.get_row(actor, row_id)
+    try:
+        services.undo_decision(actor, row)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("Row %(row)s is back in review.") % {"row": row.row_number})
+    return _back_to_review(request)
+
+
+@org_required
+@require_safe
+def review_search(request: HttpRequest, row_id: int) -> HttpResponse:
+    """Register sites for a row in review, as the reviewer types a name or a facility id
+    (the same live suggestions as the add-a-site form, in the row's country)."""
+    actor = _member(request)
+    row = selectors.get_row(actor, row_id)
+    q = request.GET.get("q", "").strip()[:300]
+    candidates: tuple[selectors.SiteCandidate, ...] = ()
+    if len(q) >= 3 and row.country:
+        candidates = selectors.match_site(actor, name=q, address=row.address, country=row.country).candidates
+        by_id = selectors.facility_by_public_id(q) if len(q) <= 15 else None
+        if (
+            by_id is not None
+            and by_id.country == row.country
+            and by_id.public_id not in {c.facility.public_id for c in candidates}
+        ):
+            visible = selectors.visible_facilities(actor).filter(pk=by_id.pk).exists()
+            if visible:
+                candidates = (selectors.SiteCandidate(by_id, 1.0, {}), *candidates)
+    context = {"candidates": candidates, "row": row, "q": q, "page": request.GET.get("page", "1")}
+    return render(request, "registry/_review_search.html", context)
 
 
 # --- The member's chain --------------------------------------------------------------------
@@ -430,7 +583,17 @@ def claim_decide(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
 def merge(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
-    form = MergeForm(request.POST or request.GET or None)
+    source: QueryDict = request.POST if request.method == "POST" else request.GET
+    pair = None
+    picked = PairForm(source)
+    if picked.is_valid():
+        pair = selectors.get_duplicate_pair(actor, picked.cleaned_data["pair"])
+        if request.method == "GET" and "loser" not in source and "survivor" not in source:
+            # From the duplicates queue: the record more people rely on is proposed to remain.
+            loser, survivor = selectors.suggested_survivor(pair)
+            source = QueryDict(mutable=True)
+            source.update({"loser": loser.public_id, "survivor": survivor.public_id, "pair": str(pair.pk)})
+    form = MergeForm(source or None)
     preview = None
     if form.is_bound and form.is_valid():
         try:
@@ -451,8 +614,62 @@ def merge(request: HttpRequest) -> HttpResponse:
                         _("Merged. %(old)s now points to %(new)s.")
                         % {"old": loser.public_id, "new": survivor.public_id},
                     )
+                    if pair is not None:
+                        return redirect("registry:duplicates")
                     return redirect("registry:facility", public_id=survivor.public_id)
-    return render(request, "registry/merge.html", {"form": form, "preview": preview})
+    return render(request, "registry/merge.html", {"form": form, "preview": preview, "pair": pair})
+
+
+# --- The moderation queue: provisional sites, for the secretariat ------------------------
+
+
+def _secretariat(request: HttpRequest) -> Actor:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SECRETARIAT)
+    return actor
+
+
+@org_required
+@require_safe
+def moderation(request: HttpRequest) -> HttpResponse:
+    """Provisional sites, oldest first, each beside the confirmed register sites nearest to it."""
+    actor = _secretariat(request)
+    page = Paginator(selectors.moderation_queue(actor), 20).get_page(request.GET.get("page"))
+    items = selectors.moderation_items(actor, list(page.object_list))
+    return render(request, "registry/moderation.html", {"page": page, "items": items})
+
+
+@org_required
+@require_POST
+def moderation_accept(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = _secretariat(request)
+    site = selectors.get_provisional(actor, public_id)
+    return form_action(
+        request,
+        ModerationForm,
+        lambda _form: services.accept_facility(actor, site),
+        success_message=_("%(name)s is now part of the register.") % {"name": site.name},
+        redirect_to="registry:moderation",
+    )
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def moderation_reject(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Rejecting is final, so it asks first: what the site is and what rejecting it does."""
+    actor = _secretariat(request)
+    site = selectors.get_provisional(actor, public_id)
+    form = RejectSiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reject_facility(actor, site)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("%(name)s was removed from the register.") % {"name": site.name})
+            return redirect("registry:moderation")
+    context = {"site": site, "form": form, "footprint": selectors.provisional_footprint(actor, site)}
+    return render(request, "registry/moderation_reject.html", context)
 
 
 @org_required
@@ -489,14 +706,81 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
     if request.method == "POST":
-        publication = services.publish_disclosure(actor)
-        messages.success(request, _("Published %(n)s production locations.") % {"n": publication.facility_count})
-        return redirect("registry:disclosure")
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Publish from the preview below."))
+        else:
+            try:
+                publication = services.publish_disclosure(actor, fingerprint=form.cleaned_data["fingerprint"])
+            except ValidationError as exc:
+                # A stale preview: the page below is the new one, to check again.
+                flash_errors(request, exc)
+            else:
+                messages.success(
+                    request, _("Published %(n)s production locations.") % {"n": publication.facility_count}
+                )
+                return redirect("registry:disclosure")
+    preview = selectors.disclosure_preview(actor)
     return render(
         request,
         "registry/disclosure.html",
-        {"publication": selectors.latest_publication(), "summary": selectors.register_summary()},
+        {
+            "publication": preview.previous,
+            "summary": selectors.register_summary(),
+            "preview": preview,
+            "rows": Paginator(preview.rows, 100).get_page(request.GET.get("page")),
+            "form": PublishForm(initial={"fingerprint": preview.fingerprint}),
+        },
     )
+
+
+# --- The duplicates queue (secretariat) ---------------------------------------------------------
+
+
+def _duplicates_page(request: HttpRequest, actor: Actor, job: Any = None) -> HttpResponse:
+    country = parse_country(request.GET.get("country", "")[:60]) or ""
+    pairs = selectors.duplicate_pairs(actor, country=country)
+    return render(
+        request,
+        "registry/duplicates.html",
+        {
+            "page": Paginator(pairs, 25).get_page(request.GET.get("page")),
+            "country": country,
+            "countries": selectors.duplicate_countries(actor),
+            "job": job,
+        },
+    )
+
+
+@org_required
+@require_safe
+def duplicates(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SECRETARIAT)
+    return _duplicates_page(request, actor)
+
+
+@org_required
+@require_POST
+def duplicates_scan(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SECRETARIAT)
+    job = services.start_duplicate_scan(actor)
+    return _duplicates_page(request, actor, job)
+
+
+@org_required
+@require_POST
+def duplicate_dismiss(request: HttpRequest, pair_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    pair = selectors.get_duplicate_pair(actor, pair_id)
+    try:
+        services.dismiss_duplicate(actor, pair)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("Marked as two different sites; it will not be proposed again."))
+    return redirect("registry:duplicates")
 
 
 @require_safe

@@ -80,7 +80,7 @@ class IndicatorForm(forms.Form):
     licence = forms.CharField(label=_("Licence"), max_length=200)
     url = forms.URLField(label=_("Web address"), required=False, max_length=300, assume_scheme="https")
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("File (CSV or Excel .xlsx)"),
         help_text=_(
             "Columns: country, value (0-10, 10 = highest risk), source; and commodity for commodity indicators."
         ),

@@ -60,6 +60,41 @@ def _list_csv() -> SimpleUploadedFile:
     return SimpleUploadedFile("list.csv", data, content_type="text/csv")
 
 
+def _lock(w: World, key: str) -> object:
+    """An object of the locked-audit world (issue 13), built on first use."""
+    from tests.factories import audit_lock_world
+
+    return audit_lock_world(w).extras[key].pk
+
+
+def _duplicate_pair(w: World) -> object:
+    from covenant.registry.models import DuplicatePair
+
+    shared, other = w.extras["shared"], w.extras["other"]
+    pair, _created = DuplicatePair.objects.get_or_create(
+        a_id=min(shared.pk, other.pk), b_id=max(shared.pk, other.pk), defaults={"score": 0.6, "reasons": ["name 0.80"]}
+    )
+    return pair.pk
+
+
+def _provisional(w: World) -> object:
+    """A site member A added by hand: provisional, waiting in the secretariat's moderation queue."""
+    from covenant.registry.services import add_site
+
+    if "provisional" not in w.extras:
+        outcome = add_site(
+            actor_of(w.admin_a), name="Probe Provisional Dyehouse", address="Dongguan", country="CN", create=True
+        )
+        w.extras["provisional"] = outcome.facility
+    return w.extras["provisional"].public_id
+
+
+def _disclosure_fingerprint(w: World) -> str:
+    from covenant.registry.selectors import disclosure_preview
+
+    return disclosure_preview(actor_of(w.coordinator)).fingerprint
+
+
 @dataclass(frozen=True)
 class Write:
     owner: str  # the World attribute (or extras key) of an administrator of the owning organisation
@@ -76,12 +111,23 @@ WRITES: dict[str, Write] = {
     "match_facility": Write("admin_a", body=lambda w: {"name": "Dongguan Huaxin Garment", "country": "CN"}, reads=True),
     "upload_list": Write("admin_a", body=lambda w: {"list_name": "Spring", "file": _list_csv()}),
     "add_site": Write("admin_a", body=lambda w: {"name": "New Site Ltd", "country": "PT", "tier": 1}),
+    "confirm_upload": Write("admin_a", {"upload_id": _x("upload")}, body=lambda w: {"end_links": False}),
+    "undo_row": Write("admin_a", {"row_id": _x("row")}),
+    "archive_list": Write("admin_a", {"list_id": _x("supplier_list")}),
+    "delete_list": Write("admin_a", {"list_id": _x("supplier_list")}),
     "set_upload_mapping": Write(
         "admin_a", {"upload_id": _x("upload")}, body=lambda w: {"mapping": {"name": 0, "country": 1}}
     ),
     "confirm_row": Write("admin_a", {"row_id": _x("row")}, body=lambda w: {"facility": w.extras["shared"].public_id}),
     "reject_row": Write("admin_a", {"row_id": _x("row")}, body=lambda w: {"facility": w.extras["shared"].public_id}),
     "new_from_row": Write("admin_a", {"row_id": _x("row")}),
+    "dismiss_duplicate": Write("coordinator", {"pair_id": _duplicate_pair}),
+    "moderation_accept": Write("coordinator", {"public_id": _provisional}),
+    "moderation_reject": Write("coordinator", {"public_id": _provisional}),
+    "moderation_merge": Write(
+        "coordinator", {"public_id": _provisional}, body=lambda w: {"into": w.extras["shared"].public_id}
+    ),
+    "publish_disclosure": Write("coordinator", body=lambda w: {"fingerprint": _disclosure_fingerprint(w)}),
     "create_audit": Write(
         "audit_supplier_admin",
         body=lambda w: {
@@ -105,6 +151,21 @@ WRITES: dict[str, Write] = {
     ),
     "update_cap": Write(
         "audit_supplier_admin", {"action_id": _x("action")}, body=lambda w: {"responsible": "HR manager"}
+    ),
+    # Issue 13: the firm submits and revises its locked audit; deadlines move by extension requests.
+    "submit_audit": Write("auditor", {"audit_id": lambda w: _lock(w, "firm_draft")}),
+    "revise_audit": Write(
+        "auditor",
+        {"audit_id": lambda w: _lock(w, "firm_audit")},
+        body=lambda w: {"reason": "Head count corrected", "workers_female": 77},
+    ),
+    "request_cap_extension": Write(
+        "audit_supplier_admin",
+        {"action_id": lambda w: _lock(w, "firm_action")},
+        body=lambda w: {"due_date": "2030-01-31", "reason": "New machines arrive in January"},
+    ),
+    "decide_cap_extension": Write(
+        "admin_a", {"extension_id": lambda w: _lock(w, "extension")}, body=lambda w: {"approve": True}
     ),
     "set_risk_override": Write(
         "admin_a",

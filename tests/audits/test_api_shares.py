@@ -68,6 +68,7 @@ def test_recognition_is_each_members_own(world: World) -> None:
         max_age_months=36,
         require_qualified_auditor=False,
         required_pillars=[],
+        accept_self_reported=True,  # the supplier entered this audit itself
     )
     # Member B is stricter than the sector: it wants a qualified auditor.
     services.set_policy(

@@ -230,7 +230,8 @@ def test_one_smeta_audit_shared_with_three_customers_avoids_two(world: World) ->
     member_c = make_org("Derde Markt", "member", size="sme")
     for org in (world.member_a, world.member_b, member_c):
         link(org, site)
-    audit = services.create_audit(supplier, _input(site))
+    firm = actor_of(world.auditor)  # a firm's audit: self-reported ones are not recognised by default
+    audit = services.create_audit(firm, _input(site))
     for org in (world.member_a, world.member_b, member_c):
         services.grant_access(supplier, audit, org)
         assert selectors.is_recognised_for(audit, org)
@@ -245,7 +246,7 @@ def test_one_smeta_audit_shared_with_three_customers_avoids_two(world: World) ->
         required_pillars=["environment"],
     )
     assert selectors.is_recognised_for(audit, world.member_b)
-    two_pillar = services.create_audit(supplier, _input(site, scheme_version=_smeta("7.0-2p")))
+    two_pillar = services.create_audit(firm, _input(site, scheme_version=_smeta("7.0-2p")))
     assert not selectors.is_recognised_for(two_pillar, world.member_b)
     assert selectors.is_recognised_for(two_pillar, world.member_a)
 
@@ -257,11 +258,12 @@ def test_coverage_of_a_members_chain(world: World) -> None:
     outdated = _site(world)
     for site in (covered, not_shared, unaudited, outdated):
         link(world.member_a, site)
-    audit = services.create_audit(supplier, _input(covered))
-    services.create_audit(supplier, _input(not_shared))
+    firm = actor_of(world.auditor)  # firms' audits: self-reported ones are not recognised by default
+    audit = services.create_audit(firm, _input(covered))
+    services.create_audit(firm, _input(not_shared))
     # Audited four years ago: past any validity, so audited but not recognised.
     old = services.create_audit(
-        supplier,
+        firm,
         _input(outdated, start_date=TODAY - timedelta(days=1462), end_date=TODAY - timedelta(days=1460)),
     )
     for shared in (audit, old):
@@ -295,7 +297,7 @@ def test_audit_requests_offer_recognised_audits_first_then_join(world: World) ->
         link(org, audited)
         link(org, unaudited)
     ApscaAuditor.objects.create(number="21701234", name="Li Wei", level="CSCA", status="active")
-    audit = services.create_audit(supplier, _input(audited))
+    audit = services.create_audit(actor_of(world.auditor), _input(audited))  # a firm's: recognised
     services.grant_access(supplier, audit, world.member_a)
     offered = services.request_audit(actor_of(world.admin_a), audited)
     assert offered.status == AuditRequestStatus.COVERED and offered.offered_audit == audit

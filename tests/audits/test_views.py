@@ -195,10 +195,22 @@ def test_an_audit_firm_pushes_an_audit_through_the_api(world: World) -> None:
     body = response.json()
     assert body["follow_up_due"] is not None and body["findings"][0]["action"]["status"] == "open"
     audit_id = body["id"]
-    bad = api.post(reverse("api:upload_report", args=[audit_id]), {"file": SimpleUploadedFile("r.pdf", b"<html>")})
+    assert body["locked"] and not body["self_reported"] and body["version"] == 1
+    # Submitted, so locked: the firm's own change needs a reason and makes a new version.
+    unexplained = api.post(
+        reverse("api:upload_report", args=[audit_id]), {"file": SimpleUploadedFile("r.pdf", PDF_BYTES)}
+    )
+    assert unexplained.status_code == 409
+    bad = api.post(
+        reverse("api:upload_report", args=[audit_id]),
+        {"file": SimpleUploadedFile("r.pdf", b"<html>"), "reason": "Report signed off"},
+    )
     assert bad.status_code == 400 and "not a PDF" in bad.json()["detail"]
-    good = api.post(reverse("api:upload_report", args=[audit_id]), {"file": SimpleUploadedFile("r.pdf", PDF_BYTES)})
-    assert good.status_code == 200 and good.json()["has_report"]
+    good = api.post(
+        reverse("api:upload_report", args=[audit_id]),
+        {"file": SimpleUploadedFile("r.pdf", PDF_BYTES), "reason": "Report signed off"},
+    )
+    assert good.status_code == 200 and good.json()["has_report"] and good.json()["version"] == 2
     unknown = api.post(reverse("api:create_audit"), {**payload, "scheme": "nope/1"}, content_type="application/json")
     assert unknown.status_code == 400 and "not a scheme we know" in unknown.json()["detail"]
     # Member B has no consent: the audit is not there for it.

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from covenant.audits.models import ApscaAuditor, CapStatus, CorrectiveAction
+from covenant.audits import services
+from covenant.audits.models import ApscaAuditor, CapStatus, CorrectiveAction, SchemeVersion
 from covenant.registry.models import Facility
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, actor_of
 from tests.factories import PDF_BYTES, link, make_facility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,6 +44,15 @@ def test_enter_share_recognise_and_close(
     site = make_facility("Huaxin Garments Plant 3", "CN", "3 Factory Road, Dongguan")
     Facility.objects.filter(pk=site.pk).update(owner=world.supplier)
     link(world.member_a, site)
+    # The supplier enters this audit itself: it counts only where a policy accepts self-reported audits.
+    services.set_policy(
+        actor_of(world.admin_a),
+        version_ids=list(SchemeVersion.objects.values_list("pk", flat=True)),
+        max_age_months=36,
+        require_qualified_auditor=False,
+        required_pillars=[],
+        accept_self_reported=True,
+    )
     report = tmp_path / "smeta-report.pdf"
     report.write_bytes(PDF_BYTES)
     today = timezone.localdate()

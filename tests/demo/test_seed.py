@@ -36,8 +36,12 @@ def test_seeding_twice_gives_the_same_data() -> None:
     assert first[2] > 100  # the register
     statuses = set(ListRow.objects.values_list("status", flat=True))
     assert {"matched", "new", "error"} <= statuses
+    # A few new sites wait in the secretariat's moderation queue; the rest were accepted.
+    waiting = set(Facility.objects.filter(confirmation="provisional").values_list("pk", flat=True))
+    assert 0 < len(waiting) <= 5
     seed(2026, 160, log=lambda _msg: None)
     assert _counts() == first
+    assert set(Facility.objects.filter(confirmation="provisional").values_list("pk", flat=True)) == waiting
     assert verify_chain().ok
     roles = {login.role for login in result.logins}
     assert {"member admin", "member viewer", "secretariat coordinator", "supplier admin", "audit firm admin"} <= roles
@@ -74,3 +78,9 @@ def test_the_demo_audit_is_shared_with_three_customers_and_avoids_two() -> None:
     assert all(audit_selectors.is_recognised_for(audit, share.org) for share in audit.shares.all())
     assert audit_selectors.avoided_by_audit() == {audit.pk: 2}
     assert audit.actions.filter(status=CapStatus.CLOSED, verification_method="desk_review").count() == 1
+    # Issue 13: the firm's audit is locked, corrected once as a second version; two extension requests.
+    assert audit.is_locked and audit.version == 2 and audit.revisions.count() == 1
+    assert sorted(audit.actions.values_list("extensions__status", flat=True).exclude(extensions=None)) == [
+        "approved",
+        "pending",
+    ]

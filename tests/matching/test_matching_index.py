@@ -207,3 +207,33 @@ def test_a_build_with_workers_stops_at_the_bad_record_like_one_by_one() -> None:
         with pytest.raises(ValueError, match="unknown country"):
             index.add_many(records, workers=workers, chunk_size=5)
         assert len(index) == 23
+
+
+def _many_sites() -> list[Record]:
+    # One company with more registered sites than candidates are scored per row.
+    # Numbered streets ("SE 3rd Street"): only the numbers tell the sites apart
+    # once the town is dropped.
+    towns = ["Amarillo", "Dallas", "Omaha", "Denver", "Fresno", "Tulsa"]
+    return [
+        Record(
+            f"S{i}",
+            "AmeriCold Logistics",
+            f"{1000 + 37 * i} SE {i % 9 + 1}th Street, {towns[i % 6]}, TX {75000 + i}",
+            "US",
+        )
+        for i in range(40)
+    ]
+
+
+def test_the_site_whose_address_agrees_is_among_the_candidates_of_a_many_site_company() -> None:
+    index = MatchIndex()
+    index.add_many(_many_sites())
+    target = _many_sites()[30]
+    # A typo in the name and the town dropped: the name ties all 40 sites.
+    row = Record("q", "AmeriCold Logitsics", target.address.replace(", Amarillo", ""), "US")
+    assert target.id in [index.facility_id_of_slot(s) for s, _ in index.candidate_slots(prepare(row), limit=20)]
+    r = Matcher(index).match(row)
+    assert r.registry_id == target.id and r.decision in ("match", "review"), (r.decision, r.registry_id)
+    # The same name at an address of none of them is another site, never matched automatically.
+    other = Record("q", "AmeriCold Logistics", "9999 Harbor Street, Houston, TX 77001", "US")
+    assert Matcher(index).match(other).decision != "match"

@@ -187,7 +187,7 @@ def test_demo_member_rows_match_and_lookalikes_do_not() -> None:
         ("东莞华艺服装二厂", ["dongguanhuayi", "garment", "factory", "2"]),
         ("株式会社青葉製薬 第2工場", ["qingyezhiyao", "factory", "2"]),
         ("(주)청우코스메틱 제2공장", ["cheongukoseumetig", "factory", "2"]),
-        ("盛世科技有限公司寮步镇分公司", ["shengshikeji", "liaobuzhen", "branch"]),
+        ("盛世科技有限公司寮步镇分公司", ["shengshi", "technology", "liaobuzhen", "branch"]),
         ("บริษัท พัฒนกิจ จำกัด (สาขาที่ 2)", ["phathnkich", "branch", "2"]),
         ("Serra Azul Algodoeira S.A. - Filial 2", ["serra", "azul", "algodoeira", "branch", "2"]),
         ("Işık Moda A.Ş. Çerkezköy Şubesi", ["isik", "moda", "cerkezkoy", "branch"]),
@@ -271,3 +271,96 @@ def test_site_confirmed_rule() -> None:
 def test_explain_mentions_site_qualifiers(matcher: Matcher) -> None:
     r = matcher.match(Record("q", "Sri Nakhon Electronics Co., Ltd. (Branch 2)", "Chon Buri 20000", "TH"))
     assert "unit/branch/number in one name only" in r.candidates[0].explain()
+
+
+def test_a_place_name_replaced_by_another_word_still_differs() -> None:
+    # The registered distinctive word is the street or town of the (shared)
+    # address: the query did not add a place name, it has another word instead.
+    jones_ave = "800 Jones Ave, Lancaster, PA 17601"
+    jones = Record("c", "Jones Dairy Farm", jones_ave, "US")
+    stone = Record("q", "Stone Dairy Farm", jones_ave, "US")
+    for a, b in ((stone, jones), (jones, stone)):
+        f = _features(a, b)
+        assert f["name_word_differs"] == 1.0
+        assert f["name_distinct_conflict"] > 0.3
+        assert not site_confirmed(f)
+    dallas = "4216 Mint Way, Dallas, TX 75237"
+    f = _features(
+        Record("q", "Freedman Food Service - Carnegie", dallas, "US"),
+        Record("c", "Freedman Food Service - Dallas", dallas, "US"),
+    )
+    assert f["name_word_differs"] == 1.0
+    # A name that adds (or drops) its town is still the same name.
+    for q, c in (
+        ("Freedman Food Service", "Freedman Food Service - Dallas"),
+        ("Freedman Food Service Dallas", "Freedman Food Service"),
+    ):
+        f = _features(Record("q", q, dallas, "US"), Record("c", c, dallas, "US"))
+        assert (f["name_word_differs"], f["name_distinct_conflict"]) == (0.0, 0.0), (q, c)
+    f = _features(Record("q", "Jones Dairy Farm", jones_ave, "US"), Record("c", "Jones Dairy Farm Lancaster", jones_ave, "US"))
+    assert (f["name_word_differs"], f["name_distinct_conflict"]) == (0.0, 0.0)
+
+
+def test_five_digit_house_numbers_by_position() -> None:
+    # US house numbers often have five digits; a leading number followed by a
+    # street is a house number, a five-digit number after the state a postcode.
+    school = Record("q", "Abner Snack Foods", "27926 School Street, Bell City, MO 63735", "US")
+    walnut = Record("c", "Abner Snack Foods, Inc.", "25157 Walnut St., Bell City, MO 63735", "US")
+    f = _features(school, walnut)
+    assert f["number_conflict"] == 1.0
+    assert not site_confirmed(f)
+    same = Record("c", "Abner Snack Foods, Inc.", "27926 School St., Bell City, MO 63735", "US")
+    f = _features(school, same)
+    assert (f["number_match"], f["number_conflict"]) == (1.0, 0.0)
+    # Another postcode alone is no house-number conflict, nor a leading postcode before its town.
+    f = _features(
+        Record("q", "Abner Snack Foods", "School Street, Bell City, MO 63736", "US"),
+        Record("c", "Abner Snack Foods", "School Street, Bell City, MO 63735", "US"),
+    )
+    assert f["number_conflict"] == 0.0
+    f = _features(
+        Record("q", "Maison Dupont", "75008 Paris, 12 rue de Rivoli", "FR"),
+        Record("c", "Maison Dupont", "75001 Paris, 12 rue de Rivoli", "FR"),
+    )
+    assert (f["number_match"], f["number_conflict"]) == (1.0, 0.0)
+
+
+def test_words_written_together_are_the_same_name() -> None:
+    addr = "10026 Giovane Street, El Monte, CA 91733"
+    for joined, spaced in (
+        ("Cbfoods Inc.", "CB Foods Inc."),
+        ("M.C.I.Foods, Inc.", "M.C.I. Foods, Inc."),
+        ("ZYKEnterprises", "ZYK Enterprises"),
+        ("WeiyeeFoods Co., Inc.", "Weiyee Foods Co., Inc."),
+    ):
+        for a, b in ((joined, spaced), (spaced, joined)):
+            f = _features(Record("q", a, addr, "US"), Record("c", b, addr, "US"))
+            assert f["name_weighted"] == 1.0, (a, b, f["name_weighted"])
+            assert (f["name_distinct_conflict"], f["name_word_differs"]) == (0.0, 0.0)
+    # Another short word glued on is not the same name.
+    f = _features(Record("q", "Cbfoods Inc.", addr, "US"), Record("c", "CJ Foods Inc.", addr, "US"))
+    assert f["name_weighted"] < 0.5
+    assert name_tokens("Seafoods Fresh") == ["seafood", "fresh"]
+    assert name_tokens("Cbfoods") == ["cbfood"]
+
+
+def test_a_generic_word_replaced_by_a_distinctive_one_differs() -> None:
+    addr = "547 Griffith Rd., Charlotte, NC 28217"
+    for q, c in (
+        ("Golden Sechrist Bakery", "Golden Grains Bakery"),
+        ("R. L. Industrial, Inc.", "R. L. Schreiber, Inc."),
+        ("Squab Calihan Of California", "Squab Producers Of California"),
+    ):
+        for a, b in ((q, c), (c, q)):
+            f = _features(Record("q", a, addr, "US"), Record("c", b, addr, "US"))
+            assert f["name_word_differs"] == 1.0, (a, b)
+            assert not site_confirmed(f)
+    # Added or dropped words, and contractions of the generic word, are not replacements.
+    for q, c in (
+        ("Golden Grains Bakery Sechrist", "Golden Grains Bakery"),
+        ("Pilgrim's Pride Corporation Processing", "Pilgrim's Pride Corporation"),
+        ("Jiangsu Tianhai Gmts Co.,Ltd", "Jiangsu Tianhai Garments Co.,Ltd"),
+    ):
+        for a, b in ((q, c), (c, q)):
+            f = _features(Record("q", a, addr, "US"), Record("c", b, addr, "US"))
+            assert f["name_word_differs"] == 0.0, (a, b)

@@ -106,7 +106,7 @@ def test_a_site_with_a_link_ending_later_counts_as_shared(world: World) -> None:
     assert (summary["linked"], summary["shared"]) == (2, 1)
 
 
-def test_a_site_dropped_from_a_list_ends_today_even_if_it_was_to_end_later(world: World) -> None:
+def test_a_site_dropped_from_a_full_list_ends_once_confirmed_even_if_it_was_to_end_later(world: World) -> None:
     matchindex.reset()
     huaxin = make_facility("Dongguan Huaxin Garment Co Ltd", "CN", "88 Dongcheng Road Dongguan")
     dhaka = make_facility("Rahman Knit Composite Ltd", "BD", "Plot 12 Road 3 Dhaka EPZ Savar")
@@ -125,7 +125,10 @@ def test_a_site_dropped_from_a_list_ends_today_even_if_it_was_to_end_later(world
         services.start_upload(actor, supplier_list, filename="v2.csv", data=second.encode()).pk
     )
     assert [d["facility"] for d in upload.diff["dropped"]] == [dhaka.public_id]
-    assert SupplyLink.objects.get(org=world.member_a, facility=dhaka).end_date == _today()
+    assert SupplyLink.objects.get(org=world.member_a, facility=dhaka).end_date == later  # nothing ends unasked
+    services.decide_link_ends(actor, upload, end_links=True)
+    # Yesterday was its last day: a link is active until its end date, that day included.
+    assert SupplyLink.objects.get(org=world.member_a, facility=dhaka).end_date == _today() - timedelta(days=1)
     assert SupplyLink.objects.get(org=world.member_a, facility=huaxin).end_date is None
 
 

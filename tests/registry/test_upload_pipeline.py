@@ -156,7 +156,7 @@ def test_a_crash_while_writing_results_leaves_nothing_behind(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_end_dropped_links", boom)
+    monkeypatch.setattr(services, "_pending_ends", boom)
     result = services.process_upload(upload.pk)
     assert result.status == UploadStatus.FAILED
     assert "nothing was changed" in result.error
@@ -185,7 +185,13 @@ def test_a_new_version_shows_added_dropped_and_changed(world: World, register: d
     assert [d["name"] for d in diff["added"]] == ["Sri Lakshmi Apparels Pvt Ltd"]
     assert [d["name"] for d in diff["dropped"]] == ["Rahman Knit Composite Ltd"]
     assert diff["changed"][0]["fields"] == {"tier": [1, 2]}
+    # A full list ends links only once the member confirms which (tests/registry/test_upload_versions.py).
+    assert upload.status == UploadStatus.CONFIRM
+    assert [p["facility"] for p in diff["pending_ends"]] == [register["dhaka"].public_id]
     dropped_link = SupplyLink.objects.get(org=world.member_a, facility=register["dhaka"])
+    assert dropped_link.end_date is None
+    services.decide_link_ends(actor_of(world.editor_a), upload, end_links=True)
+    dropped_link.refresh_from_db()
     assert dropped_link.end_date is not None
     assert SupplyLink.objects.get(org=world.member_a, facility=register["huaxin"]).tier == 2
 

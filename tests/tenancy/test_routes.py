@@ -279,6 +279,12 @@ CASES: dict[str, Case] = {
         methods=("GET", "POST"),
         data=lambda w: {"name": "0", "country": "1"},
     ),
+    "registry:upload_ends": Case(
+        "object",
+        url=lambda w: reverse("registry:upload_ends", args=[_confirm_upload(w).pk]),
+        methods=("POST",),
+        data=lambda w: {"decision": "end"},
+    ),
     "registry:review": Case("own"),
     "registry:review_bulk": Case("own", methods=("POST",)),
     "registry:review_confirm": Case(
@@ -295,6 +301,23 @@ CASES: dict[str, Case] = {
     ),
     "registry:review_new": Case(
         "object", url=lambda w: reverse("registry:review_new", args=[_x(w, "row").pk]), methods=("POST",)
+    ),
+    "registry:review_undo": Case(
+        "object", url=lambda w: reverse("registry:review_undo", args=[_rejected_row(w).pk]), methods=("POST",)
+    ),
+    "registry:review_search": Case(
+        "object", url=lambda w: reverse("registry:review_search", args=[_x(w, "row").pk]) + "?q=Dongguan+Huaxin"
+    ),
+    "registry:upload_export": Case(
+        "object", url=lambda w: reverse("registry:upload_export", args=[_x(w, "upload").pk]) + "?format=csv"
+    ),
+    "registry:list_archive": Case(
+        "object",
+        url=lambda w: reverse("registry:list_archive", args=[_x(w, "supplier_list").pk]),
+        methods=("GET", "POST"),
+    ),
+    "registry:list_delete": Case(
+        "object", url=lambda w: reverse("registry:list_delete", args=[_x(w, "supplier_list").pk]), methods=("POST",)
     ),
     "registry:chain": Case("own"),
     "registry:chain_export": Case("own"),
@@ -331,7 +354,39 @@ CASES: dict[str, Case] = {
         writer="secretariat",
         data=lambda w: {"loser": _x(w, "other").public_id, "survivor": _x(w, "shared").public_id, "confirm": "yes"},
     ),
-    "registry:disclosure": Case("own", methods=("GET", "POST"), writer="secretariat"),
+    "registry:disclosure": Case(
+        "own", methods=("GET", "POST"), writer="secretariat", data=lambda w: {"fingerprint": _fingerprint(w)}
+    ),
+    # The moderation queue of provisional sites is the secretariat's: nobody else lists or decides them.
+    "registry:moderation": Case("object", url=lambda w: reverse("registry:moderation"), owner="secretariat"),
+    "registry:moderation_accept": Case(
+        "object",
+        url=lambda w: reverse("registry:moderation_accept", args=[_provisional(w)]),
+        methods=("POST",),
+        owner="secretariat",
+    ),
+    "registry:moderation_reject": Case(
+        "object",
+        url=lambda w: reverse("registry:moderation_reject", args=[_provisional(w)]),
+        methods=("GET", "POST"),
+        owner="secretariat",
+        data=lambda w: {"confirm": "on"},
+    ),
+    # The duplicates queue is the secretariat's: nobody else sees a pair or decides one.
+    "registry:duplicates": Case("object", url=lambda w: reverse("registry:duplicates"), owner="secretariat"),
+    "registry:duplicates_scan": Case(
+        "object",
+        url=lambda w: reverse("registry:duplicates_scan"),
+        methods=("POST",),
+        owner="secretariat",
+        ok={"POST": 200},  # the page shows the scan's progress
+    ),
+    "registry:duplicate_dismiss": Case(
+        "object",
+        url=lambda w: reverse("registry:duplicate_dismiss", args=[_duplicate_pair(w)]),
+        methods=("POST",),
+        owner="secretariat",
+    ),
     "registry:disclosed": Case("public", url=lambda w: _published(w)),
     "api:search_facilities": Case("shared"),
     "api:get_facility": Case("shared", url=lambda w: reverse("api:get_facility", args=[_x(w, "shared").public_id])),
@@ -354,6 +409,18 @@ CASES: dict[str, Case] = {
     "api:new_from_row": Case(
         "object", url=lambda w: reverse("api:new_from_row", args=[_x(w, "row").pk]), methods=("POST",)
     ),
+    "api:undo_row": Case(
+        "object", url=lambda w: reverse("api:undo_row", args=[_rejected_row(w).pk]), methods=("POST",)
+    ),
+    "api:export_upload_results": Case(
+        "object", url=lambda w: reverse("api:export_upload_results", args=[_x(w, "upload").pk])
+    ),
+    "api:archive_list": Case(
+        "object", url=lambda w: reverse("api:archive_list", args=[_x(w, "supplier_list").pk]), methods=("POST",)
+    ),
+    "api:delete_list": Case(
+        "object", url=lambda w: reverse("api:delete_list", args=[_x(w, "supplier_list").pk]), methods=("DELETE",)
+    ),
     "api:supply_chain": Case("own"),
     "api:export_chain": Case("own"),
     "api:add_site": Case(
@@ -362,10 +429,52 @@ CASES: dict[str, Case] = {
         data=lambda w: {"name": "Probe Knitting Works", "country": "PT", "tier": 1},
         ok={"POST": 201},
     ),
+    "api:moderation_queue": Case("object", url=lambda w: reverse("api:moderation_queue"), owner="secretariat"),
+    "api:moderation_accept": Case(
+        "object",
+        url=lambda w: reverse("api:moderation_accept", args=[_provisional(w)]),
+        methods=("POST",),
+        owner="secretariat",
+    ),
+    "api:moderation_reject": Case(
+        "object",
+        url=lambda w: reverse("api:moderation_reject", args=[_provisional(w)]),
+        methods=("POST",),
+        owner="secretariat",
+    ),
+    "api:moderation_merge": Case(
+        "object",
+        url=lambda w: reverse("api:moderation_merge", args=[_provisional(w)]),
+        methods=("POST",),
+        owner="secretariat",
+        data=lambda w: {"into": _x(w, "shared").public_id},
+    ),
+    "api:duplicate_pairs": Case("object", url=lambda w: reverse("api:duplicate_pairs"), owner="secretariat"),
+    "api:dismiss_duplicate": Case(
+        "object",
+        url=lambda w: reverse("api:dismiss_duplicate", args=[_duplicate_pair(w)]),
+        methods=("POST",),
+        owner="secretariat",
+    ),
+    "api:disclosure_preview": Case("object", url=lambda w: reverse("api:disclosure_preview"), owner="secretariat"),
+    "api:publish_disclosure": Case(
+        "object",
+        url=lambda w: reverse("api:publish_disclosure"),
+        methods=("POST",),
+        owner="secretariat",
+        ok={"POST": 201},
+        data=lambda w: {"fingerprint": _fingerprint(w)},
+    ),
     "api:list_lists": Case("own"),
     "api:list_uploads": Case("own"),
     "api:get_upload_mapping": Case(
         "object", url=lambda w: reverse("api:get_upload_mapping", args=[_mapping_upload(w).pk])
+    ),
+    "api:confirm_upload": Case(
+        "object",
+        url=lambda w: reverse("api:confirm_upload", args=[_confirm_upload(w).pk]),
+        methods=("POST",),
+        data=lambda w: {"end_links": True},
     ),
     "api:set_upload_mapping": Case(
         "object",
@@ -475,6 +584,81 @@ CASES: dict[str, Case] = {
         by="audit_supplier_admin",
         data=lambda w: {"decision": "grant"},
     ),
+    # Issue 13: the firm's locked audit (owner: the audit firm), its draft and revisions; the
+    # supplier asks to move a deadline, member A (reading the supplier's audit) decides.
+    "audits:submit": Case(
+        "object", url=lambda w: _lock_url(w, "audits:submit", "firm_draft"), methods=("POST",), owner="audit_firm"
+    ),
+    "audits:revise": Case(
+        "object",
+        url=lambda w: _lock_url(w, "audits:revise", "firm_audit"),
+        methods=("GET", "POST"),
+        owner="audit_firm",
+        data=lambda w: {
+            "audit_type": "initial",
+            "announcement": "announced",
+            "start_date": _lk(w, "firm_audit").start_date.isoformat(),
+            "end_date": _lk(w, "firm_audit").end_date.isoformat(),
+            "workers_female": "77",
+            "auditors": "Probe Auditor",
+            "reason": "probe",
+        },
+    ),
+    "audits:edit_finding": Case(
+        "object",
+        url=lambda w: reverse("audits:edit_finding", args=[_lk(w, "firm_audit").pk, 1]),
+        methods=("POST",),
+        owner="audit_firm",
+        data=lambda w: {"section": "5", "grade": "minor", "description": "probe", "reason": "probe"},
+    ),
+    "audits:version": Case(
+        "object", url=lambda w: reverse("audits:version", args=[_lk(w, "firm_audit").pk, 1]), owner="audit_firm"
+    ),
+    "audits:request_extension": Case(
+        "object",
+        url=lambda w: reverse("audits:request_extension", args=[_lk(w, "firm_action").pk]),
+        methods=("POST",),
+        by="audit_supplier_admin",
+        data=lambda w: {"due_date": "2030-01-31", "reason": "probe"},
+    ),
+    "audits:decide_extension": Case(
+        "object",
+        url=lambda w: reverse("audits:decide_extension", args=[_lk(w, "extension").pk]),
+        methods=("POST",),
+        data=lambda w: {"decision": "approve"},
+    ),
+    "api:submit_audit": Case(
+        "object", url=lambda w: _lock_url(w, "api:submit_audit", "firm_draft"), methods=("POST",), owner="audit_firm"
+    ),
+    "api:revise_audit": Case(
+        "object",
+        url=lambda w: _lock_url(w, "api:revise_audit", "firm_audit"),
+        methods=("POST",),
+        owner="audit_firm",
+        ok={"POST": 201},
+        data=lambda w: {"reason": "probe", "workers_female": 77},
+    ),
+    "api:list_audit_revisions": Case(
+        "object", url=lambda w: _lock_url(w, "api:list_audit_revisions", "firm_audit"), owner="audit_firm"
+    ),
+    "api:list_cap_extensions": Case(
+        "object", url=lambda w: reverse("api:list_cap_extensions", args=[_lk(w, "extension").action_id])
+    ),
+    "api:request_cap_extension": Case(
+        "object",
+        url=lambda w: reverse("api:request_cap_extension", args=[_lk(w, "firm_action").pk]),
+        methods=("POST",),
+        by="audit_supplier_admin",
+        ok={"POST": 201},
+        data=lambda w: {"due_date": "2030-01-31", "reason": "probe"},
+    ),
+    "api:decide_cap_extension": Case(
+        "object",
+        url=lambda w: reverse("api:decide_cap_extension", args=[_lk(w, "extension").pk]),
+        methods=("POST",),
+        data=lambda w: {"approve": True},
+    ),
+    "api:list_audit_alerts": Case("own", url=lambda w: _audits(w, reverse("api:list_audit_alerts"))),
     "api:list_schemes": Case("own"),
     "api:list_audits": Case("own", url=lambda w: _audits(w, reverse("api:list_audits"))),
     "api:create_audit": Case("own", url=lambda w: _audits(w, reverse("api:create_audit")), methods=("POST",)),
@@ -785,6 +969,17 @@ def _audit_url(w: World, name: str) -> str:
     return reverse(name, args=[_x(w, "audit").pk])
 
 
+def _lk(w: World, key: str):  # type: ignore[no-untyped-def]
+    """The locked-audit world of issue 13 (tests/factories.py audit_lock_world), built once per test."""
+    from tests.factories import audit_lock_world
+
+    return audit_lock_world(w).extras[key]
+
+
+def _lock_url(w: World, name: str, key: str) -> str:
+    return reverse(name, args=[_lk(w, key).pk])
+
+
 def _r(w: World, key: str):  # type: ignore[no-untyped-def]
     """Risk data, built on first use on top of the registry world."""
     if "risk" not in w.extras:
@@ -809,6 +1004,39 @@ def _mapping_upload(w: World):  # type: ignore[no-untyped-def]
     return w.extras["mapping_upload"]
 
 
+def _confirm_upload(w: World):  # type: ignore[no-untyped-def]
+    """Member A's full list that would end its canary-a link: it waits for them to confirm."""
+    from covenant.registry.services import _pending_ends
+
+    if "confirm_upload" not in w.extras:
+        from covenant.registry.models import ListUpload, SupplyLink, UploadStatus
+
+        first = _x(w, "upload")
+        SupplyLink.objects.filter(pk=_x(w, "a_link").pk).update(source_upload=first)
+        upload = ListUpload.objects.create(
+            org=w.member_a,
+            supplier_list=first.supplier_list,
+            version=first.version + 1,
+            filename="canary-a-v2.csv",
+            status=UploadStatus.CONFIRM,
+        )
+        upload.diff = {"previous_version": first.version, "pending_ends": _pending_ends(upload)}
+        upload.save(update_fields=["diff"])
+        w.extras["confirm_upload"] = upload
+    return w.extras["confirm_upload"]
+
+
+def _rejected_row(w: World):  # type: ignore[no-untyped-def]
+    """Member A's row in review after "not this one" on its best candidate: undo has a decision to take back."""
+    from covenant.registry.services import reject_candidate
+
+    row = _x(w, "row")
+    if not row.details.get("rejected"):
+        reject_candidate(actor_of(w.admin_a), row, _x(w, "shared").public_id)
+        row.refresh_from_db()
+    return row
+
+
 def _file(name: str, content: bytes) -> io.BytesIO:
     upload = io.BytesIO(content)
     upload.name = name
@@ -817,6 +1045,37 @@ def _file(name: str, content: bytes) -> io.BytesIO:
 
 def _x(w: World, key: str):  # type: ignore[no-untyped-def]
     return w.extras[key]
+
+
+def _fingerprint(w: World) -> str:
+    """The fingerprint of the disclosure preview as it stands, as the confirmation posts it."""
+    from covenant.registry.selectors import disclosure_preview
+
+    return disclosure_preview(actor_of(w.coordinator)).fingerprint
+
+
+def _provisional(w: World) -> str:
+    """A site member A added by hand: provisional, in the secretariat's moderation queue."""
+    from covenant.registry.services import add_site
+
+    if "provisional" not in w.extras:
+        outcome = add_site(
+            actor_of(w.admin_a), name="Probe Provisional Dyehouse", address="Dongguan", country="CN", create=True
+        )
+        w.extras["provisional"] = outcome.facility
+    return str(w.extras["provisional"].public_id)
+
+
+def _duplicate_pair(w: World) -> int:
+    """An open pair of the duplicates queue: the shared site and its look-alike."""
+    from covenant.registry.models import DuplicatePair
+
+    if "pair" not in w.extras:
+        shared, other = _x(w, "shared"), _x(w, "other")
+        w.extras["pair"] = DuplicatePair.objects.create(
+            a_id=min(shared.pk, other.pk), b_id=max(shared.pk, other.pk), score=0.6, reasons=["name 0.80"]
+        )
+    return int(w.extras["pair"].pk)
 
 
 def _published(w: World) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Any
 
 from django import template
@@ -12,26 +10,35 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from covenant.registry.messages import row_error_text
+from covenant.registry.results import Piece, mark_differences
 
 register = template.Library()
-_TOKEN = re.compile(r"\w+|[^\w\s]+|\s+", re.UNICODE)
-_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _marked(pieces: list[Piece]) -> SafeString:
+    out = [f"<mark>{escape(t)}</mark>" if marked else escape(t) for t, marked in pieces]
+    return mark_safe("".join(out))  # noqa: S308 (every piece was escaped above)
 
 
 @register.simple_tag
 def diff(text: str, other: str) -> SafeString:
     """``text`` with the words that ``other`` lacks marked, so a reviewer sees the difference."""
-    a = _TOKEN.findall(text or "")
-    # Compare words only: commas and spacing are not differences a reviewer cares about.
-    words_b = [t.casefold() for t in _TOKEN.findall(other or "") if _WORD.search(t)]
-    positions = [i for i, t in enumerate(a) if _WORD.search(t)]
-    words_a = [a[i].casefold() for i in positions]
-    marked: set[int] = set()
-    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False).get_opcodes():
-        if op != "equal":
-            marked.update(positions[i1:i2])
-    out = [f"<mark>{escape(t)}</mark>" if i in marked else escape(t) for i, t in enumerate(a)]
-    return mark_safe("".join(out))  # noqa: S308 (every piece was escaped above)
+    return _marked(mark_differences(text, other)[0])
+
+
+@register.inclusion_tag("registry/_match_diff.html")
+def match_diff(name: str, address: str, facility: Any) -> dict[str, Any]:
+    """What the file said beside the register site it matched, words on one side only marked
+    (both pages that show a match use this, so they mark differences alike)."""
+    name_row, name_site = mark_differences(name, facility.name if facility else "")
+    address_row, address_site = mark_differences(address, facility.address if facility else "")
+    return {
+        "facility": facility,
+        "name_row": _marked(name_row),
+        "name_site": _marked(name_site),
+        "address_row": _marked(address_row),
+        "address_site": _marked(address_site),
+    }
 
 
 @register.simple_tag

@@ -16,6 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "0.0.0.0:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "1")),
+            help="Request threads per worker (more than 1: gunicorn's gthread workers).",
+        )
         parser.add_argument("--migrate", action="store_true", help="Apply database migrations first.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,10 +31,15 @@ class Command(BaseCommand):
         argv = [
             "gunicorn",
             "covenant.wsgi:application",
+            # preload_app, and the match index loaded in the master before the workers fork.
+            "--config",
+            "python:covenant.gunicorn_conf",
             "--bind",
             options["bind"],
             "--workers",
             str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
             "--access-logfile",
             "-",
             # Request lines without client addresses: see docs/ARCHITECTURE.md (privacy).
