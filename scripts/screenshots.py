@@ -82,6 +82,8 @@ def main() -> None:
             page = context.new_page()
             sign_in(page, args.url, email)
             shoot(page, args.url, path, args.out, name, full=False)
+            if name == "secretariat":
+                shoot(page, args.url, "/register/moderation/", args.out, "moderation", full=False)
             if name == "supplier-audits":
                 rows = page.locator("table a[href^='/audits/']")
                 if rows.count():

@@ -374,9 +374,9 @@ def _same_word(tok: str, other: str) -> bool:
     return OSA.distance(tok, other, score_cutoff=allowed + 1) <= allowed
 
 
-def _resembles_any(tok: str, words: Sequence[str]) -> bool:
+def _resembles_any(tok: str, words: Sequence[str], cutoff: float = 75.0) -> bool:
     """A looser test than :func:`_same_word`, for a word already known to differ."""
-    return any(fuzz.ratio(tok, w) >= 75.0 for w in words)
+    return any(fuzz.ratio(tok, w) >= cutoff for w in words)
 
 
 @lru_cache(maxsize=65536)
@@ -389,6 +389,22 @@ def _generic_like(tok: str) -> bool:
     allowed = typo_distance_allowed(tok, tok)
     best = process.extractOne(tok, GENERIC_SPELLINGS, scorer=OSA.distance, score_cutoff=allowed)
     return best is not None
+
+
+_GENERIC_BY_START: dict[str, list[str]] = {}
+for _g in sorted(GENERIC_SPELLINGS):
+    _GENERIC_BY_START.setdefault(_g[:2], []).append(_g)
+
+
+@lru_cache(maxsize=65536)
+def _near_generic(tok: str) -> bool:
+    """One edit more than :func:`_generic_like` allows from a generic spelling of about
+    the same length and the same first two letters ("kncting" / "knitting")."""
+    allowed = typo_distance_allowed(tok, tok) + 1
+    return any(
+        abs(len(g) - len(tok)) <= 1 and OSA.distance(tok, g, score_cutoff=allowed) <= allowed
+        for g in _GENERIC_BY_START.get(tok[:2], ())
+    )
 
 
 def differing_words(
@@ -432,7 +448,10 @@ def _replaced_by(a: Sequence[str], b: Sequence[str], a_diff: Sequence[str]) -> l
     diff = set(a_diff)
     out: list[str] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, list(a), list(b), autojunk=False).get_opcodes():
-        replaced = diff.intersection(a[i1:i2])
+        # Words of three letters are as often a mangled legal form or a cut word,
+        # and a word one edit more than a typo away from a generic word is likely
+        # that word garbled ("Kncting" / "Knitting", "Indd." / "Inds.").
+        replaced = {w for w in diff.intersection(a[i1:i2]) if len(w) >= 4 and not _near_generic(w)}
         if op != "replace" or not replaced:
             continue
         for tok in b[j1:j2]:
@@ -440,8 +459,12 @@ def _replaced_by(a: Sequence[str], b: Sequence[str], a_diff: Sequence[str]) -> l
                 continue
             if any(_same_word(tok, other) for other in a if len(other) >= 2):
                 continue
-            # "Gmts" for "Garments": a contraction, not another word.
-            if any(_contracts(word, tok) or _contracts(tok, word) for word in replaced):
+            # "Gmts" for "Garments": a contraction, not another word; "Kncting" for
+            # "Knitting": a typo too garbled for a spelling rule, but alike.
+            run = [w for w in a[i1:i2] if len(w) >= 3]
+            if any(_contracts(word, tok) or _contracts(tok, word) for word in run):
+                continue
+            if _resembles_any(tok, run, 60.0):
                 continue
             out.append(tok)
     return out

@@ -735,7 +735,9 @@ def rank_slots(
     if reserve:
         addr_kept = addr_scores[keep]
         want_addr = min(len(slots), reserve * 4)
-        by_addr = np.argpartition(-addr_kept, want_addr - 1)[:want_addr] if want_addr < len(slots) else np.arange(len(slots))
+        by_addr = (
+            np.argpartition(-addr_kept, want_addr - 1)[:want_addr] if want_addr < len(slots) else np.arange(len(slots))
+        )
         by_addr = by_addr[np.argsort(-addr_kept[by_addr], kind="stable")]
         address_first = [j for j in by_addr.tolist() if addr_kept[j] > 0]
     else:

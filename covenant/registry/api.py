@@ -689,11 +689,15 @@ class DuplicateSiteOut(Schema):
 class DuplicatePairOut(Schema):
     id: int
     score: float
-    reasons: list[str]
+    reasons: list[str] = Field(..., description="Why the two records scored alike, in the reader's language.")
     status: DuplicateStatus
     found_at: datetime
     a: DuplicateSiteOut
     b: DuplicateSiteOut
+
+    @staticmethod
+    def resolve_reasons(obj: DuplicatePair) -> list[str]:
+        return explain(obj.features)
 
     @staticmethod
     def resolve_a(obj: DuplicatePair) -> dict[str, Any]:

@@ -31,7 +31,7 @@ class FoundPair:
     a: int
     b: int
     score: float
-    reasons: list[str] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,7 +101,7 @@ def scan_register(
                 key = (min(pk, other), max(pk, other))
                 known = pairs.get(key)
                 if known is None or cand.score > known.score:
-                    pairs[key] = FoundPair(key[0], key[1], round(cand.score, 4), cand.explain())
+                    pairs[key] = FoundPair(key[0], key[1], round(cand.score, 4), dict(cand.features))
         done += len(chunk)
         if progress is not None:
             progress(min(done, total), total)

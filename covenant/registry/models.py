@@ -288,7 +288,8 @@ class DuplicatePair(models.Model):
     a = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
     b = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
-    reasons = models.JSONField(default=list)
+    # The candidate's features, explained in the reader's language when shown (registry_tags.explain).
+    features = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
     found_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(

@@ -1550,16 +1550,16 @@ def _store_pairs(found: dict[tuple[int, int], duplicates.FoundPair]) -> dict[str
             continue
         stored = existing.get(key)
         if stored is None:
-            new.append(DuplicatePair(a_id=pair.a, b_id=pair.b, score=pair.score, reasons=pair.reasons))
+            new.append(DuplicatePair(a_id=pair.a, b_id=pair.b, score=pair.score, features=pair.features))
         elif stored.status == DuplicateStatus.OPEN:
             kept.add(stored.pk)
-            if stored.score != pair.score or stored.reasons != pair.reasons:
-                stored.score, stored.reasons = pair.score, pair.reasons
+            if stored.score != pair.score or stored.features != pair.features:
+                stored.score, stored.features = pair.score, pair.features
                 updated.append(stored)
     stale = [p.pk for p in existing.values() if p.status == DuplicateStatus.OPEN and p.pk not in kept]
     # Two scans at once (the command and the page) may both find a new pair: the first one stores it.
     DuplicatePair.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    DuplicatePair.objects.bulk_update(updated, ["score", "reasons"], batch_size=1000)
+    DuplicatePair.objects.bulk_update(updated, ["score", "features"], batch_size=1000)
     for start in range(0, len(stale), 1000):
         DuplicatePair.objects.filter(pk__in=stale[start : start + 1000]).delete()
     return {"new": len(new), "updated": len(updated), "dropped": len(stale)}

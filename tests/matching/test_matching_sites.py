@@ -297,7 +297,9 @@ def test_a_place_name_replaced_by_another_word_still_differs() -> None:
     ):
         f = _features(Record("q", q, dallas, "US"), Record("c", c, dallas, "US"))
         assert (f["name_word_differs"], f["name_distinct_conflict"]) == (0.0, 0.0), (q, c)
-    f = _features(Record("q", "Jones Dairy Farm", jones_ave, "US"), Record("c", "Jones Dairy Farm Lancaster", jones_ave, "US"))
+    f = _features(
+        Record("q", "Jones Dairy Farm", jones_ave, "US"), Record("c", "Jones Dairy Farm Lancaster", jones_ave, "US")
+    )
     assert (f["name_word_differs"], f["name_distinct_conflict"]) == (0.0, 0.0)
 
 
@@ -360,6 +362,8 @@ def test_a_generic_word_replaced_by_a_distinctive_one_differs() -> None:
         ("Golden Grains Bakery Sechrist", "Golden Grains Bakery"),
         ("Pilgrim's Pride Corporation Processing", "Pilgrim's Pride Corporation"),
         ("Jiangsu Tianhai Gmts Co.,Ltd", "Jiangsu Tianhai Garments Co.,Ltd"),
+        ("Shaoxing Zhanhong Kncting Co., Ltd.", "Shaoxing Zhanhong Knitting Co., Ltd."),
+        ("Chantha Grmen tLtd.", "Chantha Garment Ltd."),
     ):
         for a, b in ((q, c), (c, q)):
             f = _features(Record("q", a, addr, "US"), Record("c", b, addr, "US"))

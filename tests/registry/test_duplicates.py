@@ -17,6 +17,7 @@ from covenant.core.errors import Conflict
 from covenant.core.models import AuditEvent, Job, JobStatus
 from covenant.registry import duplicates, matchindex, selectors, services
 from covenant.registry.models import DuplicatePair, DuplicateStatus, FacilityStatus
+from covenant.registry.templatetags.registry_tags import explain
 from tests.conftest import World, actor_of, client_for
 from tests.factories import link, make_facility
 
@@ -56,7 +57,7 @@ def test_a_scan_finds_the_two_records_of_one_site_and_nothing_else(register: Wor
     assert (pair.a_id, pair.b_id) == (min(first.pk, second.pk), max(first.pk, second.pk))
     assert pair.status == DuplicateStatus.OPEN
     assert pair.score >= matchindex.thresholds().review
-    assert pair.reasons and any(r.startswith("name ") for r in pair.reasons)
+    assert any(r.startswith("name ") for r in explain(pair.features))
     # One event summarises the scan.
     events = list(AuditEvent.objects.order_by("seq")[before:])
     assert [e.action for e in events] == ["registry.duplicates.scanned"]
@@ -194,7 +195,7 @@ def test_the_api_lists_and_dismisses_for_the_secretariat_only(register: World) -
     listed = client.get("/api/v1/register/duplicates", **auth).json()
     assert listed["count"] == 1
     item = listed["items"][0]
-    assert item["id"] == pair.pk and item["reasons"] == pair.reasons
+    assert item["id"] == pair.pk and item["reasons"] == explain(pair.features) and item["reasons"]
     assert {item["a"]["id"], item["b"]["id"]} == {pair.a.public_id, pair.b.public_id}
     assert {item["a"]["links"], item["b"]["links"]} == {1, 2}
     assert client.get("/api/v1/register/duplicates?country=TR", **auth).json()["count"] == 0

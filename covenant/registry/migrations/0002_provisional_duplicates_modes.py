@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('score', models.FloatField()),
-                ('reasons', models.JSONField(default=list)),
+                ('features', models.JSONField(default=dict)),
                 ('status', models.CharField(choices=[('open', 'To check'), ('merged', 'Merged'), ('dismissed', 'Not the same site')], default='open', max_length=10)),
                 ('found_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
