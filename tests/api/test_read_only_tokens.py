@@ -72,7 +72,9 @@ def _duplicate_pair(w: World) -> object:
 
     shared, other = w.extras["shared"], w.extras["other"]
     pair, _created = DuplicatePair.objects.get_or_create(
-        a_id=min(shared.pk, other.pk), b_id=max(shared.pk, other.pk), defaults={"score": 0.6, "reasons": ["name 0.80"]}
+        a_id=min(shared.pk, other.pk),
+        b_id=max(shared.pk, other.pk),
+        defaults={"score": 0.6, "features": {"name_weighted": 0.8}},
     )
     return pair.pk
 

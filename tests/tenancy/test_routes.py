@@ -1073,7 +1073,7 @@ def _duplicate_pair(w: World) -> int:
     if "pair" not in w.extras:
         shared, other = _x(w, "shared"), _x(w, "other")
         w.extras["pair"] = DuplicatePair.objects.create(
-            a_id=min(shared.pk, other.pk), b_id=max(shared.pk, other.pk), score=0.6, reasons=["name 0.80"]
+            a_id=min(shared.pk, other.pk), b_id=max(shared.pk, other.pk), score=0.6, features={"name_weighted": 0.8}
         )
     return int(w.extras["pair"].pk)
 
