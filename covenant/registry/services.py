@@ -1672,7 +1672,7 @@ def undo_decision(actor: Actor, row: ListRow) -> ListRow:
     decision is not erased: the reviewer's next decision on the row supersedes it.
     """
     _require_own_row(actor, row)
-    row = ListRow.objects.select_for_update().select_related("facility").get(pk=row.pk)
+    row = ListRow.objects.select_for_update(of=("self",)).select_related("facility").get(pk=row.pk)
     if row.status == RowStatus.REVIEW:
         rejected = list(row.details.get("rejected", []))
         if not rejected:
