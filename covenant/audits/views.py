@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -36,7 +37,7 @@ from covenant.audits.forms import (
 )
 from covenant.audits.models import AuditStatus
 from covenant.core.decorators import org_required
-from covenant.core.web import actor_of, flash_errors
+from covenant.core.web import actor_of, flash_errors, form_action
 from covenant.orgs.models import OrgKind
 from covenant.registry import interface as registry
 
@@ -488,19 +489,15 @@ def add_evidence(request: HttpRequest, action_id: int) -> HttpResponse:
 def request_extension(request: HttpRequest, action_id: int) -> HttpResponse:
     actor = actor_of(request)
     item = selectors.get_action(actor, action_id)
-    form = ExtensionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the new deadline and the reason."))
-    else:
-        try:
-            services.request_extension(
-                actor, item, to_date=form.cleaned_data["due_date"], reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("Your request is sent. The deadline changes once it is approved."))
-    return redirect("audits:action", action_id=item.pk)
+    return form_action(
+        request,
+        ExtensionForm,
+        lambda form: services.request_extension(
+            actor, item, to_date=form.cleaned_data["due_date"], reason=form.cleaned_data["reason"]
+        ),
+        success_message=_("Your request is sent. The deadline changes once it is approved."),
+        redirect_to=reverse("audits:action", args=[item.pk]),
+    )
 
 
 @org_required
@@ -508,19 +505,15 @@ def request_extension(request: HttpRequest, action_id: int) -> HttpResponse:
 def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
     actor = actor_of(request)
     extension = selectors.get_extension(actor, extension_id)
-    form = ExtensionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Approve or refuse the request."))
-    else:
-        try:
-            services.decide_extension(
-                actor, extension, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("Your decision is saved."))
-    return redirect("audits:action", action_id=extension.action_id)
+    return form_action(
+        request,
+        ExtensionDecisionForm,
+        lambda form: services.decide_extension(
+            actor, extension, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
+        ),
+        success_message=_("Your decision is saved."),
+        redirect_to=reverse("audits:action", args=[extension.action_id]),
+    )
 
 
 @org_required
