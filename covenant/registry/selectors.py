@@ -714,6 +714,8 @@ def moderation_queue(actor: Actor) -> QuerySet[Facility]:
     return (
         Facility.objects.filter(status=FacilityStatus.ACTIVE, confirmation=Confirmation.PROVISIONAL)
         .select_related("introduced_by")
+        # The matcher reads each one's aliases and identifiers (matchindex.facility_record).
+        .prefetch_related("aliases", "identifiers")
         .order_by("created_at", "pk")
     )
 
@@ -725,35 +727,35 @@ def get_provisional(actor: Actor, public_id: str) -> Facility:
 
 def nearest_sites(facility: Facility, limit: int = NEAREST) -> list[SiteCandidate]:
     """The confirmed register sites the matcher finds nearest to ``facility`` (itself left out)."""
-    from covenant.matching import Record
+    return _nearest_for([facility], limit)[facility.pk]
+
+
+def _nearest_for(facilities: Sequence[Facility], limit: int) -> dict[int, list[SiteCandidate]]:
+    """Each facility's nearest confirmed sites, their records fetched in one query for all."""
     from covenant.registry import matchindex
 
-    identifiers = {i.scheme: i.value for i in facility.identifiers.all()}
-    record = Record(
-        id=facility.public_id,
-        name=facility.name,
-        address=facility.address,
-        country=facility.country,
-        identifiers=identifiers,
-        lat=facility.lat,
-        lng=facility.lng,
-    )
-    result = matchindex.get_matcher().match(record)
-    ranked = [c for c in result.candidates if c.registry_id != facility.public_id]
-    ids = [c.registry_id for c in ranked]
+    matcher = matchindex.get_matcher()
+    ranked = {
+        f.pk: [c for c in matcher.match(matchindex.facility_record(f)).candidates if c.registry_id != f.public_id]
+        for f in facilities
+    }
+    ids = {c.registry_id for candidates in ranked.values() for c in candidates}
     sites = {f.public_id: f for f in confirmed_facilities().filter(public_id__in=ids)}
-    found = [
-        SiteCandidate(sites[c.registry_id], round(c.score, 4), dict(c.features))
-        for c in ranked
-        if c.registry_id in sites
-    ]
-    return found[:limit]
+    return {
+        pk: [
+            SiteCandidate(sites[c.registry_id], round(c.score, 4), dict(c.features))
+            for c in cands
+            if c.registry_id in sites
+        ][:limit]
+        for pk, cands in ranked.items()
+    }
 
 
 def moderation_items(actor: Actor, facilities: Sequence[Facility]) -> list[tuple[Facility, list[SiteCandidate]]]:
     """Each provisional facility of a page with its nearest confirmed sites."""
     actor.require_kind(OrgKind.SECRETARIAT)
-    return [(facility, nearest_sites(facility)) for facility in facilities]
+    nearest = _nearest_for(facilities, NEAREST)
+    return [(facility, nearest[facility.pk]) for facility in facilities]
 
 
 def provisional_footprint(actor: Actor, facility: Facility) -> dict[str, int]:
