@@ -65,10 +65,24 @@ def insert_facilities(sites: list[tuple[str, str, list[str]]], prefix: str = "BX
 
     started = time.perf_counter()
     now = timezone.now()
-    cols = "public_id, name, address, country, subdivision, sector, products, status, created_at, updated_at"
+    cols = (
+        "public_id, name, address, country, subdivision, sector, products, status, confirmation, created_at, updated_at"
+    )
     with connection.cursor() as cur, cur.cursor.copy(f"COPY registry_facility ({cols}) FROM STDIN") as copy:
         for i, (cc, sector, products) in enumerate(sites):
             copy.write_row(
-                (f"{prefix}{i:011d}", f"Site {i}", "", cc, "", sector, json.dumps(products), "active", now, now)
+                (
+                    f"{prefix}{i:011d}",
+                    f"Site {i}",
+                    "",
+                    cc,
+                    "",
+                    sector,
+                    json.dumps(products),
+                    "active",
+                    "register",
+                    now,
+                    now,
+                )
             )
     return time.perf_counter() - started

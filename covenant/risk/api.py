@@ -140,7 +140,7 @@ def facility_risk(request: HttpRequest, public_id: str) -> dict[str, object]:
                 "inherent": t.inherent,
                 "adjusted": t.adjusted,
                 "band": t.band,
-                "explanation": [{"label": a, "points": b} for a, b in t.explanation]
+                "explanation": [{"label": a, "points": b} for a, b, _added in t.explanation]
                 + [{"label": s.explanation, "points": s.delta} for s in t.signals],
                 "your_score": t.override.score if t.override else None,
             }

@@ -95,7 +95,7 @@ class _Profiles:
         return profile
 
 
-Row = tuple[int, RiskProfile, float, int, int, str, dict[str, float] | None]
+Row = tuple[int, RiskProfile, float, int, int, str, dict[str, float] | None, float]
 
 
 def _site_rows(
@@ -110,10 +110,10 @@ def _site_rows(
         if site_deltas:
             scores = adjust(profile.scores, site_deltas)
             s = summarise(scores, severity)
-            yield (fid, profile, s.score, s.band, s.severity, s.top_topic, scores)
+            yield (fid, profile, s.score, s.band, s.severity, s.top_topic, scores, s.breadth)
         else:
             s = profile._summary  # type: ignore[attr-defined]
-            yield (fid, profile, s.score, s.band, s.severity, s.top_topic, None)
+            yield (fid, profile, s.score, s.band, s.severity, s.top_topic, None, s.breadth)
 
 
 def _facilities(ids: Iterable[int] | None = None) -> Iterator[tuple[int, str, str, str]]:
@@ -127,11 +127,11 @@ def _facilities(ids: Iterable[int] | None = None) -> Iterator[tuple[int, str, st
 
 def _write(rows: list[Row], now: datetime) -> None:
     if connection.vendor == "postgresql":
-        columns = "facility_id, profile_id, score, band, severity, top_topic, adjusted, computed_at"
+        columns = "facility_id, profile_id, score, band, severity, top_topic, adjusted, breadth, computed_at"
         with connection.cursor() as cur, cur.cursor.copy(f"COPY risk_siterisk ({columns}) FROM STDIN") as copy:
-            for fid, profile, score, band, sev, top, adjusted in rows:
+            for fid, profile, score, band, sev, top, adjusted, breadth in rows:
                 copy.write_row(
-                    (fid, profile.pk, score, band, sev, top, json.dumps(adjusted) if adjusted else None, now)
+                    (fid, profile.pk, score, band, sev, top, json.dumps(adjusted) if adjusted else None, breadth, now)
                 )
         return
     SiteRisk.objects.bulk_create(
@@ -144,9 +144,10 @@ def _write(rows: list[Row], now: datetime) -> None:
                 severity=sev,
                 top_topic=top,
                 adjusted=adjusted,
+                breadth=breadth,
                 computed_at=now,
             )
-            for fid, profile, score, band, sev, top, adjusted in rows
+            for fid, profile, score, band, sev, top, adjusted, breadth in rows
         ],
         batch_size=5000,
     )

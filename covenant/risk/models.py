@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Topic(models.Model):
@@ -15,8 +18,14 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_nl = models.CharField(_("name (Dutch)"), max_length=100, blank=True)
     description = models.TextField(blank=True)
-    # OECD: severity first. A topic's base severity (1-3) orders sites of equal score.
-    severity = models.PositiveSmallIntegerField(default=2)
+    # UN Guiding Principles salience, each 1-3 (scoring.SALIENCE ships the defaults; migration 0010).
+    scale = models.PositiveSmallIntegerField(_("scale"), default=2)
+    scope = models.PositiveSmallIntegerField(_("scope"), default=2)
+    irremediability = models.PositiveSmallIntegerField(_("irremediability"), default=2)
+    salience_note = models.CharField(_("salience source"), max_length=200, blank=True)
+    # scale + scope + irremediability (3-9), kept in step by save(): it weights the topic's
+    # risk and, within a band, orders the prioritised list (OECD: severity first).
+    severity = models.PositiveSmallIntegerField(default=6)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -24,6 +33,10 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.severity = self.scale + self.scope + self.irremediability
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:
@@ -183,8 +196,8 @@ BAND_CODES = {0: "low", 1: "medium", 2: "high", 3: "very_high"}
 class SiteRisk(models.Model):
     """One facility's risk: its profile (per-topic inherent scores), and the adjusted
     per-topic scores when site signals exist. ``score``/``band`` are the maximum over
-    topics; ``severity`` is the highest topic severity among its high or very high
-    topics (0 when none), which orders the prioritised list (OECD: severity first)."""
+    topics, each weighted by its severity (``scoring.summarise``); ``severity`` is the top
+    topic's (3-9), which orders the prioritised list within a band (OECD: severity first)."""
 
     # A derived table, rebuilt whole by each recomputation: the database does not check
     # these two keys row by row (at 1,000,000 rows the deferred checks cost more than the
@@ -199,6 +212,8 @@ class SiteRisk(models.Model):
     severity = models.PositiveSmallIntegerField(default=0)
     top_topic = models.CharField(max_length=40, blank=True)
     adjusted = models.JSONField(null=True, blank=True)  # topic code -> 0-10, only where signals apply
+    # The mean score over all topics (scoring.breadth_of): a later key of the prioritised list.
+    breadth = models.FloatField(default=0.0)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -294,7 +309,8 @@ class EventAlert(models.Model):
 
 
 class ResponseStatus(models.TextChoices):
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    # A context of its own: the grievance stage "Acknowledged" (shown to workers) is another word in many languages.
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("risk event response", "Acknowledged")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     NOT_AFFECTED = "not_affected", _("Not affected")

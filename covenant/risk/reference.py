@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from covenant.risk.scoring import INCOME_VALUES, ITUC_VALUES, IndicatorInfo, ReferenceData
+from covenant.risk.scoring import INCOME_VALUES, ITUC_VALUES, SALIENCE, IndicatorInfo, ReferenceData
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -147,14 +147,33 @@ def load_builtin(Indicator: Any, IndicatorValue: Any, TopicWeight: Any, Topic: A
     return written
 
 
+def builtin_reference() -> ReferenceData:
+    """The shipped data with the default weights and topic salience, without the database:
+    what the band limits are calibrated on (``covenant calibrate-risk``)."""
+    ref = ReferenceData()
+    ref.topics = list(SALIENCE)
+    ref.salience = {code: (a, b, c) for code, (a, b, c, _note) in SALIENCE.items()}
+    ref.severity = {code: a + b + c for code, (a, b, c) in ref.salience.items()}
+    values = builtin_values()
+    for spec in BUILTIN:
+        code = spec["code"]
+        ref.indicators.append(IndicatorInfo(code, spec["name"], spec["edition"], spec["level"], spec["weights"]))
+        if spec["level"] == "country":
+            ref.country_values[code] = {c: (v, r) for c, _g, v, r in values[code]}
+        else:
+            ref.commodity_values[code] = {(c, g): (v, r) for c, g, v, r in values[code]}
+    return ref
+
+
 def load_reference() -> ReferenceData:
     """Read indicators, values, weights and topics from the database for one scoring run."""
     from covenant.risk.models import Indicator, IndicatorValue, Topic, TopicWeight
 
     ref = ReferenceData()
-    topic_rows = list(Topic.objects.values_list("code", "severity"))
-    ref.topics = [code for code, _ in topic_rows]
-    ref.severity = dict(topic_rows)
+    topic_rows = list(Topic.objects.values_list("code", "scale", "scope", "irremediability"))
+    ref.topics = [row[0] for row in topic_rows]
+    ref.salience = {code: (a, b, c) for code, a, b, c in topic_rows}
+    ref.severity = {code: a + b + c for code, a, b, c in topic_rows}
     weights: dict[int, dict[str, float]] = {}
     for ind_id, code, points in TopicWeight.objects.values_list("indicator_id", "topic__code", "points"):
         weights.setdefault(ind_id, {})[code] = points

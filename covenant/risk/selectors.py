@@ -35,6 +35,7 @@ from covenant.registry.interface import (
     chain_sites_in,
     own_links,
 )
+from covenant.risk.explain import render as render_line
 from covenant.risk.interface import readable_signals
 from covenant.risk.models import (
     BAND_CODES,
@@ -54,7 +55,7 @@ from covenant.risk.models import (
     Topic,
     TopicWeight,
 )
-from covenant.risk.scoring import BAND_LIMITS, BANDS, adjust, band, band_index, summarise
+from covenant.risk.scoring import BAND_LIMITS, BANDS, adjust, band, band_index, breadth_of, summarise
 
 
 def topics() -> list[Topic]:
@@ -82,6 +83,8 @@ class SiteRow:
     events: int = 0
     topic_name: str = ""
     flagged: bool = False  # sanctioned/events looked up (the map's rows do without)
+    spend: str = ""  # the link's spend band (exposure), "" when unknown or beyond tier 1
+    breadth: float = 0.0  # the mean score over all topics (scoring.breadth_of)
 
 
 DETAIL_COLUMNS = (
@@ -93,7 +96,11 @@ DETAIL_COLUMNS = (
     "facility__lat",
     "facility__lng",
     "facility__risk__profile_id",
+    "spend_band",
 )
+
+# Exposure, for ordering ties: the larger the spend band, the earlier (registry.SpendBand values).
+SPEND_RANK = {">1M": 4, "100k-1M": 3, "10k-100k": 2, "<10k": 1}
 
 
 class PriorityList(Sequence[SiteRow]):
@@ -142,15 +149,30 @@ class PriorityList(Sequence[SiteRow]):
 
 
 @dataclass
+class SalientIssue:
+    """A topic among the member's salient issues, from the heat map's own numbers."""
+
+    topic: Topic
+    high: int  # sites high or very high on it: the heat map column's total
+    mean: float  # mean score over the member's sites
+    countries: list[tuple[str, int]]  # the countries with most of those sites, with their count
+
+    # Unpacks as the (topic, sites at high or very high, mean) triple pages used before.
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.topic, self.high, self.mean))
+
+
+@dataclass
 class Overview:
     sites: int
     unscored: int
     heat: list[tuple[str, list[tuple[str, float, str, int]]]]  # country -> [(topic, mean, band, n high+)]
-    top_issues: list[tuple[Topic, int, float]]  # topic, sites at high or very high, mean score
+    top_issues: list[SalientIssue]
     rows: PriorityList
     band_counts: dict[str, int]
     countries: list[str]
     alerts: list[EventAlert] = field(default_factory=list)
+    topic_high: dict[str, int] = field(default_factory=dict)  # the heat map's column totals
 
 
 _PROFILE_CACHE: dict[str, Any] = {"stamp": None, "scores": {}, "summary": {}}
@@ -186,8 +208,8 @@ def _profile_countries() -> dict[int, str]:
     return _PROFILE_CACHE["countries"]  # type: ignore[no-any-return]
 
 
-def _profile_summary() -> dict[tuple[int, str], tuple[str, float, int]]:
-    """(profile, topic or "") -> (priority topic, score, severity), filled as used; reset with the scores."""
+def _profile_summary() -> dict[tuple[int, str], tuple[str, float, int, float]]:
+    """(profile, topic or "") -> (priority topic, score, severity, breadth), filled as used; reset with the scores."""
     return _PROFILE_CACHE["summary"]  # type: ignore[no-any-return]
 
 
@@ -234,18 +256,16 @@ def member_overview(
         overrides[fid][code] = score
     scored = links.filter(facility__risk__isnull=False)
 
-    def priority(scores: dict[str, float]) -> tuple[str, float, int]:
+    def priority(scores: dict[str, float]) -> tuple[str, float, int, float]:
         if topic:
-            value = scores.get(topic, 0.0)
-            return topic, value, severity[topic] if value >= BAND_LIMITS[1] else 0
-        top = max(scores, key=lambda t: (scores[t], severity.get(t, 0)))
-        sev = max((severity.get(t, 0) for t, v in scores.items() if v >= BAND_LIMITS[1]), default=0)
-        return top, scores[top], sev
+            return topic, scores.get(topic, 0.0), severity[topic], breadth_of(scores)
+        s = summarise(scores, severity)  # as the engine stores it on SiteRisk
+        return s.top_topic, s.score, s.severity, s.breadth
 
     # Sites with their own scores (signals, or this member's overrides): few, read one by one.
     single_columns = (
         "facility_id", "tier", "facility__public_id", "facility__name", "facility__country",
-        "facility__lat", "facility__lng", "facility__risk__profile_id", "facility__risk__adjusted",
+        "facility__lat", "facility__lng", "facility__risk__profile_id", "facility__risk__adjusted", "spend_band",
     )  # fmt: skip
     # Two narrow queries rather than one with OR: each can use its index (signals are sparse).
     with_signals = SiteRisk.objects.filter(adjusted__isnull=False).values("facility_id")
@@ -257,18 +277,19 @@ def member_overview(
     # Sites with their own scores, as full rows with their own priority.
     single_rows: dict[int, SiteRow] = {}
     singles: list[tuple[str, int | None, dict[str, float], int, float]] = []  # as groups, of one site
-    for fid, link_tier, public_id, name, cc, lat, lng, profile_id, adjusted in own_rows:
+    for fid, link_tier, public_id, name, cc, lat, lng, profile_id, adjusted, spend in own_rows:
         scores = adjusted or profiles.get(profile_id) or {}
         own = overrides.get(fid)
         if own:
             scores = {**scores, **own}
         if not scores:
             continue
-        top, value, sev = priority(scores)
+        top, value, sev, breadth = priority(scores)
         singles.append((cc, None, scores, 1, value))
         single_rows[fid] = SiteRow(
-            fid, public_id, name, cc, lat, lng, link_tier, value, band(value), sev, top, overridden=bool(own)
-        )
+            fid, public_id, name, cc, lat, lng, link_tier, value, band(value), sev, top, bool(own), spend=spend,
+            breadth=breadth,
+        )  # fmt: skip
     # Sites in the chain only through the member's edges (beyond tier 1): read one by one
     # too. They have no tier of their own (SiteRow.tier None), so a tier filter leaves them out.
     n_beyond = 0
@@ -285,16 +306,18 @@ def member_overview(
             scores = adjusted or profiles.get(profile_id) or {}
             if not scores:
                 continue
-            top, value, sev = priority(scores)
+            top, value, sev, breadth = priority(scores)
             singles.append((cc, None, scores, 1, value))
-            single_rows[fid] = SiteRow(fid, public_id, name, cc, lat, lng, None, value, band(value), sev, top)
+            single_rows[fid] = SiteRow(
+                fid, public_id, name, cc, lat, lng, None, value, band(value), sev, top, breadth=breadth
+            )
     # Every other linked site shares its profile's scores: the database counts them per
     # (country, profile) for the heat map, and orders them for the list, a page at a time.
     rest = scored.filter(facility__risk__adjusted__isnull=True).exclude(facility_id__in=list(overrides))
     summary = _profile_summary()
     countries = _profile_countries()
-    per_profile: dict[int, tuple[str, float, int]] = {}
-    per_key: Counter[tuple[int, float]] = Counter()  # (severity, score) -> sites, to bound a slice
+    per_profile: dict[int, tuple[str, float, int, float]] = {}
+    per_key: Counter[tuple[int, int, float]] = Counter()  # (band, severity, score) -> sites, to bound a slice
     groups: list[tuple[str, int | None, dict[str, float], int, float]] = []
     in_groups = 0
     # Counted per profile straight from SiteRisk: a profile belongs to one country (the
@@ -311,7 +334,7 @@ def member_overview(
         if found is None:
             found = summary[(profile_id, topic)] = priority(scores)
         per_profile[profile_id] = found
-        per_key[(found[2], found[1])] += n
+        per_key[(band_index(found[1]), found[2], found[1])] += n
         groups.append((cc, profile_id, scores, n, found[1]))
         in_groups += n
     filtered = bool(tier or country or commodity)
@@ -319,10 +342,7 @@ def member_overview(
     # no ended link); a filter narrows both parts alike.
     n_sites = links.count() + n_beyond if filtered else chain_site_ids(actor).count()
     heat, band_counts, topic_high, topic_mean = _aggregate(groups + singles, topic_list)
-    top_issues = sorted(
-        ((t, topic_high[t.code], topic_mean[t.code]) for t in topic_list),
-        key=lambda x: (-x[0].severity * (x[1] > 0), -x[1], -x[2]),
-    )
+    top_issues = salient_issues(heat, topic_list, topic_high, topic_mean)
     fetch = _priority_pages(
         rest, single_rows, per_profile, per_key, topic=topic, topic_severity=severity.get(topic, 0), names=names
     )
@@ -335,14 +355,35 @@ def member_overview(
         sites=n_sites,
         unscored=n_sites - in_groups - len(single_rows),
         heat=heat,
-        top_issues=top_issues[:5],
+        top_issues=top_issues,
         rows=PriorityList(fetch, in_groups + len(single_rows)),
         band_counts={b: band_counts.get(b, 0) for b in ("very_high", "high", "medium", "low")},
         countries=sorted(set(all_links.values_list("facility__country", flat=True).distinct()))
         if filtered
         else sorted(cc for cc, _cells in heat),
         alerts=alerts,
+        topic_high=topic_high,
     )
+
+
+def salient_issues(
+    heat: list[tuple[str, list[tuple[str, float, str, int]]]],
+    topic_list: list[Topic],
+    topic_high: dict[str, int],
+    topic_mean: dict[str, float],
+    limit: int = 5,
+) -> list[SalientIssue]:
+    """The member's salient issues: the topics with most sites at high or very high, the
+    heat map's column totals (so the reddest column is always among them), then by mean
+    score and severity; each with the countries holding most of those sites (its "why")."""
+    issues = []
+    for j, t in enumerate(topic_list):
+        per_country = sorted(
+            ((cc, cells[j][3]) for cc, cells in heat if j < len(cells) and cells[j][3]), key=lambda x: (-x[1], x[0])
+        )
+        issues.append(SalientIssue(t, topic_high.get(t.code, 0), topic_mean.get(t.code, 0.0), per_country[:3]))
+    issues.sort(key=lambda i: (-i.high, -i.mean, -i.topic.severity, i.topic.position))
+    return issues[:limit]
 
 
 def _vectors(groups: list[tuple[str, int | None, dict[str, float], int, float]], codes: list[str]) -> list[np.ndarray]:
@@ -414,15 +455,16 @@ def _aggregate(
 def _priority_pages(
     rest: QuerySet[SupplyLink],
     single_rows: dict[int, SiteRow],
-    per_profile: dict[int, tuple[str, float, int]],
-    per_key: Counter[tuple[int, float]],
+    per_profile: dict[int, tuple[str, float, int, float]],
+    per_key: Counter[tuple[int, int, float]],
     *,
     topic: str,
     topic_severity: int,
     names: dict[str, str],
 ) -> Callable[[int, int], list[SiteRow]]:
-    """A slice of the prioritised list: OECD order, severity first, then likelihood (the
-    score), then name.
+    """A slice of the prioritised list: the band, then (OECD) severity, then the score
+    (likelihood × severity), then exposure (tier 1 first, then the larger spend band), then
+    breadth (the mean score over all topics), then name.
 
     The database orders the sites that share their profile's scores (``rest``) by the
     columns the engine stored for them (``SiteRisk.severity``/``score``, or for one topic
@@ -431,32 +473,53 @@ def _priority_pages(
     a slice starting at ``offset`` needs database rows from ``offset - len(singles)`` on,
     and every position is then known exactly.
 
-    ``per_key`` counts those sites per (severity, score): the rows a slice ends within
-    all rank at or above a known pair, so the database sorts only those (the map's 1,000
+    ``per_key`` counts those sites per (band, severity, score): the rows a slice ends within
+    all rank at or above a known triple, so the database sorts only those (the map's 1,000
     out of 20,000) and not the whole chain.
     """
     # Byte order, as Python compares names, so the merge with the singles agrees with the database.
     name = Collate(F("facility__name"), "C") if connection.vendor == "postgresql" else F("facility__name")
     ordered: QuerySet[Any]
-    sev_field, score_field = ("o_sev", "o_value") if topic else ("facility__risk__severity", "facility__risk__score")
+    spend = Case(*(When(spend_band=k, then=Value(v)) for k, v in SPEND_RANK.items()), default=Value(0))
     if topic:
+        # One topic: its severity is the same for every site, the band follows the score.
+        band_field, sev_field, score_field = "o_band", "o_sev", "o_value"
         value = Coalesce(Cast(KeyTextTransform(topic, "facility__risk__profile__scores"), FloatField()), Value(0.0))
         ordered = rest.annotate(
             o_value=value,
-            o_sev=Case(When(o_value__gte=BAND_LIMITS[1], then=Value(topic_severity)), default=Value(0)),
-        ).order_by("-o_sev", "-o_value", name.asc(), "facility_id")
+            o_band=Case(
+                *(When(o_value__gte=limit, then=Value(3 - i)) for i, limit in enumerate(reversed(BAND_LIMITS))),
+                default=Value(0),
+            ),
+            o_sev=Value(topic_severity),
+        )
     else:
-        ordered = rest.order_by("-facility__risk__severity", "-facility__risk__score", name.asc(), "facility_id")
-    ranked = sorted(per_key.items(), key=lambda kv: (-kv[0][0], -kv[0][1]))
+        band_field, sev_field, score_field = "facility__risk__band", "facility__risk__severity", "facility__risk__score"
+        ordered = rest
+    ordered = ordered.annotate(o_spend=spend).order_by(
+        f"-{band_field}",
+        f"-{sev_field}",
+        f"-{score_field}",
+        "tier",
+        "-o_spend",
+        "-facility__risk__breadth",
+        name.asc(),
+        "facility_id",
+    )
+    ranked = sorted(per_key.items(), key=lambda kv: (-kv[0][0], -kv[0][1], -kv[0][2]))
 
     def up_to(stop: int) -> QuerySet[Any]:
         """``ordered``, without the rows that rank below the one at position ``stop - 1``."""
         seen = 0
-        for (sev, score), n in ranked:
+        for (band_i, sev, score), n in ranked:
             seen += n
             if seen >= stop:
                 # A hair below the score: a float that went through the database must not drop out.
-                at_least = Q(**{f"{sev_field}__gt": sev}) | Q(**{sev_field: sev, f"{score_field}__gte": score - 1e-9})
+                at_least = (
+                    Q(**{f"{band_field}__gt": band_i})
+                    | Q(**{band_field: band_i, f"{sev_field}__gt": sev})
+                    | Q(**{band_field: band_i, sev_field: sev, f"{score_field}__gte": score - 1e-9})
+                )
                 return ordered.filter(at_least)
         return ordered
 
@@ -472,8 +535,10 @@ def _priority_pages(
         fetched = list(up_to(stop).values_list(*DETAIL_COLUMNS)[start:stop])
         keys = []
         for i, d in enumerate(fetched):
-            top, value, sev = per_profile[d[7]]
-            row = SiteRow(d[0], d[2], d[3], d[4], d[5], d[6], d[1], value, band(value), sev, top)
+            top, value, sev, breadth = per_profile[d[7]]
+            row = SiteRow(
+                d[0], d[2], d[3], d[4], d[5], d[6], d[1], value, band(value), sev, top, spend=d[8], breadth=breadth
+            )
             key = _sort_key(row)
             keys.append(key)
             rows.append((start + i + bisect_left(single_keys, key), row))
@@ -525,9 +590,19 @@ def _flag_slice(rows: list[SiteRow]) -> None:
         r.flagged = True
 
 
-def _sort_key(r: SiteRow) -> tuple[int, float, str, int]:
-    # OECD: severity first, then likelihood (the score); then by name, as the database orders.
-    return (-r.severity, -r.score, r.name, r.facility_id)
+def _sort_key(r: SiteRow) -> tuple[int, int, float, int, int, float, str, int]:
+    # Band, then (OECD) severity, then the score; then exposure: tier 1 first (beyond tier 1
+    # last), the larger spend first; then breadth; then by name, as the database orders.
+    return (
+        -band_index(r.score),
+        -r.severity,
+        -r.score,
+        99 if r.tier is None else r.tier,
+        -SPEND_RANK.get(r.spend, 0),
+        -r.breadth,
+        r.name,
+        r.facility_id,
+    )
 
 
 # --- One site ------------------------------------------------------------------------
@@ -539,7 +614,7 @@ class TopicRisk:
     inherent: float
     adjusted: float
     band: str
-    explanation: list[tuple[str, float]]
+    explanation: list[tuple[str, float, bool]]  # text in the reader's language, number, added points?
     signals: list[SiteSignal]
     override: RiskOverride | None = None
 
@@ -599,7 +674,7 @@ def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
                 inherent=inherent[t.code],
                 adjusted=adjusted.get(t.code, inherent[t.code]),
                 band=band(adjusted.get(t.code, inherent[t.code])),
-                explanation=[(str(a), float(b)) for a, b in risk.profile.explanation.get(t.code, [])],
+                explanation=[render_line(line) for line in risk.profile.explanation.get(t.code, [])],
                 signals=signals.get(t.code, []),
                 override=own.get(t.pk),
             )

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -18,12 +17,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from covenant.core import mail
 from covenant.core.actors import Actor
 from covenant.core.audit import record
 from covenant.core.models import Job
 from covenant.core.services import create_job, fail_job, finish_job, report_progress
 from covenant.matching import Matcher, MatchIndex, Record
-from covenant.orgs.models import Membership, Organisation, OrgKind
+from covenant.orgs.models import Organisation, OrgKind
+from covenant.orgs.selectors import people_to_tell
 from covenant.registry import interface as registry
 from covenant.registry.interface import Facility, FacilityStatus
 from covenant.risk import engine, imports
@@ -380,27 +381,22 @@ def _alert_members(event: RiskEvent) -> int:
         if org_id in existing:
             EventAlert.objects.filter(event=event, org_id=org_id).update(site_count=len(sites))
             continue
-        recipients = list(
-            Membership.objects.filter(org_id=org_id, role__in=("admin", "editor")).values_list("user__email", flat=True)
-        )
+        recipients = people_to_tell([org_id])
         if not recipients:
             continue
-        body = render_to_string(
-            "risk/email/event_alert.txt",
-            {
-                "event": event,
-                "sites": sorted(sites, key=lambda f: f.name)[:200],
-                "more": max(0, len(sites) - 200),
-                "link": settings.SITE_URL + reverse("risk:event", args=[event.pk]),
-            },
-        )
-        subject = _("Risk event: %(title)s affects %(n)s of your sites") % {"title": event.title, "n": len(sites)}
-        transaction.on_commit(_mailer(subject, body, recipients))
+        context = {
+            "event": event,
+            "sites": sorted(sites, key=lambda f: f.name)[:200],
+            "more": max(0, len(sites) - 200),
+            "link": settings.SITE_URL + reverse("risk:event", args=[event.pk]),
+        }
+
+        def write(context: dict[str, Any] = context, n: int = len(sites)) -> tuple[str, str]:
+            subject = _("Risk event: %(title)s affects %(n)s of your sites") % {"title": event.title, "n": n}
+            return subject, render_to_string("risk/email/event_alert.txt", context)
+
+        transaction.on_commit(mail.after_commit(recipients, write))
     return len(per_org)
-
-
-def _mailer(subject: str, body: str, recipients: list[str]) -> Any:
-    return lambda: send_mail(subject, body, None, recipients)
 
 
 def sync_events() -> int:

@@ -69,14 +69,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     ]
     page = Paginator(data.rows, 50).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    topics = selectors.topics()
     context = {
+        # The heat map's column totals: the salient issues are the largest (selectors.salient_issues).
+        "heat_totals": [data.topic_high.get(t.code, 0) for t in topics],
         "heat": data.heat[:HEAT_COUNTRIES],
         "more_countries": max(0, len(data.heat) - HEAT_COUNTRIES),
         "data": data,
         "page": page,
         "filters": filters,
         "query": query,
-        "topics": selectors.topics(),
+        "topics": topics,
         "map_svg": render_world_map(points=points, title=_("Your sites by risk"), focus="points" if points else None),
     }
     return render(request, "risk/overview.html", context)

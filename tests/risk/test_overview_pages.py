@@ -1,6 +1,6 @@
 """The prioritised list a slice at a time: every page agrees with the whole list.
 
-Pages are read from the database a slice at a time and bounded by (severity, score)
+Pages are read from the database a slice at a time and bounded by (band, severity, score)
 (selectors._priority_pages); sites with scores of their own are merged in. Many sites
 here share a profile, so ties are broken by name, as in a real chain.
 """
@@ -25,13 +25,17 @@ SITES = [
 ]
 
 
+SPENDS = ["<10k", ">1M", "", "10k-100k", "100k-1M", ">1M", ""]
+
+
 @pytest.fixture
 def chain(world: World) -> World:
     sites = []
     for i in range(60):
         country, sector, products = SITES[i % len(SITES)]
         sites.append(make_facility(f"Site {i:02d} {country}", country, sector=sector, products=products))
-        link(world.member_a, sites[-1], tier=1 + i % 2)
+        # Spend bands cycle too: exposure breaks ties after band, severity and score.
+        link(world.member_a, sites[-1], tier=1 + i % 2, spend_band=SPENDS[i % len(SPENDS)])
     engine.recompute_all()
     # Two sites with a score of their own: the member's override, merged into the database's order.
     admin = actor_of(world.admin_a)

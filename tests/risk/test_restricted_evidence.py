@@ -37,7 +37,7 @@ SCHEME = "SMETA 7.0"
 
 @pytest.fixture
 def site(world: World) -> Facility:
-    """A Dutch knitwear site (medium risk: freedom of association 5.25) owned by its own supplier,
+    """A Dutch knitwear site (low risk: freedom of association 2.37, its top topic) owned by its own supplier,
     linked to both members; nobody but its owner has any audit of it yet."""
     owner = make_org("Rotterdam Knitwear", "supplier", country="NL")
     world.extras["owner_admin"] = make_user(owner, "admin", "admin@rotterdam-knitwear.example")
@@ -58,10 +58,10 @@ def _enter_unshared_audit(world: World, site: Facility) -> Audit:
             scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
             start_date=today - timedelta(days=12),
             end_date=today - timedelta(days=10),
-            audit_firm_name="Veritas Social Audits",
+            audit_firm=world.audit_firm,
             auditors=[audit_services.AuditorInput("Li Wei", "21701234", "CSCA", True)],
             findings=[
-                # Section 2 is freedom of association: +2 (critical) +1 (major) would make it very high.
+                # Section 2 is freedom of association: +2 (critical) +1 (major) would make it medium.
                 audit_services.FindingInput("2", "critical", FINDING, "Works Councils Act"),
                 audit_services.FindingInput("2", "major", "marker-x no collective agreement offered"),
             ],
@@ -137,7 +137,7 @@ def test_an_unshared_audit_leaves_no_trace_in_anything_others_read(world: World,
         assert SCHEME not in str(after[1]) and "marker-x" not in str(after[1]), who
     # The shared picture, the bands everyone counts by and the sector's counters did not move.
     assert SiteRisk.objects.values_list("score", "band", "adjusted").get(facility=site) == stored_before
-    assert risk_bands([site.pk]) == {site.pk: "medium"}
+    assert risk_bands([site.pk]) == {site.pk: "low"}
     assert audit_selectors.sector_counters()["audits_last_year"] == 0
 
 
@@ -153,8 +153,8 @@ def test_the_owner_and_a_member_it_is_shared_with_see_it_others_still_do_not(wor
 
     # The owner's view has the audit's line, and the score and band it moves.
     owner = api(world.extras["owner_admin"])
-    assert (public["band"], foa(public)["adjusted"]) == ("medium", 5.25)
-    assert (owner["band"], foa(owner)["adjusted"], foa(owner)["band"]) == ("very_high", 8.25, "very_high")
+    assert (public["band"], foa(public)["adjusted"]) == ("low", 2.37)
+    assert (owner["band"], foa(owner)["adjusted"], foa(owner)["band"]) == ("medium", 5.37, "medium")
     assert any(SCHEME in line["label"] and "1 critical, 1 major" in line["label"] for line in foa(owner)["explanation"])
     page = client_for(world.extras["owner_admin"]).get(reverse("registry:facility", args=[site.public_id]))
     assert SCHEME in page.content.decode() and "audit evidence your organisation may read" in page.content.decode()
@@ -163,10 +163,10 @@ def test_the_owner_and_a_member_it_is_shared_with_see_it_others_still_do_not(wor
     assert api(world.admin_b) == owner
     assert api(world.admin_a) == public
     view = risk_selectors.site_risk(actor_of(world.admin_b), site)
-    assert view.restricted and view.band == "very_high"
+    assert view.restricted and view.band == "medium"
     assert not risk_selectors.site_risk(actor_of(world.admin_a), site).restricted
     # The shared picture is still the public one: the hot paths (overview, coverage) read it.
-    assert risk_bands([site.pk]) == {site.pk: "medium"}
+    assert risk_bands([site.pk]) == {site.pk: "low"}
     # Once in circulation, the sector counts it (the counter above could have moved).
     assert audit_selectors.sector_counters()["audits_last_year"] == 1
     # Withdrawn: its signals go, and nobody's view includes it any more.

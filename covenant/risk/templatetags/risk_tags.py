@@ -6,11 +6,15 @@ from typing import Any
 
 from django import template
 from django.utils import formats
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from covenant.risk import selectors
+from covenant.risk import explain, selectors
 from covenant.risk.forms import OverrideForm
 from covenant.risk.models import Band
+from covenant.risk.scoring import BAND_LIMITS
 
 register = template.Library()
 
@@ -38,6 +42,51 @@ def band_label(code: str) -> str:
     return str(_LABELS.get(code, code))
 
 
+@register.filter
+def country_label(code: str) -> str:
+    """A country's name in the reader's language (EN, NL: django-countries)."""
+    return explain.country_label(code)
+
+
+@register.simple_tag
+def why_rank(row: selectors.SiteRow) -> str:
+    """The row's place in the prioritised list, in words: the keys it is ordered by."""
+    return explain.why_rank(
+        band_label=band_label(row.band),
+        topic=row.topic_name,
+        severity=row.severity,
+        score=row.score,
+        tier=row.tier,
+        spend=row.spend,
+    )
+
+
+@register.simple_tag
+def issue_why(issue: selectors.SalientIssue, sites: int) -> str:
+    """Why a topic is among the salient issues: the heat map's numbers for it."""
+    text = ngettext(
+        "%(n)s of your %(total)s sites high or very high on %(topic)s",
+        "%(n)s of your %(total)s sites high or very high on %(topic)s",
+        issue.high,
+    ) % {"n": issue.high, "total": sites, "topic": issue.topic.label}
+    if issue.countries:
+        where = ", ".join(f"{explain.country_label(cc)} ({n})" for cc, n in issue.countries)
+        text += "; " + _("most in %(countries)s") % {"countries": where}
+    text += "; " + _("average score %(mean)s") % {"mean": formats.number_format(issue.mean, 1)}
+    return text
+
+
+@register.simple_tag
+def band_limits() -> str:
+    """The calibrated band limits, for the legends (see docs/risk.md, "Bands")."""
+    low, high, very_high = (formats.number_format(x, 2) for x in BAND_LIMITS)
+    return _("low below %(a)s; medium from %(a)s; high from %(b)s; very high from %(c)s") % {
+        "a": low,
+        "b": high,
+        "c": very_high,
+    }
+
+
 @register.simple_tag
 def heat_cells(cells: list[tuple[str, float, str, int]]) -> str:
     """One heat-map row's cells: mean score (localised) and high-risk site count.
@@ -47,8 +96,10 @@ def heat_cells(cells: list[tuple[str, float, str, int]]) -> str:
     """
     sep = formats.get_format("DECIMAL_SEPARATOR")
     # Nothing here comes from a person: band codes are constants, the rest are numbers.
+    labels = {code: conditional_escape(band_label(code)) for code in BAND_CODES}
     html = "".join(
-        f'<td class="band-{BAND_CODES[band]}">{str(float(mean)).replace(".", sep)}<br><small>{int(n)}</small></td>'
+        f'<td class="band-{BAND_CODES[band]}" title="{labels[band]}">{str(float(mean)).replace(".", sep)}'
+        f"<br><small>{int(n)}</small></td>"
         for _code, mean, band, n in cells
     )
     return mark_safe(html)  # noqa: S308
