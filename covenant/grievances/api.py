@@ -34,6 +34,8 @@ class CaseOut(Schema):
     received_on: date
     acknowledged_on: date | None
     closed_on: date | None
+    urgent: bool  # forced or child labour, violence, retaliation, imminent harm: shorter clocks
+    outcome: str  # how a closed case ended (an Outcome code), "" while open
     overdue: list[Literal["acknowledge", "feedback", "stage"]]  # the clocks that have run out
 
     @staticmethod

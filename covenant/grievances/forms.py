@@ -13,12 +13,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from covenant.core.actors import Actor
 from covenant.grievances import public, selectors, services
-from covenant.grievances.models import Case, Channel, Mechanism, RemedyType, Stage, Topic
+from covenant.grievances.models import Case, Channel, Mechanism, Outcome, RemedyType, Stage, Topic
 from covenant.orgs.models import Organisation
-from covenant.registry.interface import Facility, facility_by_public_id
+from covenant.registry.interface import Facility, facility_by_public_id, get_facility
 
 
 class CaseText(forms.CharField):
@@ -101,12 +103,54 @@ class RemedyForm(forms.Form):
             type=data["type"],
             amount=data["amount"],
             currency=data["currency"],
-            female=data["female"] or 0,
-            male=data["male"] or 0,
-            other=data["other"] or 0,
+            # A blank count stays blank (None: "not recorded"), never 0.
+            female=data["female"],
+            male=data["male"],
+            other=data["other"],
             implemented=data["implemented"],
             description=data["description"],
         )
+
+
+class LinkForm(forms.Form):
+    """Link the case to a register site (or re-route it): the site's id, as the search offers it."""
+
+    site = forms.CharField(label=_("Site id"), max_length=40)
+    reason = CaseText(label=_("Reason (an internal note)"))
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.facility: Facility | None = None
+
+    def clean_site(self) -> str:
+        site: str = self.cleaned_data["site"].strip()
+        try:
+            # The register as the handler may see it: merged ids follow their survivor.
+            self.facility = get_facility(self.actor, site)
+        except Http404 as exc:
+            unknown = _("We do not know this site id. Check it, or write the name of the workplace.")
+            raise ValidationError(unknown) from exc
+        return site
+
+    def site_facility(self) -> Facility:
+        assert self.facility is not None  # set by clean_site on a valid form
+        return self.facility
+
+
+class UrgentForm(forms.Form):
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    reason = CaseText(label=_("Reason (an internal note)"))
+
+
+class CloseForm(forms.Form):
+    """Closing: an outcome, a message to the reporter, and a preview to confirm first."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    message = CaseText(label=_("Message to the reporter"))
+    # Needed only to close a case as not admissible; the service asks for it then.
+    reason = CaseText(label=_("Reason it is not admissible"), required=False)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class GrantForm(forms.Form):

@@ -62,7 +62,28 @@ class Topic(models.TextChoices):
     UNION = "union", _("Joining a union")
     CONTRACT = "contract", _("Contract or dismissal")
     ENVIRONMENT = "environment", _("Land, water or pollution")
+    RETALIATION = "retaliation", _("Punished for speaking up")
+    IMMINENT_HARM = "imminent_harm", _("Someone is in danger now")
     OTHER = "other", _("Something else")
+
+
+# Topics triaged urgent at intake (docs/grievances.md, "Urgent cases"): shorter clocks,
+# listed first, an alert to handlers. "Harassment or violence" stands for violence.
+URGENT_TOPICS = frozenset(
+    {Topic.FORCED_LABOUR, Topic.CHILD_LABOUR, Topic.HARASSMENT, Topic.RETALIATION, Topic.IMMINENT_HARM}
+)
+
+
+class Outcome(models.TextChoices):
+    """How a case ended; every closed case has one, and the reporter sees it."""
+
+    REMEDIED = "remedied", _("Remedy agreed")
+    PARTLY_REMEDIED = "partly_remedied", _("Remedy agreed for part of the complaint")
+    NOT_SUBSTANTIATED = "not_substantiated", _("The complaint could not be confirmed")
+    NOT_ADMISSIBLE = "not_admissible", _("Not admissible")
+    NO_AGREEMENT = "no_agreement", _("No agreement reached")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the reporter")
+    REFERRED = "referred", _("Referred to another body")
 
 
 class Satisfaction(models.TextChoices):
@@ -107,6 +128,22 @@ class Mechanism(models.Model):
 class ParticipationRole(models.TextChoices):
     MEMBER = "member", _("Receives cases about its linked sites")
     HANDLER = "handler", _("Handles cases with the secretariat")
+
+
+def clock_days(mechanism: Mechanism, clock: str, urgent: bool) -> int:
+    """Days a clock gives (``acknowledge``, ``feedback`` or a stage; 0: no clock). An urgent
+    case gets the shorter of the mechanism's time frame and ``GRIEVANCE_URGENT_DAYS``."""
+    if clock == "acknowledge":
+        days = int(mechanism.acknowledge_days)
+    elif clock == "feedback":
+        days = int(mechanism.feedback_days)
+    else:
+        days = int((mechanism.stage_days or {}).get(clock) or 0)
+    if urgent and days:
+        shorter = settings.GRIEVANCE_URGENT_DAYS.get(clock)
+        if shorter:
+            days = min(days, int(shorter))
+    return days
 
 
 class Participation(models.Model):
@@ -160,6 +197,10 @@ class Case(models.Model):
     admissible = models.BooleanField(null=True, blank=True)
     satisfaction = models.CharField(max_length=15, choices=Satisfaction.choices, blank=True)
     retaliation_risk = models.BooleanField(default=False)
+    # Triaged urgent (from the topics at intake, or by a handler): shorter clocks, listed first.
+    urgent = models.BooleanField(default=False)
+    urgent_alerted_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     assigned_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="grievance_cases")
     # Encrypted with the case key (see crypto.py): JSON {what, workplace, contact}.
     content_enc = models.BinaryField()
@@ -184,14 +225,14 @@ class Case(models.Model):
 
     # --- Clocks ---------------------------------------------------------------------------
     def acknowledge_due(self) -> date:
-        return self.received_on + timedelta(days=self.mechanism.acknowledge_days)
+        return self.received_on + timedelta(days=clock_days(self.mechanism, "acknowledge", self.urgent))
 
     def feedback_due(self) -> date:
-        return self.received_on + timedelta(days=self.mechanism.feedback_days)
+        return self.received_on + timedelta(days=clock_days(self.mechanism, "feedback", self.urgent))
 
     def stage_due(self) -> date | None:
-        days = (self.mechanism.stage_days or {}).get(self.stage)
-        return self.stage_since + timedelta(days=int(days)) if days else None
+        days = clock_days(self.mechanism, self.stage, self.urgent)
+        return self.stage_since + timedelta(days=days) if days else None
 
     def overdue(self, today: date | None = None) -> list[str]:
         """Which clocks have run out (empty when none)."""
@@ -218,6 +259,9 @@ class CaseRecipient(models.Model):
     full_access = models.BooleanField(default=False)  # a member given the full case
     sealed_key = models.BinaryField(null=True, blank=True)
     routed_on = models.DateField(default=timezone.localdate)
+    # A handler organisation has not opened the case since the reporter last wrote (per
+    # organisation: its handlers share one inbox). A flag, never a time.
+    unread = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "org"], name="one_recipient_row_per_org")]
@@ -282,9 +326,10 @@ class Remedy(models.Model):
     type = models.CharField(max_length=20, choices=RemedyType.choices)
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
-    beneficiaries_female = models.PositiveIntegerField(default=0)
-    beneficiaries_male = models.PositiveIntegerField(default=0)
-    beneficiaries_other = models.PositiveIntegerField(default=0)
+    # None: not recorded (never the same as 0).
+    beneficiaries_female = models.PositiveIntegerField(null=True, blank=True)
+    beneficiaries_male = models.PositiveIntegerField(null=True, blank=True)
+    beneficiaries_other = models.PositiveIntegerField(null=True, blank=True)
     implemented = models.BooleanField(default=False)
     recorded_on = models.DateField()
     description_enc = models.BinaryField(null=True, blank=True)
@@ -293,8 +338,11 @@ class Remedy(models.Model):
         return f"{self.get_type_display()} ({self.case})"
 
     @property
-    def beneficiaries(self) -> int:
-        return self.beneficiaries_female + self.beneficiaries_male + self.beneficiaries_other
+    def beneficiaries(self) -> int | None:
+        """The people counted, or None when no count was recorded."""
+        recorded = (self.beneficiaries_female, self.beneficiaries_male, self.beneficiaries_other)
+        counts = [c for c in recorded if c is not None]
+        return sum(counts) if counts else None
 
 
 class Conversation(models.Model):

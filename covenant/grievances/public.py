@@ -22,8 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from covenant.core.actors import Actor
 from covenant.grievances import crypto, selectors, services
 from covenant.grievances.models import Case, Channel, Mechanism, Satisfaction, Stage, Topic
-from covenant.matching import Record
-from covenant.registry.interface import Facility, confirmed_facilities, facility_by_public_id, matcher
+from covenant.registry.interface import facility_by_public_id
 
 LANGUAGE_CODES = [code for code, _name in settings.GRIEVANCE_LANGUAGES]
 
@@ -100,16 +99,9 @@ def rules(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResponse
 # --- Workplace lookup --------------------------------------------------------------------------
 
 
-def find_workplaces(name: str, town: str, limit: int = 5) -> list[Facility]:
-    """Search the register by name and town through the matching engine."""
-    name = name.strip()[:200]
-    if len(name) < 2:
-        return []
-    result = matcher().match(Record(id="query", name=name, address=town.strip()[:200]))
-    ids = [c.registry_id for c in result.candidates if c.score >= 0.05][:limit]
-    # Provisional sites (one member's, unconfirmed) are not offered to the public.
-    found = {f.public_id: f for f in confirmed_facilities().filter(public_id__in=ids)}
-    return [found[i] for i in ids if i in found]
+# The search lives with the reads (the handlers' link search uses it too); the intake and the
+# SMS/WhatsApp dialogue call it from here.
+find_workplaces = selectors.find_workplaces
 
 
 def _photos(request: HttpRequest) -> list[bytes]:
@@ -219,6 +211,19 @@ def reporter_entries(case: Case, key: bytes) -> list[dict[str, Any]]:
     return rows
 
 
+def reporter_remedies(case: Case, key: bytes) -> list[dict[str, Any]]:
+    """The remedies agreed, as the reporter sees them: type, amount, whether done, and the text."""
+    return [
+        {
+            "type": remedy.get_type_display(),
+            "amount": f"{remedy.amount} {remedy.currency}".strip() if remedy.amount else "",
+            "implemented": remedy.implemented,
+            "description": services.open_text(case, key, f"remedy:{remedy.pk}", remedy.description_enc),
+        }
+        for remedy in case.remedies.order_by("pk")
+    ]
+
+
 @in_language
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResponse:
@@ -261,6 +266,8 @@ def follow_up(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResp
         notice=notice,
         errors=errors,
         ask_satisfaction=case.stage == Stage.CLOSED and not case.satisfaction,
+        outcome=case.get_outcome_display() if case.stage == Stage.CLOSED and case.outcome else "",
+        remedies=reporter_remedies(case, opened.key),
         satisfaction_choices=Satisfaction.choices,
         max_mb=int(settings.GRIEVANCE_PHOTO_MAX_BYTES) // (1024 * 1024),
     )

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +36,11 @@ from covenant.grievances.models import (
     Satisfaction,
     Stage,
     Topic,
+    clock_days,
 )
+from covenant.matching import Record
 from covenant.orgs.models import OrgKind, Role
+from covenant.registry.interface import Facility, confirmed_facilities, matcher, search_facilities
 
 SUPPRESS_BELOW = 5
 
@@ -77,12 +81,15 @@ def _overdue(qs: QuerySet[Case], today: date) -> QuerySet[Case]:
     oldest cases are the late ones, so a list cut to its newest rows must not decide it."""
     late = Q(pk__in=[])
     for mechanism in Mechanism.objects.filter(pk__in=qs.values("mechanism_id")):
-        clocks = Q(acknowledged_on__isnull=True, received_on__lt=today - timedelta(days=mechanism.acknowledge_days))
-        clocks |= Q(first_feedback_on__isnull=True, received_on__lt=today - timedelta(days=mechanism.feedback_days))
-        for stage, days in (mechanism.stage_days or {}).items():
-            if days:
-                clocks |= Q(stage=stage, stage_since__lt=today - timedelta(days=int(days)))
-        late |= Q(mechanism=mechanism) & clocks
+        for urgent in (False, True):  # urgent cases run on shorter clocks (models.clock_days)
+            ack, feedback = (clock_days(mechanism, c, urgent) for c in ("acknowledge", "feedback"))
+            clocks = Q(acknowledged_on__isnull=True, received_on__lt=today - timedelta(days=ack))
+            clocks |= Q(first_feedback_on__isnull=True, received_on__lt=today - timedelta(days=feedback))
+            for stage in mechanism.stage_days or {}:
+                days = clock_days(mechanism, stage, urgent)
+                if days:
+                    clocks |= Q(stage=stage, stage_since__lt=today - timedelta(days=days))
+            late |= Q(mechanism=mechanism, urgent=urgent) & clocks
     return qs.exclude(stage=Stage.CLOSED).filter(late)
 
 
@@ -94,7 +101,25 @@ def case_list(actor: Actor, *, show: str = "open") -> QuerySet[Case]:
         qs = qs.exclude(stage=Stage.CLOSED)
     elif show == "closed":
         qs = qs.filter(stage=Stage.CLOSED)
-    return qs.order_by("-received_on", "reference")
+    elif show == "urgent":
+        qs = qs.exclude(stage=Stage.CLOSED).filter(urgent=True)
+    if actor.org is not None:
+        # "New message": the reporter wrote since a handler of this organisation last opened it.
+        qs = qs.annotate(
+            new_message=Exists(
+                CaseRecipient.objects.filter(case=OuterRef("pk"), org=actor.org, handler=True, unread=True)
+            )
+        )
+    # Urgent open cases first, then the newest (docs/grievances.md, "Urgent cases").
+    urgent_first = SqlCase(When(Q(urgent=True) & ~Q(stage=Stage.CLOSED), then=Value(0)), default=Value(1))
+    return qs.order_by(urgent_first, "-received_on", "reference")
+
+
+def urgent_waiting(actor: Actor) -> int:
+    """Urgent cases not yet acknowledged: the in-app alert on the handlers' list."""
+    if not is_handler(actor):
+        return 0
+    return visible_cases(actor).filter(urgent=True, stage=Stage.RECEIVED).count()
 
 
 def mechanism_for(actor: Actor) -> Mechanism | None:
@@ -131,6 +156,40 @@ def handlers_of(case: Case) -> QuerySet[Any]:
 
 def member_recipients(case: Case) -> QuerySet[CaseRecipient]:
     return case.recipients.filter(handler=False).select_related("org").order_by("org__name")
+
+
+# --- Finding a site in the register -----------------------------------------------------------
+
+
+def find_workplaces(name: str, town: str, limit: int = 5) -> list[Facility]:
+    """The public workplace search (no actor): a name or alias as written, in any script, then
+    the matching engine's candidates by name and town. Provisional sites (one member's,
+    unconfirmed) are not offered to the public."""
+    name = name.strip()[:200]
+    if len(name) < 2:
+        return []
+    register = confirmed_facilities()
+    exact = register.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct().order_by("name")
+    found = list(exact[:limit])
+    result = matcher().match(Record(id="query", name=name, address=town.strip()[:200]))
+    ids = [c.registry_id for c in result.candidates if c.score >= 0.05][:limit]
+    matched = {f.public_id: f for f in register.filter(public_id__in=ids)}
+    found += [matched[i] for i in ids if i in matched and matched[i] not in found]
+    if len(found) < limit:
+        written = register.filter(Q(name__icontains=name) | Q(aliases__name__icontains=name)).distinct()
+        found += [f for f in written.order_by("name")[: limit * 2] if f not in found]
+    return found[:limit]
+
+
+def site_candidates(actor: Actor, q: str, limit: int = 10) -> list[Facility]:
+    """Register sites a handler may link a case to: the register's own search as the actor may
+    see it (public id, name, alias in any script), then the public search's fuzzy matches."""
+    q = q.strip()[:200]
+    if len(q) < 2:
+        return []
+    found = list(search_facilities(actor, q=q)[:limit])
+    found += [f for f in find_workplaces(q, "", limit=5) if f not in found]
+    return found[:limit]
 
 
 # --- Annual effectiveness review ---------------------------------------------------------------
@@ -173,8 +232,9 @@ def effectiveness_review(mechanism: Mechanism, year: int) -> dict[str, Any]:
     on_time_ack = sum(1 for c in cases if c.acknowledged_on and c.acknowledged_on <= c.acknowledge_due())
     remedies = [r for c in cases for r in c.remedies.all()]
     by_remedy = Counter(r.type for r in remedies)
-    beneficiaries_f = sum(r.beneficiaries_female for r in remedies)
-    beneficiaries_m = sum(r.beneficiaries_male for r in remedies)
+    # Counts not recorded (None) are left out, never read as 0.
+    beneficiaries_f = sum(r.beneficiaries_female or 0 for r in remedies)
+    beneficiaries_m = sum(r.beneficiaries_male or 0 for r in remedies)
     stages = Counter(c.stage for c in cases)
     language_count = len(settings.GRIEVANCE_LANGUAGES)
 

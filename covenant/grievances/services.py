@@ -36,6 +36,7 @@ from covenant.core.throttle import bump
 from covenant.grievances import crypto, files
 from covenant.grievances.models import (
     STAGE_FLOW,
+    URGENT_TOPICS,
     Attachment,
     Case,
     CaseEntry,
@@ -44,6 +45,7 @@ from covenant.grievances.models import (
     EntryKind,
     Mechanism,
     OrgKey,
+    Outcome,
     Participation,
     ParticipationRole,
     Remedy,
@@ -53,7 +55,7 @@ from covenant.grievances.models import (
     Topic,
 )
 from covenant.orgs.models import Membership, Organisation, OrgKind, Role
-from covenant.registry.interface import Facility, active_links
+from covenant.registry.interface import Facility, active_links, search_facilities
 
 log = logging.getLogger(__name__)
 
@@ -372,6 +374,7 @@ def submit(actor: Actor, intake: Intake, *, receipt: str | None = None) -> Submi
             stage_since=today,
             receipt_lookup=receipt_keys.lookup.hex(),
             receipt_must_change=intake.channel == Channel.OPERATOR,
+            urgent=bool(URGENT_TOPICS.intersection(topics)),
         )
         case.content_enc = seal_text(case, case_key, "content", content)
         case.receipt_wrapped_key = crypto.encrypt(receipt_keys.wrap_key, case_key, _aad(case, "receipt"))
@@ -397,6 +400,7 @@ def submit(actor: Actor, intake: Intake, *, receipt: str | None = None) -> Submi
             raise
         # Handlers hear of new cases in the daily digest (send_reminders), not by an e-mail per
         # case: its time stamp, on mail servers too, would tell the time of day of the report.
+        # Urgent ones are listed first at once, and alerted by send_urgent_alerts (batched).
         return Submitted(case=case, receipt=receipt)
     raise RuntimeError("Could not allocate a unique receipt")
 
@@ -491,6 +495,8 @@ def reporter_reply(opened: Opened, text: str, photos: Sequence[bytes] = ()) -> C
             Case.objects.select_for_update().filter(pk=case.pk).first()
             entry = _add_entry(case, key, EntryKind.FROM_REPORTER, body=body)
             _store_photos(case, key, cleaned, entry, written)
+            # "New message" for every handler organisation until one of its handlers opens it.
+            CaseRecipient.objects.filter(case=case, handler=True).update(unread=True)
     except BaseException:
         _shred_all(written)
         raise
@@ -550,11 +556,29 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("mechanism").get(pk=case.pk)
 
 
-def move_to(actor: Actor, case: Case, stage: str, key: bytes | None = None, *, reason: str = "") -> Case:
-    """Move a case to its next stage (the flow in models.STAGE_FLOW)."""
+def move_to(
+    actor: Actor,
+    case: Case,
+    stage: str,
+    key: bytes | None = None,
+    *,
+    reason: str = "",
+    outcome: str = "",
+    message: str = "",
+) -> Case:
+    """Move a case to its next stage (the flow in models.STAGE_FLOW). Closing takes an outcome
+    and a message to the reporter (sealed like every message); see :func:`close_case`."""
     require_handler(actor, case)
     if stage not in Stage.values:
         raise ValidationError(_("Unknown stage."))
+    if stage == Stage.CLOSED:
+        if outcome not in Outcome.values:
+            raise ValidationError(_("Choose the outcome of the case."))
+        message = _validate_text(message, required=False)
+        if not message:
+            raise ValidationError(_("Write a message to the reporter: a case closes with one."))
+        if key is None:
+            raise ValidationError(_("Unlock your organisation's key first."))
     today = timezone.localdate()
     with transaction.atomic():
         locked = _lock(case)
@@ -581,20 +605,39 @@ def move_to(actor: Actor, case: Case, stage: str, key: bytes | None = None, *, r
             fields.append("admissible")
         if stage == Stage.CLOSED:
             locked.closed_on = today
-            fields.append("closed_on")
+            locked.outcome = outcome
+            fields += ["closed_on", "outcome"]
         if stage == Stage.APPEAL:
             locked.closed_on = None
             locked.satisfaction = ""
-            fields += ["closed_on", "satisfaction"]
+            locked.outcome = ""
+            fields += ["closed_on", "satisfaction", "outcome"]
         if locked.first_feedback_on is None and stage not in (Stage.ACKNOWLEDGED,):
             locked.first_feedback_on = today
             fields.append("first_feedback_on")
         locked.stage = stage
         locked.stage_since = today
         locked.save(update_fields=fields)
+        if stage == Stage.CLOSED:
+            _add_entry(locked, key, EntryKind.TO_REPORTER, body=message, actor=actor)
         _add_entry(locked, key, EntryKind.STAGE, actor=actor, stage=stage)
-        _event(actor, locked, "grievances.case.stage", stage=stage)
+        if stage == Stage.CLOSED:
+            _event(actor, locked, "grievances.case.stage", stage=stage, outcome=outcome)
+        else:
+            _event(actor, locked, "grievances.case.stage", stage=stage)
     return locked
+
+
+def close_case(actor: Actor, case: Case, key: bytes | None, outcome: str, message: str, *, reason: str = "") -> Case:
+    """Close a case: only with an outcome and a message to the reporter (``reason`` when it
+    closes as not admissible)."""
+    return move_to(actor, case, Stage.CLOSED, key, reason=reason, outcome=outcome, message=message)
+
+
+def mark_seen(actor: Actor, case: Case) -> None:
+    """A handler opened the case with its content: its organisation's "new message" goes."""
+    if actor.org is not None:
+        CaseRecipient.objects.filter(case=case, org=actor.org, handler=True, unread=True).update(unread=False)
 
 
 def acknowledge(actor: Actor, case: Case) -> Case:
@@ -660,9 +703,9 @@ class RemedyInput:
     type: str
     amount: Decimal | None = None
     currency: str = ""
-    female: int = 0
-    male: int = 0
-    other: int = 0
+    female: int | None = None  # None: not recorded
+    male: int | None = None
+    other: int | None = None
     implemented: bool = False
     description: str = ""
 
@@ -675,7 +718,7 @@ def record_remedy(actor: Actor, case: Case, key: bytes | None, data: RemedyInput
         raise ValidationError(_("Give the amount of back pay."))
     if data.amount is not None and data.amount < 0:
         raise ValidationError(_("An amount cannot be negative."))
-    if min(data.female, data.male, data.other) < 0:
+    if any(n is not None and n < 0 for n in (data.female, data.male, data.other)):
         raise ValidationError(_("Numbers of people cannot be negative."))
     description = _validate_text(data.description, required=False)
     if description and key is None:
@@ -718,6 +761,136 @@ def grant_full_access(actor: Actor, case: Case, key: bytes | None, org: Organisa
         recipient.sealed_key = crypto.seal_to(bytes(org_key.public_key), key)
         recipient.save(update_fields=["full_access", "sealed_key"])
         _event(actor, case, "grievances.case.full_access", member=org.pk)
+
+
+# --- Linking to a site, urgency -------------------------------------------------------------
+
+
+def _reroute(case: Case, key: bytes, facility: Facility) -> tuple[int, int]:
+    """Route ``case`` as :func:`submit` routes a case filed with ``facility`` (``routes_for``):
+    new handler organisations get the case key sealed to them, members linked to the new site
+    get the redacted view, and members routed for another site lose the case. Returns the
+    numbers of members added and removed."""
+    routes = routes_for(case.mechanism, facility)
+    wanted = {route.org.pk for route in routes}
+    existing = {r.org_id: r for r in case.recipients.all()}
+    gone = [org_id for org_id, r in existing.items() if not r.handler and org_id not in wanted]
+    case.recipients.filter(org_id__in=gone).delete()
+    keys = {k.org_id: bytes(k.public_key) for k in OrgKey.objects.filter(org__in=[r.org for r in routes])}
+    added = 0
+    for route in routes:
+        if route.org.pk in existing:
+            continue
+        sealed = crypto.seal_to(keys[route.org.pk], key) if route.handler and route.org.pk in keys else None
+        CaseRecipient.objects.create(case=case, org=route.org, handler=route.handler, sealed_key=sealed)
+        added += 0 if route.handler else 1
+    return added, len(gone)
+
+
+def link_case_to_site(actor: Actor, case: Case, key: bytes | None, facility: Facility, reason: str) -> Case:
+    """Link a case to a register site, or re-route it to another one: routing then follows as
+    for a case filed with that site. The reason is sealed into the case as an internal note;
+    the audit event names the site and counts members, never what anyone wrote."""
+    require_handler(actor, case)
+    reason = _validate_text(reason, required=False)
+    if not reason:
+        raise ValidationError(_("Give the reason for linking the case to this site."))
+    if key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    if not search_facilities(actor).filter(pk=facility.pk).exists():
+        raise ValidationError(_("We do not know this site id. Check it, or write the name of the workplace."))
+    with transaction.atomic():
+        locked = _lock(case)
+        previous = locked.facility
+        if previous is not None and previous.pk == facility.pk:
+            raise Conflict(_("The case is already about this site."))
+        locked.facility = facility
+        locked.country = facility.country or locked.country
+        locked.save(update_fields=["facility", "country"])
+        added, removed = _reroute(locked, key, facility)
+        _add_entry(locked, key, EntryKind.NOTE, body=reason, actor=actor)
+        _event(
+            actor,
+            locked,
+            "grievances.case.rerouted" if previous is not None else "grievances.case.linked",
+            site=facility.public_id,
+            previous_site=previous.public_id if previous is not None else "",
+            members_added=added,
+            members_removed=removed,
+        )
+    # Members newly routed learn of the case as they do of a new one: it appears in their list.
+    return locked
+
+
+def _handler_emails(mechanism: Mechanism) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            org__in=[o.pk for o in handler_orgs(mechanism)], role=Role.GRIEVANCE_HANDLER, user__is_active=True
+        )
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+def _alert_urgent(mechanism: Mechanism, references: list[str]) -> bool:
+    """E-mail the handlers the references of urgent cases: "urgent" and references, never content."""
+    to = _handler_emails(mechanism)
+    if not to or not references:
+        return False
+    send_mail(
+        _("Grievances: %(n)s urgent case(s)") % {"n": len(references)},
+        _("Urgent cases to handle first: %(refs)s") % {"refs": ", ".join(sorted(references))}
+        + f"\n\n{settings.SITE_URL}/grievances/?show=urgent",
+        None,
+        to,
+        fail_silently=True,
+    )
+    return True
+
+
+def set_urgent(actor: Actor, case: Case, key: bytes | None, urgent: bool, reason: str) -> Case:
+    """A handler triages a case urgent (or not), with a reason sealed as an internal note.
+    Marking it urgent alerts the handlers at once (after commit): a handler's act, whose time
+    the audit trail keeps anyway, so the alert reveals nothing about the reporter."""
+    require_handler(actor, case)
+    reason = _validate_text(reason, required=False)
+    if not reason:
+        raise ValidationError(_("Give the reason for the change of urgency."))
+    if key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    with transaction.atomic():
+        locked = _lock(case)
+        if locked.urgent == urgent:
+            raise Conflict(_("Nothing to change."))
+        locked.urgent = urgent
+        alert = urgent and locked.stage != Stage.CLOSED
+        if alert:
+            locked.urgent_alerted_on = timezone.localdate()
+        locked.save(update_fields=["urgent", "urgent_alerted_on"])
+        _add_entry(locked, key, EntryKind.NOTE, body=reason, actor=actor)
+        _event(actor, locked, "grievances.case.urgent", urgent=urgent)
+        if alert:
+            mechanism, reference = locked.mechanism, locked.reference
+            transaction.on_commit(lambda: _alert_urgent(mechanism, [reference]))
+    return locked
+
+
+def send_urgent_alerts(today: date | None = None) -> int:
+    """Alert handlers to cases triaged urgent at intake and not yet acknowledged, in one batch
+    per mechanism (``covenant grievance-reminders --urgent``, run every few hours): an e-mail per
+    report at the time it came in would tell the time of day of the report (see
+    docs/grievance-protocol.md). Returns the number of e-mails sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    for mechanism in Mechanism.objects.all():
+        cases = Case.objects.filter(
+            mechanism=mechanism, urgent=True, urgent_alerted_on__isnull=True, stage=Stage.RECEIVED
+        )
+        references = list(cases.values_list("reference", flat=True))
+        if _alert_urgent(mechanism, references):
+            cases.update(urgent_alerted_on=today)
+            sent += 1
+    return sent
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -791,13 +964,7 @@ def send_reminders(today: date | None = None) -> int:
         late = [c for c in open_cases if c.overdue(today)]
         if not new and not late:
             continue
-        to = list(
-            Membership.objects.filter(
-                org__in=[o.pk for o in handler_orgs(mechanism)], role=Role.GRIEVANCE_HANDLER, user__is_active=True
-            )
-            .values_list("user__email", flat=True)
-            .distinct()
-        )
+        to = _handler_emails(mechanism)
         if not to:
             continue
         lines = []

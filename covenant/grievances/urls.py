@@ -29,5 +29,8 @@ urlpatterns = [
     path("grievances/cases/<uuid:case_id>/retaliation/", views.set_retaliation, name="set_retaliation"),
     path("grievances/cases/<uuid:case_id>/remedies/", views.record_remedy, name="record_remedy"),
     path("grievances/cases/<uuid:case_id>/full-access/", views.grant_access, name="grant_access"),
+    path("grievances/cases/<uuid:case_id>/site/", views.link_site, name="link_site"),
+    path("grievances/cases/<uuid:case_id>/urgent/", views.set_urgent, name="set_urgent"),
+    path("grievances/cases/<uuid:case_id>/close/", views.close, name="close"),
     path("grievances/cases/<uuid:case_id>/photos/<uuid:attachment_id>/", views.photo, name="photo"),
 ]

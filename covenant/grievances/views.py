@@ -29,6 +29,7 @@ from covenant.grievances.models import (
     Attachment,
     Case,
     EntryKind,
+    Outcome,
     RemedyType,
     Stage,
     Topic,
@@ -64,6 +65,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "has_key": selectors.has_key(actor),
         "unlocked": _private_key(request) is not None,
         "today": timezone.localdate(),
+        "urgent_waiting": selectors.urgent_waiting(actor),
     }
     return render(request, "grievances/list.html", context)
 
@@ -119,12 +121,23 @@ def key(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     actor = actor_of(request)
     case = selectors.get_case(actor, case_id)
+    return _render_detail(request, actor, case)
+
+
+def _render_detail(
+    request: HttpRequest, actor: Actor, case: Case, extra: Mapping[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page; the link search and the closing preview render it with their part filled in."""
     recipient = selectors.recipient(actor, case)
     handler = bool(recipient and recipient.handler and selectors.is_handler(actor))
     key = services.case_key_for(actor, case, _private_key(request))
     content = services.read_content(case, key) if key else None
+    new_message = bool(recipient and recipient.unread)
     if content is not None:
         services.record_read(actor, case)
+        if handler:
+            # Read with its content: the reporter's new messages were shown, the marker goes.
+            services.mark_seen(actor, case)
     entries = []
     for entry in case.entries.select_related("author_org"):
         if entry.kind == EntryKind.NOTE and not handler:
@@ -151,8 +164,12 @@ def detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "overdue": case.overdue(),
         "full_access": bool(recipient and recipient.full_access),
         "is_member": actor.kind == OrgKind.MEMBER,
+        "new_message": new_message and handler,
+        "outcomes": Outcome.choices,
+        "may_close": handler and Stage.CLOSED in STAGE_FLOW.get(case.stage, ()),
+        **(extra or {}),
     }
-    return _no_store(render(request, "grievances/detail.html", context))
+    return _no_store(render(request, "grievances/detail.html", context, status=status))
 
 
 def _handling(request: HttpRequest, case_id: uuid.UUID) -> tuple[Actor, Case, bytes | None]:
@@ -255,6 +272,62 @@ def record_remedy(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     actor, case, key = _handling(request, case_id)
     return _on_case(
         request, case, forms.RemedyForm, lambda form: services.record_remedy(actor, case, key, form.remedy_input())
+    )
+
+
+@org_required
+@require_POST
+def link_site(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Find a register site (``action=search``: a POST, so the terms stay out of access logs;
+    the page comes back with the results) or link the case to one / re-route it."""
+    actor, case, key = _handling(request, case_id)
+    if request.POST.get("action") == "search":
+        q = request.POST.get("site_q", "")
+        found = selectors.site_candidates(actor, q)
+        return _render_detail(request, actor, case, {"site_q": q, "site_found": found, "site_searched": True})
+    return _on_case(
+        request,
+        case,
+        forms.LinkForm,
+        lambda form: services.link_case_to_site(actor, case, key, form.site_facility(), form.cleaned_data["reason"]),
+        form_kwargs={"actor": actor},
+    )
+
+
+@org_required
+@require_POST
+def set_urgent(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request,
+        case,
+        forms.UrgentForm,
+        lambda form: services.set_urgent(actor, case, key, form.cleaned_data["urgent"], form.cleaned_data["reason"]),
+    )
+
+
+@org_required
+@require_POST
+def close(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Close with an outcome and a message to the reporter: first a preview, then the confirmation."""
+    actor, case, key = _handling(request, case_id)
+    form = forms.CloseForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["confirm"]:
+        data = form.cleaned_data
+        preview = {"outcome": data["outcome"], "outcome_label": Outcome(data["outcome"]).label, **data}
+        return _render_detail(request, actor, case, {"close_preview": preview})
+    return _on_case(
+        request,
+        case,
+        forms.CloseForm,
+        lambda form: services.close_case(
+            actor,
+            case,
+            key,
+            form.cleaned_data["outcome"],
+            form.cleaned_data["message"],
+            reason=form.cleaned_data["reason"],
+        ),
     )
 
 

@@ -88,3 +88,24 @@ def test_file_follow_and_acknowledge_without_javascript(
     worker.locator("#receipt").fill(ar_receipt)
     worker.get_by_role("button", name="فتح").click()
     assert worker.locator("#stage").inner_text() == "مُستلَم"
+
+
+def test_workplace_search_works_with_an_empty_what_happened_box(
+    live_server: Any, world: World, browser: Any, artifacts: Path
+) -> None:
+    """The Search button must not be stopped by the required "What happened?" box (issue 15)."""
+    from covenant.registry.models import FacilityAlias
+
+    grievance_world(world)
+    alias = "مصنع الدلتا للمناشف"
+    FacilityAlias.objects.create(facility=world.extras["other"], name=alias, source="manual")
+    worker = _no_js(browser)
+    worker.goto(f"{live_server.url}/report/fair-home/ar/")
+    worker.locator("#q").fill(alias)
+    worker.locator("input[name=topics][value=wages]").check()
+    worker.locator("button[name=action][value=search]").click()
+    worker.locator(f"input[name=facility][value={world.extras['other'].public_id}]").wait_for()
+    assert worker.locator("#what").input_value() == ""
+    assert worker.locator("input[name=topics][value=wages]").is_checked()  # kept what was typed
+    worker.screenshot(path=str(artifacts / "grievance-search-ar.png"), full_page=True)
+    assert not Case.objects.filter(language="ar").exists()

@@ -40,6 +40,10 @@ SMS_TEXT = "canary-sms the agent took 900 dollars recruitment fee from Shahidul"
 SMS_PHONE = "+8801999888777"
 WA_TEXT = "canary-whatsapp Dormitorio sin agua, jefe Hernández"
 WA_PHONE = "5215512345678"
+LINK_TEXT = "canary-link she named the dye house behind the bus stand"
+URGENT_TEXT = "canary-urgent-reason the supervisor threatened her family"
+CLOSE_TEXT = "canary-closing Rahim was moved off the line and the exit is open"
+REMEDY_TEXT = "canary-remedy-text four weeks of wages repaid to Fatema"
 
 
 def _value_bytes(value: object) -> bytes:
@@ -100,6 +104,10 @@ def _needles(photo: bytes) -> list[bytes]:
             "Shahidul",
             "Hernández",
             "Karim Tex",
+            LINK_TEXT,
+            URGENT_TEXT,
+            CLOSE_TEXT,
+            REMEDY_TEXT,
         )
     ]
     needles.append(json.dumps(BENGALI).strip('"').encode())  # as a JSON-escaped string
@@ -149,11 +157,26 @@ def test_dump_holds_no_case_content(
     handler.post(reverse("grievances:add_message", args=[case.pk]), {"text": MESSAGE_TEXT})
     handler.post(reverse("grievances:set_retaliation", args=[case.pk]), {"at_risk": "on", "measures": NOTE_TEXT})
     assert NOTE_TEXT in handler.get(reverse("grievances:detail", args=[case.pk])).content.decode()
+    # Linking to a site, triage, a remedy and closing: each reason, text and message sealed too.
+    handler.post(
+        reverse("grievances:link_site", args=[case.pk]), {"site": gw.extras["other"].public_id, "reason": LINK_TEXT}
+    )
+    handler.post(reverse("grievances:set_urgent", args=[case.pk]), {"urgent": "on", "reason": URGENT_TEXT})
+    handler.post(reverse("grievances:acknowledge", args=[case.pk]))
+    for stage in ("admissibility", "investigation"):
+        handler.post(reverse("grievances:move", args=[case.pk]), {"stage": stage})
+    handler.post(reverse("grievances:record_remedy", args=[case.pk]), {"type": "apology", "description": REMEDY_TEXT})
+    close = {"outcome": "remedied", "message": CLOSE_TEXT}
+    assert CLOSE_TEXT in handler.post(reverse("grievances:close", args=[case.pk]), close).content.decode()
+    handler.post(reverse("grievances:close", args=[case.pk]), {**close, "confirm": "1"})
+    case.refresh_from_db()
+    assert case.facility == gw.extras["other"] and case.urgent and case.stage == "closed"
     follow = web.post(
         reverse("grievances:follow_up", args=[mechanism.slug, "en"]),
         {"receipt": gw.extras["receipt"], "action": "reply", "text": REPLY_TEXT},
     )
     assert follow.status_code == 200 and MESSAGE_TEXT in follow.content.decode()
+    assert CLOSE_TEXT in follow.content.decode() and REMEDY_TEXT in follow.content.decode()
 
     # The SMS and WhatsApp channels: a whole dialogue each, with the number left as contact.
     settings.GRIEVANCE_SMS_AUTH_TOKEN = webhook_tests.SMS_TOKEN

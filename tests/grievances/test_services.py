@@ -305,9 +305,13 @@ def test_stages_follow_the_flow_and_inadmissible_needs_a_reason(gw: World) -> No
     case = services.acknowledge(handler, case)
     assert case.acknowledged_on == timezone.localdate()
     case = services.move_to(handler, case, Stage.ADMISSIBILITY, key)
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="outcome"):
         services.move_to(handler, case, Stage.CLOSED, key)
-    case = services.move_to(handler, case, Stage.CLOSED, key, reason="Not about a supplier of members")
+    with pytest.raises(ValidationError, match="reason"):
+        services.close_case(handler, case, key, "not_admissible", "We cannot take this up")
+    case = services.close_case(
+        handler, case, key, "not_admissible", "We cannot take this up", reason="Not about a supplier of members"
+    )
     assert case.admissible is False and case.closed_on == timezone.localdate()
     assert services.open_text(case, key, "inadmissible", case.inadmissible_reason_enc).startswith("Not about")
     case = services.move_to(handler, case, Stage.APPEAL, key)

@@ -60,3 +60,22 @@ def test_public_language_does_not_leak_into_the_staff_ui(gw: World) -> None:
     client.get(reverse("grievances:intake", args=[gw.extras["mechanism"].slug, "ar"]))
     html = client.get(reverse("account_login")).content.decode()
     assert '<html lang="en"' in html
+
+
+@pytest.mark.parametrize("lang", [code for code in LANGS if code in dict(settings.LANGUAGES)])
+def test_public_strings_read_as_the_intake_translates_them(lang: str) -> None:
+    """The staff pages' catalogue (covenant/locale) is searched first; where it holds a public string
+    of the intake too, it must not put another word in the worker's mouth (a button "Open" is a verb
+    there, a status elsewhere: such strings take a context of their own)."""
+    from django.utils import translation
+
+    po = polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
+    differ = []
+    with translation.override(lang):
+        for e in po:
+            if not _public(e) or not e.msgstr or e.msgid_plural:
+                continue
+            shown = translation.pgettext(e.msgctxt, e.msgid) if e.msgctxt else translation.gettext(e.msgid)
+            if shown != e.msgstr:
+                differ.append((e.msgid, e.msgstr, shown))
+    assert not differ, f"{lang}: {differ}"

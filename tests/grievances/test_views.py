@@ -331,9 +331,12 @@ def test_move_through_the_flow_and_close_as_not_admissible(gw: World) -> None:
     assert "Stage: Select a valid choice. nonsense is not one of the available choices." in page
     # The rules stay with the service: a stage off the flow, or closing without a reason.
     assert "cannot move to" in _act(client, "move", case, {"stage": "appeal"})
-    assert "Give the reason why the case is not admissible." in _act(client, "move", case, {"stage": "closed"})
+    # Closing takes an outcome and a message to the reporter (and, here, the reason).
+    assert "Choose the outcome of the case." in _act(client, "move", case, {"stage": "closed"})
+    close = {"outcome": "not_admissible", "message": "We cannot take this up canary-m", "confirm": "1"}
+    assert "Give the reason why the case is not admissible." in _act(client, "close", case, close)
     assert _case_state(case) == before
-    page = _act(client, "move", case, {"stage": "closed", "reason": "Outside the sector canary-x"})
+    page = _act(client, "close", case, {**close, "reason": "Outside the sector canary-x"})
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED and case.admissible is False
     assert "Outside the sector canary-x" in page  # the reason, read back through the case key
@@ -420,7 +423,8 @@ def test_record_remedy(gw: World) -> None:
     assert "Saved." in page
     remedy = case.remedies.get()
     assert remedy.amount == Decimal("1200.50") and remedy.currency == "BDT"
-    assert (remedy.beneficiaries_female, remedy.beneficiaries_male, remedy.beneficiaries_other) == (3, 0, 0)
+    # Blank counts stay blank ("not recorded"), never 0.
+    assert (remedy.beneficiaries_female, remedy.beneficiaries_male, remedy.beneficiaries_other) == (3, None, None)
     assert "grievances.case.remedy" in _events(case)
 
 
