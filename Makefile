@@ -39,10 +39,14 @@ typecheck: $(VENV)/.installed
 pytest: $(VENV)/.installed
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
-## Refresh the Dutch translation catalogue after changing strings (needs GNU gettext)
+## Refresh every translation catalogue after changing strings (needs GNU gettext); see docs/translations.md
+# Dutch covers the grievance handlers' pages too; the other languages the pages of suppliers and
+# audit firms (the grievance intake has its own catalogues under covenant/grievances/locale).
+LOCALES := nl es fr pt tr id vi zh_Hans km bn hi
 messages: $(VENV)/.installed
 	cd covenant && ../$(VENV)/bin/django-admin makemessages -l nl --no-obsolete --settings=covenant.settings --pythonpath=..
-	cd covenant && ../$(VENV)/bin/django-admin compilemessages -l nl --settings=covenant.settings --pythonpath=..
+	cd covenant && ../$(VENV)/bin/django-admin makemessages $(foreach l,$(filter-out nl,$(LOCALES)),-l $(l)) --no-obsolete --ignore 'grievances/*' --settings=covenant.settings --pythonpath=..
+	cd covenant && ../$(VENV)/bin/django-admin compilemessages $(foreach l,$(LOCALES),-l $(l)) --settings=covenant.settings --pythonpath=..
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var

@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language kept on the signed-in person's account wins over the browser's.
+    "covenant.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -278,7 +280,24 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("nl", _("Nederlands"))]
+# The platform's languages: English and Dutch (the sector agreement's), and those of the sector's
+# main production countries for supplier and audit-firm staff (issue 13). Each person picks one
+# (accounts.User.language); names are shown in their own language, so nobody needs to read
+# the current one to find theirs. Catalogues: covenant/locale/<code>/ (docs/translations.md).
+LANGUAGES = [
+    ("en", "English"),
+    ("nl", "Nederlands"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("pt", "Português"),
+    ("tr", "Türkçe"),
+    ("id", "Bahasa Indonesia"),
+    ("vi", "Tiếng Việt"),
+    ("zh-hans", "简体中文"),
+    ("km", "ខ្មែរ"),
+    ("bn", "বাংলা"),
+    ("hi", "हिन्दी"),
+]
 # Country fields (django-countries) also accept Kosovo's user-assigned code, as the register does.
 COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -374,6 +393,9 @@ LOGGING = {
 
 # Audits: the largest report or CAP evidence file, and default CAP deadlines (days) by finding severity.
 AUDIT_REPORT_MAX_BYTES = int(os.environ.get("AUDIT_REPORT_MAX_MB", "25")) * 1024 * 1024
+# The secretariat's sector counters are counted again, in the background, when the last count is
+# older than this (seconds); `covenant count-sector-audits` counts from cron (docs/audits.md, "Speed").
+AUDIT_SECTOR_COUNT_MAX_AGE = int(os.environ.get("AUDIT_SECTOR_COUNT_MAX_AGE", "600"))
 # Request bodies (covenant/core/limits.py): one uploaded file may be as large as the largest
 # per-feature limit (audit reports, supplier lists: 20 MB, grievance photos); a whole request that
 # plus room for the form fields, or all the photos of one grievance report. A body over the limit
@@ -421,6 +443,10 @@ GRIEVANCE_PHOTOS_MAX = 3
 UPLOAD_FILE_MAX_BYTES = max(UPLOAD_FILE_MAX_BYTES, GRIEVANCE_PHOTO_MAX_BYTES)
 REQUEST_MAX_BYTES = max(REQUEST_MAX_BYTES, GRIEVANCE_PHOTO_MAX_BYTES * GRIEVANCE_PHOTOS_MAX + 1024 * 1024)
 GRIEVANCE_TEXT_MAX_CHARS = 10_000
+# Urgent cases (forced or child labour, violence, retaliation, imminent harm): each clock is the
+# shorter of the mechanism's time frame and this one, in days (cases carry dates, not times:
+# 1 day is "within 24 hours"). See docs/grievances.md, "Urgent cases".
+GRIEVANCE_URGENT_DAYS = {"acknowledge": 1, "feedback": 14, "admissibility": 3, "investigation": 21}
 # Failed receipt look-ups allowed per source, and look-ups per receipt, per hour.
 GRIEVANCE_THROTTLE_PER_SOURCE = int(os.environ.get("GRIEVANCE_THROTTLE_PER_SOURCE", "20"))
 GRIEVANCE_THROTTLE_PER_RECEIPT = int(os.environ.get("GRIEVANCE_THROTTLE_PER_RECEIPT", "30"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,13 @@ from covenant.registry.models import (
     UploadStatus,
 )
 from tests.conftest import SYSTEM, World
+
+
+def audit_firm() -> Any:
+    """The world's audit firm (Veritas Social Audits): a supplier's self-reported audit names it from the list."""
+    from covenant.orgs.models import Organisation
+
+    return Organisation.objects.get(kind="audit_firm", slug="veritas-social-audits")
 
 
 def make_facility(name: str, country: str = "CN", address: str = "", **extra: Any) -> Facility:
@@ -68,7 +76,40 @@ def registry_world(world: World) -> World:
 
 # --- Audits ----------------------------------------------------------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def make_pdf(*, javascript: str = "", link_javascript: str = "", launch: str = "", password: str = "") -> bytes:
+    """A small real PDF (one blank page) written by pypdf, as reports are checked by opening them.
+
+    ``javascript`` runs when the document opens (/OpenAction), ``link_javascript`` when a link
+    annotation is clicked, ``launch`` starts a program when it opens; ``password`` encrypts it."""
+    from pypdf import PdfWriter
+    from pypdf.annotations import Link
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if javascript:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(javascript)}
+        )
+    if launch:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject(launch)}
+        )
+    if link_javascript:
+        writer.add_annotation(0, Link(rect=(10, 10, 100, 100), url="https://example.org"))
+        annotation = writer.pages[0]["/Annots"][0].get_object()
+        annotation[NameObject("/A")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(link_javascript)}
+        )
+    if password:
+        writer.encrypt(password, "owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = make_pdf()
 
 
 def audits_world(world: World) -> World:
@@ -106,7 +147,7 @@ def audits_world(world: World) -> World:
             scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
             start_date=today - timedelta(days=31),
             end_date=today - timedelta(days=30),
-            audit_firm_name="canary-a Social Compliance Ltd",
+            audit_firm=world.audit_firm,
             workers_female=120,
             workers_male=80,
             auditors=[audit_services.AuditorInput(name="canary-a Auditor", apsca_number="21701234", is_lead=True)],
@@ -254,7 +295,6 @@ def audit_lock_world(world: World) -> World:
             scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
             start_date=today - timedelta(days=11),
             end_date=today - timedelta(days=10),
-            audit_firm_name="canary-a Veritas Social Audits",
             auditors=[audit_services.AuditorInput(name="canary-a Lead Auditor", is_lead=True)],
             findings=[audit_services.FindingInput("5", "major", "canary-a wages paid late")],
         )
@@ -280,4 +320,44 @@ def audit_lock_world(world: World) -> World:
         firm_draft=draft,
         extension=extension,
     )
+    return world
+
+
+def joint_audit_world(world: World) -> World:
+    """Issue 13: a joint audit member A opened at a second site of the audits world's supplier, with
+    the world's audit firm chosen and the firm's submitted audit of that site ready to link
+    (``joint_link``, ``joint_link_audit``)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from covenant.audits import services as audit_services
+    from covenant.audits.models import SchemeVersion
+    from tests.conftest import actor_of
+
+    if "joint_link" in world.extras:
+        return world
+    if "audit" not in world.extras:
+        audits_world(world)
+    site = make_facility("Lanka Knits Biyagama", "LK", "Biyagama Export Processing Zone")
+    Facility.objects.filter(pk=site.pk).update(owner=world.extras["audit_supplier"])
+    site.refresh_from_db()
+    link(world.member_a, site, tier=1)
+    member = actor_of(world.admin_a)
+    joint = audit_services.open_joint_audit(member, site)
+    audit_services.plan_joint_audit(
+        member, joint, audit_firm=world.audit_firm, scheme_version=None, target_date=None, estimated_cost=None
+    )
+    today = timezone.localdate()
+    audit = audit_services.create_audit(
+        actor_of(world.auditor),
+        audit_services.AuditInput(
+            facility=site,
+            scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
+            start_date=today - timedelta(days=3),
+            end_date=today - timedelta(days=2),
+            auditors=[audit_services.AuditorInput(name="Probe Auditor", apsca_number="21701234", is_lead=True)],
+        ),
+    )
+    world.extras.update(joint_link=joint, joint_link_audit=audit)
     return world

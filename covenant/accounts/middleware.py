@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import translation
 
 from covenant.accounts.selectors import has_totp, user_requires_mfa
 
 # Pages a person must still reach while setting up their second factor.
-EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/language/", "/static/", "/healthz")
 
 
 class RequireMFAMiddleware:
@@ -41,4 +43,20 @@ class RequireMFAMiddleware:
                     content_type="application/problem+json",
                 )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person reads Covenant in the language kept on their account (User.language),
+    whatever the browser asks for; LocaleMiddleware (before this one) has chosen for everyone else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        code = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if code and code in {c for c, _name in settings.LANGUAGES}:
+            translation.activate(code)
+            request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -88,3 +89,25 @@ def authenticate_token(raw: str) -> Actor | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return Actor(user=token.user, org=token.org, role=membership.role, via="api", read_only=token.read_only)
+
+
+def language_codes() -> list[str]:
+    """The codes a person may pick (settings.LANGUAGES)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@transaction.atomic
+def set_language(actor: Actor, code: str) -> None:
+    """The signed-in person's chosen language, kept on their account: every page and every e-mail
+    to them follows it, whichever device they use. An unknown code is refused."""
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to keep a language on your account."))
+    if code not in language_codes():
+        raise ValidationError(_("Covenant does not speak this language yet."))
+    if user.language == code:
+        return
+    before = user.language
+    user.language = code
+    user.save(update_fields=["language"])
+    audit.record(actor, "accounts.language.changed", obj=user, summary={"from": before, "to": code})

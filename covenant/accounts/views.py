@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from covenant.accounts import selectors, services
 from covenant.accounts.forms import TokenForm
@@ -53,3 +54,14 @@ def revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
     services.revoke_token(actor, selectors.get_token(actor, token_id))
     messages.success(request, _("Token revoked."))
     return redirect("accounts:tokens")
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch in the header: Django's set_language (cookie, safe redirect), and for a
+    signed-in person the choice is kept on their account too (accounts.middleware applies it)."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in services.language_codes():
+        services.set_language(actor_of(request), code)
+    return response

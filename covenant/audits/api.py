@@ -2,11 +2,13 @@
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, File, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Path, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.params.functions import Form as FormField
@@ -16,6 +18,8 @@ from covenant.audits import selectors, services
 from covenant.audits.models import (
     Announcement,
     Audit,
+    AuditRead,
+    AuditRequestStatus,
     AuditShare,
     AuditStatus,
     AuditType,
@@ -25,14 +29,18 @@ from covenant.audits.models import (
     DeadlineExtension,
     ExtensionStatus,
     Finding,
+    FindingComment,
+    JointAudit,
+    JointAuditStatus,
     RegisterCheck,
     SchemeVersion,
     Verification,
     ZeroToleranceAlert,
 )
-from covenant.audits.views import report_response
+from covenant.audits.views import report_response, version_report_response
 from covenant.core.apiutils import Page, PathId
 from covenant.core.web import actor_of
+from covenant.orgs.models import ApscaFirmStatus, Organisation, OrgKind
 from covenant.registry import interface as registry
 
 router = Router(tags=["Audits"])
@@ -46,10 +54,18 @@ class SchemeVersionOut(Schema):
     ratings: list[dict[str, Any]]
     validity_months: int
     pillars: list[str]
+    reference_map: dict[str, list[str]] = Field(
+        ..., description="Which clauses of the sector's reference protocol each section covers."
+    )
+    overlap: float = Field(..., description="The share (percent) of the reference protocol the sections cover.")
 
     @staticmethod
     def resolve_code(obj: SchemeVersion) -> str:
         return f"{obj.scheme.code}/{obj.version}"
+
+    @staticmethod
+    def resolve_overlap(obj: SchemeVersion) -> float:
+        return obj.reference_overlap
 
 
 # Head counts are stored as 32-bit unsigned integers.
@@ -77,7 +93,19 @@ class AuditIn(Schema):
     )
     start_date: date
     end_date: date
-    audit_firm_name: str = Field(..., max_length=200)
+    audit_firm: str | None = Field(
+        None,
+        max_length=80,
+        description="Suppliers (self-reported audits): the audit firm that did the audit, by its slug "
+        "from GET /organisations?kind=audit_firm. Audit firms leave it out: the audit is theirs.",
+    )
+    commissioned_by: str | None = Field(
+        None,
+        max_length=80,
+        description="Audit firms, for a site without a verified supplier (required then): the member "
+        "that commissioned the audit, by its slug from GET /organisations?kind=member. It reads the audit, "
+        "held for the site until the supplier's claim is verified.",
+    )
     audit_type: AuditType = AuditType.INITIAL
     announcement: Announcement = Announcement.ANNOUNCED
     workers_female: Workers = None
@@ -133,6 +161,14 @@ class FindingOut(Schema):
         return getattr(obj, "action", None)
 
 
+class AuditFirmOut(Schema):
+    slug: str
+    name: str
+    apsca_status: ApscaFirmStatus | Literal[""] = Field(
+        ..., description='The firm\'s APSCA membership as the secretariat recorded it ("" if not recorded).'
+    )
+
+
 class AuditOut(Schema):
     id: uuid.UUID
     facility: str
@@ -141,7 +177,9 @@ class AuditOut(Schema):
     announcement: Announcement
     start_date: date
     end_date: date
-    audit_firm_name: str
+    audit_firm_name: str = Field(..., description="The audit firm's name when the audit was entered.")
+    audit_firm: AuditFirmOut | None
+    held: bool = Field(..., description="Entered for a site without a verified supplier: no owner yet.")
     rating: str
     valid_until: date
     follow_up_due: date | None
@@ -155,6 +193,14 @@ class AuditOut(Schema):
     @staticmethod
     def resolve_locked(obj: Audit) -> bool:
         return obj.is_locked
+
+    @staticmethod
+    def resolve_audit_firm(obj: Audit) -> Organisation | None:
+        return obj.audit_firm_org
+
+    @staticmethod
+    def resolve_held(obj: Audit) -> bool:
+        return obj.owner_id is None
 
     @staticmethod
     def resolve_facility(obj: Audit) -> str:
@@ -215,6 +261,20 @@ def _detail(request: HttpRequest, audit: Audit) -> Audit:
     return audit
 
 
+def _org_by_slug(slug: str | None, kind: str, field_name: str) -> Organisation | None:
+    """An audit firm or member named in the input by its slug; an unknown one is refused (400)."""
+    if not slug:
+        return None
+    org = Organisation.objects.filter(slug=slug, kind=kind, is_active=True).first()
+    if org is None:
+        what = _("audit firm") if kind == OrgKind.AUDIT_FIRM else _("member company")
+        raise ValidationError(
+            _("%(field)s: there is no %(what)s '%(slug)s' (see GET /organisations?kind=%(kind)s).")
+            % {"field": field_name, "what": what, "slug": slug, "kind": kind}
+        )
+    return org
+
+
 def _required(file: UploadedFile | None) -> UploadedFile:
     """The file is checked after access, so an outsider learns nothing from a 422."""
     if file is None:
@@ -244,7 +304,8 @@ def create_audit(request: HttpRequest, payload: AuditIn) -> Any:
         scheme_version=services.scheme_version_by_code(payload.scheme),
         start_date=payload.start_date,
         end_date=payload.end_date,
-        audit_firm_name=payload.audit_firm_name,
+        audit_firm=_org_by_slug(payload.audit_firm, OrgKind.AUDIT_FIRM, "audit_firm"),
+        commissioned_by=_org_by_slug(payload.commissioned_by, OrgKind.MEMBER, "commissioned_by"),
         audit_type=payload.audit_type,
         announcement=payload.announcement,
         workers_female=payload.workers_female,
@@ -528,6 +589,11 @@ class RevisionIn(Schema):
     auditors: list[AuditorIn] | None = Field(None, description="All the auditors (replaces the list).")
     findings: list[FindingChangeIn] = Field([], description="Changes to existing findings; fields left out stay.")
     new_findings: list[FindingIn] = []
+    remove_findings: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(
+        [],
+        description="Numbers of findings the new version no longer has; their corrective actions go with "
+        "them, and the version before keeps them as they stood.",
+    )
 
 
 class RevisionOut(Schema):
@@ -638,6 +704,7 @@ def revise_audit(request: HttpRequest, audit_id: uuid.UUID, payload: RevisionIn)
         auditors=None if payload.auditors is None else [services.AuditorInput(**a.dict()) for a in payload.auditors],
         findings=[services.FindingChange(**f.dict()) for f in payload.findings],
         new_findings=[services.FindingInput(**f.dict()) for f in payload.new_findings],
+        remove_findings=list(payload.remove_findings),
     )
     services.revise_audit(actor, audit, change, reason=payload.reason)
     return Status(201, _detail(request, selectors.get_audit(actor, audit.pk)))
@@ -690,3 +757,263 @@ def list_audit_alerts(request: HttpRequest) -> Any:
     actor = actor_of(request)
     actor.require_org()
     return selectors.zero_tolerance_alerts(actor)
+
+
+# --- Issue 13, item 6: who read an audit, comments on findings, an earlier version's report.
+
+# A finding's or a version's number in its audit (stored as a 32-bit unsigned integer).
+FindingNumber = Annotated[int, Path(..., ge=1, le=2**31 - 1)]
+
+
+class ReadOut(Schema):
+    member: str = Field(..., description="The reading organisation's slug.")
+    name: str = Field(..., description="The reading organisation's name.")
+    person: str = Field(..., description="Who read it (their name, or e-mail address).")
+    first_read_at: datetime
+    last_read_at: datetime
+    reads: int = Field(..., description="Page views, downloads and API reads, counted together.")
+
+    @staticmethod
+    def resolve_member(obj: AuditRead) -> str:
+        return obj.org.slug
+
+    @staticmethod
+    def resolve_name(obj: AuditRead) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_person(obj: AuditRead) -> str:
+        return obj.user.get_full_name() if obj.user else ""
+
+
+class CommentIn(Schema):
+    text: str = Field(..., min_length=1, max_length=services.COMMENT_MAX_CHARS)
+
+
+class CommentOut(Schema):
+    id: int
+    finding: int = Field(..., description="The finding's number in the audit.")
+    organisation: str
+    author: str = Field(
+        ..., description="The writer's name, for the writer's organisation and the audit's supplier; else empty."
+    )
+    text: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_finding(obj: FindingComment) -> int:
+        return obj.finding.number
+
+    @staticmethod
+    def resolve_organisation(obj: FindingComment) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_author(obj: FindingComment, context: Any) -> str:
+        return selectors.comment_author(actor_of(context["request"]), obj)
+
+
+@router.get(
+    "/audits/{audit_id}/reads",
+    response=list[ReadOut],
+    summary="Who read an audit: organisation, person, first and last time (the supplier that owns it)",
+)
+@paginate(Page)
+def list_audit_reads(request: HttpRequest, audit_id: uuid.UUID) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    # As on the audit's page: its readers do not learn who else reads it.
+    if actor.org is None or audit.owner_id != actor.org.pk:
+        raise PermissionDenied("Only the supplier that owns the audit sees who read it.")
+    return selectors.audit_reads(actor, audit)
+
+
+@router.get(
+    "/audits/{audit_id}/findings/{number}/comments",
+    response=list[CommentOut],
+    summary="Comments on a finding you may read (a member reads its own and the site's side's, no other member's)",
+)
+@paginate(Page)
+def list_finding_comments(request: HttpRequest, audit_id: uuid.UUID, number: FindingNumber) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    finding = selectors.get_finding(actor, audit, number)
+    return selectors.finding_comments(actor, audit).filter(finding=finding)
+
+
+@router.post(
+    "/audits/{audit_id}/findings/{number}/comments",
+    response={201: CommentOut},
+    summary="Comment on a finding (the supplier, the audit firm that entered it, members that may read it)",
+)
+def comment_on_finding(request: HttpRequest, audit_id: uuid.UUID, number: FindingNumber, payload: CommentIn) -> Any:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    finding = selectors.get_finding(actor, audit, number)
+    return Status(201, services.comment_on_finding(actor, finding, payload.text))
+
+
+@router.get(
+    "/audits/{audit_id}/revisions/{number}/report",
+    summary="Download the report an earlier version had",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The report",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_version_report(request: HttpRequest, audit_id: uuid.UUID, number: FindingNumber) -> HttpResponse:
+    return version_report_response(request, audit_id, number)
+
+
+# --- Joint audits (members plan one audit of a site together; the chosen firm or the supplier links it)
+
+
+CostShare = Annotated[
+    Decimal | None,
+    Field(
+        None,
+        gt=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="Your agreed share (percent); empty: an equal share of what the agreed shares leave.",
+    ),
+]
+
+
+class JointAuditIn(Schema):
+    facility: str = Field(..., max_length=15, description="The site's id in the register: a site in your chain.")
+    scheme: str | None = Field(None, max_length=60, description='The scheme version wanted, as "code/version".')
+    target_date: date | None = None
+    estimated_cost: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    note: str = Field("", max_length=500)
+    cost_share_percent: CostShare = None
+
+
+class JointJoinIn(Schema):
+    cost_share_percent: CostShare = None
+
+
+class JointLinkIn(Schema):
+    audit: uuid.UUID = Field(
+        ..., description="A submitted audit of the site: the chosen firm's own, or the supplier's."
+    )
+
+
+class CofunderOut(Schema):
+    member: str = Field(..., description="The member's slug.")
+    name: str
+    cost_share_percent: Decimal | None
+    amount: Decimal | None = Field(..., description="Its part of the estimated cost (EUR).")
+    status: AuditRequestStatus
+
+
+class JointAuditOut(Schema):
+    id: int
+    facility: str
+    status: JointAuditStatus
+    scheme: str | None
+    target_date: date | None
+    estimated_cost: Decimal | None
+    audit_firm: str | None = Field(..., description="The chosen audit firm's slug.")
+    note: str
+    cofunder_count: int
+    cofunders: list[CofunderOut] | None = Field(
+        ..., description="Names and shares, for the co-funders and the chosen firm; null for the site's supplier."
+    )
+    audit_linked: bool
+    audit: uuid.UUID | None = Field(..., description="The linked audit, once you may read it (the supplier decides).")
+
+
+def _joint_out(request: HttpRequest, joint: JointAudit) -> dict[str, Any]:
+    actor = actor_of(request)
+    cofunders = selectors.joint_cofunders(actor, joint)
+    readable = joint.audit_id is not None and selectors.visible_audits(actor).filter(pk=joint.audit_id).exists()
+    sees_names = actor.kind == OrgKind.MEMBER or (actor.org is not None and actor.org.pk == joint.audit_firm_id)
+    return {
+        "id": joint.pk,
+        "facility": joint.facility.public_id,
+        "status": joint.status,
+        "scheme": f"{joint.scheme_version.scheme.code}/{joint.scheme_version.version}"
+        if joint.scheme_version
+        else None,
+        "target_date": joint.target_date,
+        "estimated_cost": joint.estimated_cost,
+        "audit_firm": joint.audit_firm.slug if joint.audit_firm else None,
+        "note": joint.note,
+        "cofunder_count": getattr(joint, "cofunders", len(cofunders)),
+        "cofunders": [
+            {
+                "member": r.org.slug,
+                "name": r.org.name,
+                "cost_share_percent": r.cost_share_percent,
+                "amount": amount,
+                "status": r.status,
+            }
+            for r, amount in cofunders
+        ]
+        if sees_names
+        else None,
+        "audit_linked": joint.audit_id is not None,
+        "audit": joint.audit_id if readable else None,
+    }
+
+
+@router.get("/joint-audits", response=list[JointAuditOut], summary="Your joint audits")
+@paginate(Page)
+def list_joint_audits(request: HttpRequest) -> Any:
+    actor = actor_of(request)
+    actor.require_org()
+    return [_joint_out(request, joint) for joint in selectors.joint_audits(actor)]
+
+
+@router.post("/joint-audits", response={201: JointAuditOut}, summary="Open a joint audit of a site (members)")
+def open_joint_audit(request: HttpRequest, payload: JointAuditIn) -> Any:
+    actor = actor_of(request)
+    facility = registry.get_facility(actor, payload.facility)
+    joint = services.open_joint_audit(
+        actor,
+        facility,
+        scheme_version=services.scheme_version_by_code(payload.scheme) if payload.scheme else None,
+        target_date=payload.target_date,
+        estimated_cost=payload.estimated_cost,
+        note=payload.note,
+        cost_share_percent=payload.cost_share_percent,
+    )
+    return Status(201, _joint_out(request, selectors.get_joint_audit(actor, joint.pk)))
+
+
+@router.get("/joint-audits/{joint_id}", response=JointAuditOut, summary="One joint audit (its participants)")
+def get_joint_audit(request: HttpRequest, joint_id: PathId) -> Any:
+    return _joint_out(request, selectors.get_joint_audit(actor_of(request), joint_id))
+
+
+@router.post(
+    "/joint-audits/{joint_id}/join",
+    response=JointAuditOut,
+    summary="Join as a co-funder, or change your agreed share (members linked to the site)",
+)
+def join_joint_audit(request: HttpRequest, joint_id: PathId, payload: JointJoinIn) -> Any:
+    actor = actor_of(request)
+    joint = selectors.joinable_joint_audit(actor, joint_id)
+    services.join_joint_audit(actor, joint, cost_share_percent=payload.cost_share_percent)
+    return _joint_out(request, selectors.get_joint_audit(actor, joint.pk))
+
+
+@router.post(
+    "/joint-audits/{joint_id}/link",
+    response=JointAuditOut,
+    summary="Link the audit that fulfils it (the chosen audit firm or the site's supplier)",
+)
+def link_joint_audit(request: HttpRequest, joint_id: PathId, payload: JointLinkIn) -> Any:
+    actor = actor_of(request)
+    joint = selectors.get_joint_audit(actor, joint_id)
+    audit = selectors.audits_to_link(actor, joint).filter(pk=payload.audit).first()
+    if audit is None:
+        raise ValidationError(_("Choose a submitted audit of this site that you entered or own."))
+    services.link_joint_audit(actor, joint, audit)
+    return _joint_out(request, selectors.get_joint_audit(actor, joint.pk))

@@ -12,10 +12,11 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits and mutual recognition"
 
     def ready(self) -> None:
-        from covenant.audits.receivers import move_audits_on_merge
-        from covenant.registry.interface import facility_merged
+        from covenant.audits.receivers import hand_over_on_claim, move_audits_on_merge
+        from covenant.registry.interface import claim_verified, facility_merged
 
         facility_merged.connect(move_audits_on_merge, dispatch_uid="audits.move_audits_on_merge")
+        claim_verified.connect(hand_over_on_claim, dispatch_uid="audits.hand_over_on_claim")
 
         from covenant.audits.selectors import readable_audit_refs
         from covenant.risk.interface import register_reader
@@ -29,6 +30,7 @@ class AuditsConfig(AppConfig):
         navigation.register(
             NavItem(_("Audits"), "audits:list", position=100, kinds=chain_kinds),
             NavItem(_("Audit coverage"), "audits:coverage", position=110, kinds=(OrgKind.MEMBER,)),
+            NavItem(_("Joint audits"), "audits:joint", position=115, kinds=chain_kinds),
             NavItem(_("Corrective actions"), "audits:caps", position=120, kinds=chain_kinds),
             NavItem(_("Audits"), "audits:sector", position=130, kinds=(OrgKind.SECRETARIAT,)),
         )

@@ -11,25 +11,37 @@ extensions: the firm approves one, the other waits.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from covenant.audits import services
 from covenant.audits.models import Audit, SchemeVersion
 from covenant.core.actors import Actor
-from covenant.orgs.models import Membership, Organisation, OrgKind
+from covenant.orgs import services as org_services
+from covenant.orgs.models import ApscaFirmStatus, Membership, Organisation, OrgKind
 from covenant.registry.interface import Facility, FacilityStatus, SupplyLink
 
-DEMO_FIRM = "Veritas Social Audits (demo)"
+# The secretariat records the demo firms' APSCA membership: the first a full member, the next provisional.
+DEMO_FIRM_STATUSES = (ApscaFirmStatus.FULL, ApscaFirmStatus.PROVISIONAL)
 LEAD_AUDITOR = ("Nguyen Thi Lan", "21704711", "CSCA")
 TEAM_AUDITOR = ("Rahim Uddin", "21709320", "ASCA")
-# A minimal, valid PDF: the demo report (and CAP evidence) must pass the same checks as real ones.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def _blank_pdf() -> bytes:
+    """One blank A4 page, written by pypdf (the same bytes every time): the demo report (and CAP
+    evidence) must pass the same checks as real ones, which open the file with pypdf."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+DEMO_PDF = _blank_pdf()
 
 
 def _actor(org: Organisation, roles: Sequence[str] = ("admin", "coordinator")) -> Actor | None:
@@ -56,13 +68,17 @@ def seed(
     log: Callable[[str], None] = print,
 ) -> Audit | None:
     """Seed the demo audit; returns it (or None when the demo sector lacks a claimed supplier site)."""
-    existing = Audit.objects.filter(audit_firm_name=DEMO_FIRM).first()
+    coordinator = _actor(secretariat, ("coordinator",))
+    if coordinator is not None:
+        for org, status in zip(audit_firms, DEMO_FIRM_STATUSES, strict=False):
+            if not org.apsca_status:
+                org_services.set_apsca_status(coordinator, org, status)
+    existing = Audit.objects.filter(audit_firm_org__in=audit_firms, self_reported=False).first()
     if existing is not None:
         return existing
     found = _supplier_site(suppliers)
     customers = [m for m in members if m.kind == OrgKind.MEMBER and _actor(m) is not None][:3]
     firm = next((f for f in audit_firms if _actor(f) is not None), None)
-    coordinator = _actor(secretariat, ("coordinator",))
     if found is None or len(customers) < 3 or firm is None or coordinator is None:
         log("  audits: skipped (no claimed supplier site, three members and an audit firm with people)")
         return None
@@ -88,7 +104,6 @@ def seed(
             scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
             start_date=end - timedelta(days=1),
             end_date=end,
-            audit_firm_name=DEMO_FIRM,
             audit_type="initial",
             announcement="semi_announced",
             workers_female=412,

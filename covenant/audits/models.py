@@ -53,6 +53,9 @@ class SchemeVersion(models.Model):
     ratings = models.JSONField(default=list, blank=True)
     validity_months = models.PositiveSmallIntegerField(default=24)
     pillars = models.JSONField(default=list)
+    # How this version's sections cover the sector's reference protocol (data/reference_protocol.json):
+    # ``{section_code: [reference clause codes]}``; the overlap percentage is derived from it.
+    reference_map = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -67,6 +70,13 @@ class SchemeVersion(models.Model):
 
     def grade(self, code: str) -> dict[str, object] | None:
         return next((g for g in self.grades if str(g["code"]).lower() == code.strip().lower()), None)
+
+    @property
+    def reference_overlap(self) -> float:
+        """The share (percent) of the sector's reference protocol its sections cover (rules.overlap)."""
+        from covenant.audits.protocol import overlap_of
+
+        return overlap_of(self.reference_map)
 
 
 class ApscaStatus(models.TextChoices):
@@ -115,9 +125,19 @@ class AuditStatus(models.TextChoices):
 class Audit(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     facility = models.ForeignKey("registry.Facility", on_delete=models.PROTECT, related_name="audits")
-    # The site's supplier at the time of the audit: it decides who sees the report.
-    owner = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="owned_audits")
-    # The audit firm that entered the audit, if it did; it may keep reading and correcting it.
+    # The site's supplier at the time of the audit: it decides who sees the report. Empty while
+    # the site has no verified supplier: the audit is held for the site, and the supplier whose
+    # claim is verified later becomes its owner (services.hand_over_held_audits).
+    owner = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_audits"
+    )
+    # The member that commissioned the audit (it reads it through an AuditShare, kept on hand-over).
+    commissioned_by = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="commissioned_audits"
+    )
+    # The audit firm: the one that entered the audit (it may keep reading and correcting it), or on a
+    # supplier's self-reported audit the firm the supplier chose from the list (it gets no access:
+    # see entering_firm_id). ``audit_firm_name`` is a snapshot of its name when entered.
     audit_firm_org = models.ForeignKey(
         "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="performed_audits"
     )
@@ -206,6 +226,12 @@ class Audit(models.Model):
         return self.status == AuditStatus.ACTIVE and self.valid_until >= day
 
     @property
+    def entering_firm_id(self) -> int | None:
+        """The audit firm that entered the audit and may read and correct it: none on a self-reported
+        audit, whose firm the supplier only named."""
+        return None if self.self_reported else self.audit_firm_org_id
+
+    @property
     def is_locked(self) -> bool:
         """A submitted audit of an audit firm: it changes only by the firm's revisions, with a reason."""
         return not self.self_reported and self.status != AuditStatus.DRAFT
@@ -284,6 +310,41 @@ class Finding(models.Model):
     def grade_name(self) -> str:
         grade = self.audit.scheme_version.grade(self.grade)
         return str(grade["name"]) if grade else self.grade
+
+
+class FindingComment(models.Model):
+    """The site's side (or the firm, or a reader) comments on one finding; the finding itself stays the firm's."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="comments")
+    audit = models.ForeignKey("Audit", on_delete=models.CASCADE, related_name="finding_comments")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["finding", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"comment on {self.finding_id}"
+
+
+class AuditRead(models.Model):
+    """Who read an audit (its page, report or API), first and last time: the "read by" list."""
+
+    audit = models.ForeignKey("Audit", on_delete=models.CASCADE, related_name="reads")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    first_read_at = models.DateTimeField(default=timezone.now)
+    last_read_at = models.DateTimeField(default=timezone.now)
+    reads = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-last_read_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["audit", "org", "user"], name="one_read_row_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id} read by {self.org_id}"
 
 
 class CapStatus(models.TextChoices):
@@ -501,6 +562,10 @@ class RecognitionPolicy(models.Model):
     # Audits a supplier entered itself count only where a policy says so (a member's own
     # policy decides for the member; without one, the sector's).
     accept_self_reported = models.BooleanField(_("self-reported audits count"), default=False)
+    # The least share of the reference protocol a scheme version must cover (percent; empty: no minimum).
+    min_overlap = models.PositiveSmallIntegerField(
+        _("minimum overlap with the reference protocol (%)"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -519,6 +584,18 @@ class JointAudit(models.Model):
     status = models.CharField(max_length=10, choices=JointAuditStatus.choices, default=JointAuditStatus.PLANNING)
     estimated_cost = models.DecimalField(_("estimated cost (EUR)"), max_digits=10, decimal_places=2, null=True)
     audit = models.ForeignKey(Audit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The member that opened it, the firm the co-funders chose, and when they want it done.
+    opened_by = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    audit_firm = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scheme_version = models.ForeignKey(
+        SchemeVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_date = models.DateField(_("wanted by"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -545,6 +622,8 @@ class AuditRequest(models.Model):
     status = models.CharField(max_length=10, choices=AuditRequestStatus.choices)
     offered_audit = models.ForeignKey(Audit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     joint = models.ForeignKey(JointAudit, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests")
+    # A co-funder's agreed share of a joint audit's cost (percent); empty: an equal share.
+    cost_share_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -552,3 +631,22 @@ class AuditRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} asks an audit of {self.facility_id}"
+
+
+class SectorCount(models.Model):
+    """The sector's audit counters as counted at one moment (``selectors.sector_counters``).
+
+    Counting 100,000 audits against every member's policy takes the database about a second, so
+    the secretariat's page reads the latest count and asks for a new one in the background when
+    it is older than ``AUDIT_SECTOR_COUNT_MAX_AGE`` (``services.count_sector``); earlier counts are
+    kept, a series for monitoring. Counts only: no site, supplier or finding is in ``figures``."""
+
+    counted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    seconds = models.FloatField(default=0)  # how long the count took
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-counted_at"]
+
+    def __str__(self) -> str:
+        return f"sector count {self.counted_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from statistics import median
 from typing import Any
 
@@ -82,10 +83,28 @@ class Policy:
     require_qualified_auditor: bool
     required_pillars: frozenset[str] = field(default_factory=frozenset)
     accept_self_reported: bool = False
+    # The least share (percent) of the reference protocol an accepted version must cover; None: any.
+    min_overlap: int | None = None
+
+
+def overlap(reference_map: Mapping[str, Iterable[str]], reference_clauses: Iterable[str]) -> float:
+    """The share (percent, one decimal) of the reference protocol's clauses that a scheme
+    version's sections cover, from its map ``{section: [clause codes]}``.
+
+    Each clause counts once however many sections name it; codes the protocol does not have
+    add nothing. The field's benchmark for mutual recognition is 85 %."""
+    wanted = set(reference_clauses)
+    if not wanted:
+        return 0.0
+    covered = {str(code) for codes in reference_map.values() for code in codes} & wanted
+    return round(100 * len(covered) / len(wanted), 1)
 
 
 def stricter(
-    sector: Policy, member: Policy | None, pillars_by_version: Mapping[int, Iterable[str]] | None = None
+    sector: Policy,
+    member: Policy | None,
+    pillars_by_version: Mapping[int, Iterable[str]] | None = None,
+    overlap_by_version: Mapping[int, float] | None = None,
 ) -> Policy:
     """A member may be stricter than the sector, never more lenient.
 
@@ -95,6 +114,8 @@ def stricter(
     lack a required pillar drop out, so recognition is one test on the version.
     Self-reported audits are the one choice the member's policy makes alone: the
     issue leaves it to each member whether an audit a supplier entered itself counts.
+    The minimum overlap with the reference protocol is the higher of the two; versions
+    below it drop out like those lacking a pillar.
     """
     if member is None:
         versions, age, qualified, pillars = (
@@ -110,8 +131,12 @@ def stricter(
         pillars = sector.required_pillars | member.required_pillars
     if pillars and pillars_by_version is not None:
         versions = frozenset(v for v in versions if pillars <= set(pillars_by_version.get(v, ())))
+    minimums = [m for m in (sector.min_overlap, member.min_overlap if member else None) if m is not None]
+    min_overlap = max(minimums) if minimums else None
+    if min_overlap is not None and overlap_by_version is not None:
+        versions = frozenset(v for v in versions if overlap_by_version.get(v, 0.0) >= min_overlap)
     self_reported = member.accept_self_reported if member is not None else sector.accept_self_reported
-    return Policy(frozenset(versions), age, qualified, frozenset(pillars), self_reported)
+    return Policy(frozenset(versions), age, qualified, frozenset(pillars), self_reported, min_overlap)
 
 
 def oldest_accepted_end(policy: Policy, today: date) -> date:
@@ -177,6 +202,27 @@ def cap_kpis(actions: Iterable[tuple[date | None, date | None, date]], today: da
         closure_rate=(on_time / due) if due else None,
         median_days_to_close=float(median(durations)) if durations else None,
     )
+
+
+def cost_split(total: Decimal | None, percents: Sequence[Decimal | None]) -> list[Decimal | None]:
+    """Each co-funder's amount of a joint audit's cost, in the order given.
+
+    A co-funder with an agreed percentage pays that share of the total; the rest is split
+    equally among those without one (to the cent). Without a total nobody has an amount yet."""
+    if total is None:
+        return [None] * len(percents)
+    cent = Decimal("0.01")
+    fixed = [(total * p / 100).quantize(cent) if p is not None else None for p in percents]
+    open_count = sum(1 for p in percents if p is None)
+    rest = total - sum((f for f in fixed if f is not None), Decimal(0))
+    equal = (max(rest, Decimal(0)) / open_count).quantize(cent) if open_count else None
+    return [f if f is not None else equal for f in fixed]
+
+
+def shares_fit(percents: Iterable[Decimal | None]) -> bool:
+    """Agreed percentages are each above 0 and at most 100, and together at most 100."""
+    given = [p for p in percents if p is not None]
+    return all(0 < p <= 100 for p in given) and sum(given, Decimal(0)) <= 100
 
 
 def reminder_stage(due_on: date | None, today: date, *, days_before: int = 7) -> str | None:

@@ -11,12 +11,29 @@ Findings, corrective actions and evidence are reached only through their audit.
 from __future__ import annotations
 
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from covenant.audits import rules
@@ -25,7 +42,9 @@ from covenant.audits.models import (
     AccessRequest,
     ApscaAuditor,
     Audit,
+    AuditRead,
     AuditRequest,
+    AuditRequestStatus,
     AuditRevision,
     AuditScheme,
     AuditShare,
@@ -36,19 +55,29 @@ from covenant.audits.models import (
     DeadlineExtension,
     ExtensionStatus,
     Finding,
+    FindingComment,
+    JointAudit,
+    JointAuditStatus,
     RecognitionPolicy,
     RequestStatus,
     SchemeVersion,
+    SectorCount,
     SupplierSharing,
     ZeroToleranceAlert,
 )
+from covenant.audits.protocol import overlap_of
 from covenant.core.actors import Actor
 from covenant.core.scoping import get_scoped_or_404, scoped
 from covenant.orgs.models import Organisation, OrgKind
-from covenant.registry.interface import Facility, SupplyLink, active_links, linked_site_ids, own_links
-from covenant.risk.interface import risk_bands
-
-HIGH_BANDS = frozenset({"high", "very_high"})
+from covenant.registry.interface import (
+    Facility,
+    SupplyLink,
+    active_links,
+    linked_site_ids,
+    own_links,
+    search_facilities,
+)
+from covenant.risk.interface import HIGH_BAND, band_rows
 
 
 def share_all_supplier_ids() -> list[int]:
@@ -70,13 +99,22 @@ def _shared(actor: Actor, path: str = "") -> Q | None:
     if actor.kind == OrgKind.MEMBER:
         return _member_access(actor.org.pk, path)
     if actor.kind == OrgKind.AUDIT_FIRM:
-        return Q(**{f"{path}audit_firm_org_id": actor.org.pk})
+        # The firm that entered the audit; not the firm a supplier named on its self-reported audit.
+        return Q(**{f"{path}audit_firm_org_id": actor.org.pk, f"{path}self_reported": False})
     return None
 
 
+def _firm_draft_of_others(actor: Actor, path: str = "") -> Q:
+    """A firm's draft is the firm's alone: not even the site's supplier (its owner) reads it until
+    it is submitted. A supplier's own self-reported audit is never a firm's draft."""
+    firm_id = actor.org.pk if actor.org is not None else None
+    draft = Q(**{f"{path}status": AuditStatus.DRAFT, f"{path}self_reported": False})
+    return draft & ~Q(**{f"{path}audit_firm_org_id": firm_id})
+
+
 def visible_audits(actor: Actor) -> QuerySet[Audit]:
-    qs = Audit.objects.select_related("facility", "scheme_version__scheme", "owner")
-    return scoped(actor, qs, owner="owner", shared=_shared(actor))
+    qs = Audit.objects.select_related("facility", "scheme_version__scheme", "owner", "audit_firm_org")
+    return scoped(actor, qs, owner="owner", shared=_shared(actor)).exclude(_firm_draft_of_others(actor))
 
 
 def get_audit(actor: Actor, audit_id: uuid.UUID | str) -> Audit:
@@ -140,7 +178,7 @@ def get_extension(actor: Actor, extension_id: int) -> DeadlineExtension:
         DeadlineExtension.objects.select_related("action__audit__facility", "action__finding"),
         owner="action__audit__owner",
         shared=_shared(actor, "action__audit__"),
-    )
+    ).exclude(_firm_draft_of_others(actor, "action__audit__"))
     return get_scoped_or_404(qs, pk=extension_id)
 
 
@@ -187,7 +225,8 @@ def zero_tolerance_alerts(actor: Actor) -> QuerySet[ZeroToleranceAlert]:
 
 def visible_actions(actor: Actor) -> QuerySet[CorrectiveAction]:
     qs = CorrectiveAction.objects.select_related("finding", "audit__facility", "audit__scheme_version")
-    return scoped(actor, qs, owner="audit__owner", shared=_shared(actor, "audit__"))
+    scoped_qs = scoped(actor, qs, owner="audit__owner", shared=_shared(actor, "audit__"))
+    return scoped_qs.exclude(_firm_draft_of_others(actor, "audit__"))
 
 
 def get_action(actor: Actor, action_id: int) -> CorrectiveAction:
@@ -200,7 +239,7 @@ def get_evidence(actor: Actor, evidence_id: int) -> CapEvidence:
         CapEvidence.objects.select_related("action__audit"),
         owner="action__audit__owner",
         shared=_shared(actor, "action__audit__"),
-    )
+    ).exclude(_firm_draft_of_others(actor, "action__audit__"))
     return get_scoped_or_404(qs, pk=evidence_id)
 
 
@@ -226,6 +265,104 @@ def shares_of(actor: Actor, audit: Audit) -> QuerySet[AuditShare]:
     return scoped(actor, AuditShare.objects.select_related("org"), owner="audit__owner").filter(audit=audit)
 
 
+def get_share(actor: Actor, audit: Audit, member_id: int) -> AuditShare:
+    """One share of the audit, for the supplier (404 for anyone else, and for a member without one)."""
+    return get_scoped_or_404(shares_of(actor, audit), org_id=member_id)
+
+
+def get_finding(actor: Actor, audit: Audit, number: int) -> Finding:
+    return get_scoped_or_404(findings(actor, audit), number=number)
+
+
+def share_candidates(actor: Actor, audit: Audit) -> QuerySet[Organisation]:
+    """Members the supplier knows for the audit's site, to offer first on its sharing form: those
+    that asked it for the site's audits (any answer) and those it shares another audit of the site
+    with; not those it already shares this audit with. For the supplier's eyes only.
+
+    Not the members linked to the site (``linked_readers``' query): a member's links are its own,
+    and the supplier learns of a customer only when the customer comes forward."""
+    if actor.org is None or audit.owner_id != actor.org.pk:
+        return Organisation.objects.none()
+    asked = access_requests(actor, status="").filter(facility_id=audit.facility_id).values("org_id")
+    reading = scoped(actor, AuditShare.objects.all(), owner="audit__owner").filter(audit__facility_id=audit.facility_id)
+    already = AuditShare.objects.filter(audit=audit).values("org_id")
+    return (
+        members()
+        .filter(Q(pk__in=Subquery(asked)) | Q(pk__in=Subquery(reading.exclude(audit=audit).values("org_id"))))
+        .exclude(pk__in=Subquery(already))
+    )
+
+
+def member_search(audit: Audit, q: str, limit: int = 20) -> list[Organisation]:
+    """Members whose name holds ``q`` and that do not read this audit through a share yet: the rest
+    of the sharing form, searched rather than listed whole (the directory is visible to suppliers)."""
+    q = q.strip()
+    if not q:
+        return []
+    already = AuditShare.objects.filter(audit=audit).values("org_id")
+    return list(members().filter(name__icontains=q).exclude(pk__in=Subquery(already))[:limit])
+
+
+def audit_reads(actor: Actor, audit: Audit) -> QuerySet[AuditRead]:
+    """Who read the audit, person by person (organisation, person, first and last time, how often):
+    the supplier's, as the events of these reads are. Nobody else gets a row."""
+    qs = scoped(actor, AuditRead.objects.select_related("org", "user"), owner="audit__owner")
+    return qs.filter(audit=audit).order_by("-last_read_at", "pk")
+
+
+def audit_reads_by_org(actor: Actor, audit: Audit) -> list[dict[str, Any]]:
+    """Who read the audit, per organisation only (no persons): for the audit firm that entered it,
+    and the supplier. Members get nothing: which other members read an audit is not theirs to know."""
+    if actor.org is None or actor.org.pk not in {audit.owner_id, audit.entering_firm_id}:
+        return []
+    rows = (
+        AuditRead.objects.filter(audit=audit)
+        .values("org__name")
+        .annotate(first=Min("first_read_at"), last=Max("last_read_at"), reads=Sum("reads"))
+        .order_by("-last", "org__name")
+    )
+    return [dict(row) for row in rows]
+
+
+def finding_comments(actor: Actor, audit: Audit) -> QuerySet[FindingComment]:
+    """The comments on the audit's findings the actor may read. The supplier and the firm read all;
+    every reader reads theirs; a member reads its own and no other member's (members do not learn
+    of each other through an audit, see ``shares_of``)."""
+    qs = scoped(
+        actor,
+        FindingComment.objects.select_related("org", "author", "finding", "audit"),
+        owner="audit__owner",
+        shared=_shared(actor, "audit__"),
+    ).filter(audit=audit)
+    if actor.org is not None and actor.org.pk not in {audit.owner_id, audit.entering_firm_id}:
+        site_side = [pk for pk in (audit.owner_id, audit.entering_firm_id) if pk is not None]
+        qs = qs.filter(Q(org_id=actor.org.pk) | Q(org_id__in=site_side))
+    return qs.order_by("created_at", "pk")
+
+
+def comment_author(actor: Actor, comment: FindingComment) -> str:
+    """Who wrote a comment, by name, for the writer's own organisation and the audit's supplier (whose
+    trail names its readers anyway); everyone else reads the organisation only, as people of an
+    organisation are its own."""
+    if comment.author is None or actor.org is None:
+        return ""
+    if actor.org.pk in {comment.org_id, comment.audit.owner_id}:
+        return comment.author.get_full_name()
+    return ""
+
+
+def with_comments(actor: Actor, audit: Audit, findings: QuerySet[Finding]) -> list[Finding]:
+    """The findings, each with ``visible_comments``: the comments the actor may read (one query)."""
+    by_finding: dict[int, list[FindingComment]] = defaultdict(list)
+    for comment in finding_comments(actor, audit):
+        comment.author_shown = comment_author(actor, comment)  # type: ignore[attr-defined]
+        by_finding[comment.finding_id].append(comment)
+    rows = list(findings)
+    for finding in rows:
+        finding.visible_comments = by_finding.get(finding.pk, [])  # type: ignore[attr-defined]
+    return rows
+
+
 def sharing_choice(actor: Actor) -> SupplierSharing:
     org = actor.require_kind(OrgKind.SUPPLIER)
     return SupplierSharing.objects.filter(supplier=org).first() or SupplierSharing(supplier=org)
@@ -243,8 +380,16 @@ def get_access_request(actor: Actor, request_id: int) -> AccessRequest:
 
 
 def members() -> QuerySet[Organisation]:
-    """Members a supplier may share with (the directory is visible to suppliers anyway)."""
+    """Members a supplier may share with (the directory is visible to suppliers anyway); also the
+    members an audit firm may name as commissioning an audit of a site without a supplier (any
+    member: which members source from a site is theirs to know, never the firm's)."""
     return Organisation.objects.filter(kind=OrgKind.MEMBER, is_active=True).order_by("name")
+
+
+def audit_firms() -> QuerySet[Organisation]:
+    """The audit-firm organisations a supplier picks its self-reported audit's firm from (the
+    directory shows them to everyone); a suspended firm is listed, and refused on entry."""
+    return Organisation.objects.filter(kind=OrgKind.AUDIT_FIRM, is_active=True).order_by("name")
 
 
 # --- Schemes, the APSCA register, policies -------------------------------------------------
@@ -253,6 +398,23 @@ def members() -> QuerySet[Organisation]:
 def scheme_versions(active_only: bool = True) -> QuerySet[SchemeVersion]:
     qs = SchemeVersion.objects.select_related("scheme").order_by("scheme__name", "version")
     return qs.filter(is_active=True) if active_only else qs
+
+
+SITE_SUGGESTIONS = 10
+
+
+def auditable_sites(actor: Actor, q: str, limit: int = SITE_SUGGESTIONS) -> list[Facility]:
+    """Register sites ``actor`` may enter an audit of whose name, alias (any script) or facility
+    id matches ``q``: the register's own search (active sites, provisional ones only where the
+    actor may see them); a supplier's own sites only, as it audits nothing else."""
+    actor.require_org()
+    q = q.strip()[:200]
+    if len(q) < 2:
+        return []
+    qs = search_facilities(actor, q=q)
+    if actor.kind == OrgKind.SUPPLIER:
+        qs = qs.filter(owner=actor.org)
+    return list(qs[:limit])
 
 
 def schemes() -> QuerySet[AuditScheme]:
@@ -283,14 +445,22 @@ def _as_rule(policy: RecognitionPolicy) -> rules.Policy:
         require_qualified_auditor=policy.require_qualified_auditor,
         required_pillars=frozenset(policy.required_pillars or ()),
         accept_self_reported=policy.accept_self_reported,
+        min_overlap=policy.min_overlap,
     )
 
 
 def effective_policy(org: Organisation | None) -> rules.Policy:
-    """The sector benchmark, made stricter by the member's own rules if it set any."""
+    """The sector benchmark, made stricter by the member's own rules if it set any.
+
+    Versions lacking a required pillar or below the minimum overlap with the reference protocol
+    drop out here, so recognition (and the coverage SQL) stays one test on the version."""
     own = member_policy(org) if org is not None else None
-    pillars = dict(SchemeVersion.objects.values_list("pk", "pillars"))
-    return rules.stricter(_as_rule(sector_policy()), _as_rule(own) if own else None, pillars)
+    pillars: dict[int, Any] = {}
+    overlaps: dict[int, float] = {}
+    for pk, version_pillars, reference_map in SchemeVersion.objects.values_list("pk", "pillars", "reference_map"):
+        pillars[pk] = version_pillars
+        overlaps[pk] = overlap_of(reference_map)
+    return rules.stricter(_as_rule(sector_policy()), _as_rule(own) if own else None, pillars, overlaps)
 
 
 def recognised_audits(
@@ -298,15 +468,23 @@ def recognised_audits(
 ) -> QuerySet[Audit]:
     """Audits that count under ``policy`` today (one indexed filter; see rules.is_recognised)."""
     today = today or timezone.localdate()
-    qs = (audits if audits is not None else Audit.objects.all()).filter(
-        status=AuditStatus.ACTIVE,
-        scheme_version_id__in=sorted(policy.version_ids),
-        valid_until__gte=today,
-        end_date__gte=rules.oldest_accepted_end(policy, today),
+    return (audits if audits is not None else Audit.objects.all()).filter(recognition(policy, today))
+
+
+def recognition(policy: rules.Policy, today: date, path: str = "") -> Q:
+    """``rules.is_recognised`` as a filter on audits (or on another table, through ``path``,
+    e.g. ``"audit__"``): the one place the rule is written for the database."""
+    q = Q(
+        **{
+            f"{path}status": AuditStatus.ACTIVE,
+            f"{path}scheme_version_id__in": sorted(policy.version_ids),
+            f"{path}valid_until__gte": today,
+            f"{path}end_date__gte": rules.oldest_accepted_end(policy, today),
+        }
     )
     if not policy.accept_self_reported:
-        qs = qs.filter(self_reported=False)
-    return qs.filter(qualified_auditor=True) if policy.require_qualified_auditor else qs
+        q &= Q(**{f"{path}self_reported": False})
+    return q & Q(**{f"{path}qualified_auditor": True}) if policy.require_qualified_auditor else q
 
 
 def is_recognised_for(audit: Audit, org: Organisation | None) -> bool:
@@ -468,11 +646,88 @@ def open_actions(actor: Actor) -> QuerySet[CorrectiveAction]:
 
 
 def cap_kpis(actions: QuerySet[CorrectiveAction]) -> rules.CapKpis:
+    """``rules.cap_kpis`` over the actions of active audits, counted by the database."""
+    return cap_figures(actions)[0]
+
+
+def cap_figures(actions: QuerySet[CorrectiveAction]) -> tuple[rules.CapKpis, int]:
+    """The CAP KPIs (``rules.cap_kpis``, the rule in plain Python) and the open actions, over the
+    actions of active audits, in one statement: the actions grouped by days to close (days are
+    whole dates in UTC, as ``closed_at.date()`` reads them; none while open), so the rows that
+    come back are at most one per distinct duration, whatever the number of actions, and the
+    median is read from them."""
     today = timezone.localdate()
-    rows = actions.filter(audit__status=AuditStatus.ACTIVE).values_list("due_date", "closed_at", "created_at")
-    return rules.cap_kpis(
-        ((due, closed.date() if closed else None, created.date()) for due, closed, created in rows), today
+    closed_on = _UtcDate("closed_at")
+    closed = Q(closed_at__isnull=False)
+    due = Q(due_date__isnull=False) & (Q(due_date__lt=today) | closed)
+    days = _DaysBetween("created_at", "closed_at")
+    rows = (
+        actions.filter(audit__status=AuditStatus.ACTIVE)
+        .annotate(closed_on=closed_on, days=days)
+        .order_by()
+        .values("days")
+        .annotate(
+            n=Count("pk"),
+            due=Count("pk", filter=due),
+            on_time=Count("pk", filter=due & closed & Q(closed_on__lte=F("due_date"))),
+            open=Count("pk", filter=~Q(status=CapStatus.CLOSED)),
+        )
+        .values_list("days", "n", "due", "on_time", "open")
     )
+    histogram: list[tuple[int, int]] = []
+    n_due = on_time = n_open = 0
+    for duration, n, row_due, row_on_time, row_open in rows:
+        n_due, on_time, n_open = n_due + row_due, on_time + row_on_time, n_open + row_open
+        if duration is not None:
+            histogram.append((int(duration), n))
+    kpis = rules.CapKpis(
+        due=n_due,
+        closed_on_time=on_time,
+        closure_rate=on_time / n_due if n_due else None,
+        median_days_to_close=_median_of(histogram),
+    )
+    return kpis, n_open
+
+
+class _UtcDate(Func):
+    """A stored moment's date in UTC, in the database's own SQL (``TruncDate`` calls a Python
+    function per row on SQLite: 100,000 actions took seconds)."""
+
+    output_field = DateField()
+    template = "((%(expressions)s) AT TIME ZONE 'UTC')::date"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="date(%(expressions)s)", **extra)
+
+
+class _DaysBetween(Func):
+    """Whole days from the first moment's UTC date to the second's (``(b.date() - a.date()).days``)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        if connection.vendor == "sqlite":
+            sql = f"CAST(julianday(date({end[0]})) - julianday(date({start[0]})) AS INTEGER)"
+        else:
+            sql = f"(({end[0]}) AT TIME ZONE 'UTC')::date - (({start[0]}) AT TIME ZONE 'UTC')::date"
+        return f"({sql})", (*end[1], *start[1])
+
+
+def _median_of(histogram: list[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many) pairs, as ``statistics.median`` reads it."""
+    total = sum(n for _value, n in histogram)
+    if not total:
+        return None
+    wanted, found = [(total - 1) // 2, total // 2], []
+    seen = 0
+    for value, n in sorted(histogram):
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return sum(found) / len(found)
 
 
 def joint_action_candidates(actor: Actor) -> QuerySet[Finding]:
@@ -511,61 +766,225 @@ def linked_facility(actor: Actor, public_id: str) -> Facility:
     return link.facility
 
 
+# --- Joint audits (issue 13, item 7) ----------------------------------------------------------
+#
+# Who sees a joint audit: its co-funders (members with a request in it that did not leave), the
+# audit firm they chose, and the site's verified supplier (it hosts the audit and decides who reads
+# it). Co-funders and the firm see each other's names (they chose to act together, and the firm
+# contracts with them); the supplier sees how many co-funders there are, and a member's name only
+# when that member's share request reaches it. Other members linked to the site see a count per
+# site (never a name) and may join; anyone else gets 404.
+
+
+def _joint_shared(actor: Actor) -> Q | None:
+    if actor.org is None:
+        return None
+    if actor.kind == OrgKind.MEMBER:
+        live = (
+            AuditRequest.objects.filter(org_id=actor.org.pk, joint__isnull=False)
+            .exclude(status=AuditRequestStatus.CANCELLED)
+            .values("joint_id")
+        )
+        return Q(pk__in=Subquery(live))
+    if actor.kind == OrgKind.AUDIT_FIRM:
+        return Q(audit_firm_id=actor.org.pk)
+    if actor.kind == OrgKind.SUPPLIER:
+        return Q(facility__owner_id=actor.org.pk)
+    return None
+
+
+def joint_audits(actor: Actor) -> QuerySet[JointAudit]:
+    """The joint audits the actor takes part in (co-funder, chosen firm, or the site's supplier).
+
+    The opener is always a co-funder (leaving passes the role on), so owning one is co-funding it."""
+    qs = JointAudit.objects.select_related("facility", "scheme_version__scheme", "audit_firm", "opened_by").annotate(
+        cofunders=Count("requests", filter=~Q(requests__status=AuditRequestStatus.CANCELLED))
+    )
+    return scoped(actor, qs, owner="opened_by", shared=_joint_shared(actor)).order_by("-created_at", "-pk")
+
+
+def get_joint_audit(actor: Actor, joint_id: int) -> JointAudit:
+    """One joint audit for a participant; 404 for everyone else (other members included)."""
+    return get_scoped_or_404(joint_audits(actor), pk=joint_id)
+
+
+def joinable_joint_audit(actor: Actor, joint_id: int) -> JointAudit:
+    """An open joint audit at a site the member sources from (to join it); 404 for any other."""
+    org = actor.require_kind(OrgKind.MEMBER)
+    linked = active_links().filter(org=org).values("facility_id")
+    qs = JointAudit.objects.select_related("facility").filter(
+        status=JointAuditStatus.PLANNING, facility_id__in=Subquery(linked)
+    )
+    return get_scoped_or_404(qs, pk=joint_id)
+
+
+def audits_to_link(actor: Actor, joint: JointAudit) -> QuerySet[Audit]:
+    """The submitted audits of the joint audit's site the actor could link: the chosen firm's own,
+    or the site's supplier's."""
+    if actor.org is None or actor.org.pk not in (joint.audit_firm_id, joint.facility.owner_id):
+        return Audit.objects.none()
+    return visible_audits(actor).filter(facility_id=joint.facility_id, status=AuditStatus.ACTIVE).order_by("-end_date")
+
+
+def readers_among(audit: Audit, org_ids: list[int]) -> set[int]:
+    """Which of these members may read the audit now: the audits' one rule, as a system read."""
+    if audit.status != AuditStatus.ACTIVE or not org_ids:
+        return set()
+    if audit.owner_id in share_all_supplier_ids():
+        return set(org_ids)
+    return set(AuditShare.objects.filter(audit=audit, org_id__in=org_ids).values_list("org_id", flat=True))
+
+
+@dataclass(frozen=True)
+class JointNeed:
+    """A site in the member's chain without a recognised audit it may read, where other members
+    need an audit too: how many (a count, never who), and the joint audit being planned there."""
+
+    facility: Facility
+    others: int
+    joint_id: int | None
+    joined: bool
+
+
+def joint_needs(actor: Actor) -> list[JointNeed]:
+    """Per site of the member's chain: how many OTHER members need an audit there.
+
+    Counted: members with an active link to the site (so the count is never more than the
+    register's own "n other members source here", which every linked member sees) that have an
+    open request or are co-funding the joint audit being planned. Sites where the member may
+    read a recognised audit are left out (it needs none); so are sites where nobody else needs one,
+    unless the member itself is in the site's joint audit."""
+    org = actor.require_kind(OrgKind.MEMBER)
+    linked = active_links().filter(org=org).values("facility_id")
+    open_requests = AuditRequest.objects.filter(
+        status=AuditRequestStatus.JOINED,
+        joint__status=JointAuditStatus.PLANNING,
+        facility_id__in=Subquery(linked),
+    )
+    still_linked = active_links().filter(org_id=OuterRef("org_id"), facility_id=OuterRef("facility_id"))
+    counts = dict(
+        open_requests.exclude(org=org)
+        .filter(Exists(still_linked))
+        .values("facility_id")
+        .annotate(n=Count("org_id", distinct=True))
+        .values_list("facility_id", "n")
+    )
+    own = set(open_requests.filter(org=org).values_list("facility_id", flat=True))
+    site_ids = set(counts) | own
+    if not site_ids:
+        return []
+    covered = set(
+        recognised_audits(effective_policy(org), audits=visible_audits(actor))
+        .filter(facility_id__in=site_ids)
+        .values_list("facility_id", flat=True)
+    )
+    joints = dict(
+        JointAudit.objects.filter(status=JointAuditStatus.PLANNING, facility_id__in=site_ids).values_list(
+            "facility_id", "pk"
+        )
+    )
+    sites = Facility.objects.in_bulk(site_ids - covered)
+    rows = [
+        JointNeed(facility=site, others=counts.get(pk, 0), joint_id=joints.get(pk), joined=pk in own)
+        for pk, site in sites.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.others, r.facility.name))
+
+
+def joint_cofunders(actor: Actor, joint: JointAudit) -> list[tuple[AuditRequest, Any]]:
+    """The co-funders with their agreed share and amount, for the co-funders and the chosen firm.
+
+    The site's supplier gets none (it sees the count on the joint audit)."""
+    get_joint_audit(actor, joint.pk)
+    if actor.org is None or not (actor.kind == OrgKind.MEMBER or joint.audit_firm_id == actor.org.pk):
+        return []
+    requests = list(
+        joint.requests.exclude(status=AuditRequestStatus.CANCELLED).select_related("org").order_by("created_at", "pk")
+    )
+    amounts = rules.cost_split(joint.estimated_cost, [r.cost_share_percent for r in requests])
+    return list(zip(requests, amounts, strict=True))
+
+
 # --- The sector's counters (aggregates only) ----------------------------------------------
 
 
-def avoided_by_audit(today: date | None = None) -> dict[uuid.UUID, int]:
-    """For each audit readable by more than one linked member for whom it is recognised: how many it spared."""
-    today = today or timezone.localdate()
-    share_all = set(share_all_supplier_ids())
-    audits = list(
-        Audit.objects.filter(status=AuditStatus.ACTIVE, valid_until__gte=today)
-        .filter(Q(owner_id__in=share_all) | Q(shares__isnull=False))
-        .distinct()
-        .values_list(
-            "pk",
-            "facility_id",
-            "owner_id",
-            "scheme_version_id",
-            "end_date",
-            "valid_until",
-            "qualified_auditor",
-            "self_reported",
-        )
+def _policy_groups() -> tuple[rules.Policy, list[tuple[rules.Policy, list[int]]]]:
+    """Members grouped by effective policy: the sector's (every member without rules of its own, or
+    whose own change nothing), and one group per other effective policy, with its members' ids.
+    Few: at most one per member with a policy of its own (``effective_policy`` is the one home)."""
+    default = effective_policy(None)
+    groups: dict[rules.Policy, list[int]] = defaultdict(list)
+    for own in RecognitionPolicy.objects.filter(org__isnull=False).select_related("org").order_by("org_id"):
+        policy = effective_policy(own.org)
+        if policy != default and own.org_id is not None:
+            groups[policy].append(own.org_id)
+    return default, sorted(groups.items(), key=lambda group: group[1])
+
+
+def _recognised_by_reader(today: date, *, audit: str, org: str) -> Q:
+    """Recognition of the audit at ``audit`` (a path) under the effective policy of the member at
+    ``org`` (a path to its id): one ``recognition`` filter per group of members sharing a policy,
+    and before them what every group requires (so the database narrows the audits first, on the
+    index of valid active audits, instead of testing each group on every audit of every link)."""
+    default, groups = _policy_groups()
+    policies = [default, *(policy for policy, _org_ids in groups)]
+    any_policy = recognition(
+        rules.Policy(
+            version_ids=frozenset().union(*(p.version_ids for p in policies)),
+            max_age_months=max(p.max_age_months for p in policies),
+            require_qualified_auditor=all(p.require_qualified_auditor for p in policies),
+            accept_self_reported=any(p.accept_self_reported for p in policies),
+        ),
+        today,
+        audit,
     )
-    if not audits:
-        return {}
-    facility_ids = {a[1] for a in audits}
-    linked: dict[int, set[int]] = defaultdict(set)
-    for facility_id, org_id in active_links().filter(facility_id__in=facility_ids).values_list("facility_id", "org_id"):
-        linked[facility_id].add(org_id)
-    shared: dict[uuid.UUID, set[int]] = defaultdict(set)
-    for audit_id, org_id in AuditShare.objects.filter(audit_id__in=[a[0] for a in audits]).values_list(
-        "audit_id", "org_id"
-    ):
-        shared[audit_id].add(org_id)
-    orgs = Organisation.objects.in_bulk({o for s in linked.values() for o in s})
-    policies = {org_id: effective_policy(org) for org_id, org in orgs.items()}
-    result = {}
-    for pk, facility_id, owner_id, version_id, end, valid_until, qualified, self_reported in audits:
-        readers = linked[facility_id] if owner_id in share_all else linked[facility_id] & shared[pk]
-        n = sum(
-            1
-            for org_id in readers
-            if rules.is_recognised(
-                policies[org_id],
-                version_id=version_id,
-                end_date=end,
-                valid_until=valid_until,
-                qualified_auditor=qualified,
-                active=True,
-                today=today,
-                self_reported=self_reported,
-            )
-        )
-        if n > 1:
-            result[pk] = n - 1
-    return result
+    listed = [org_id for _policy, org_ids in groups for org_id in org_ids]
+    each = recognition(default, today, audit)
+    if listed:
+        each &= ~Q(**{f"{org}__in": listed})
+    for policy, org_ids in groups:
+        each |= Q(**{f"{org}__in": org_ids}) & recognition(policy, today, audit)
+    return any_policy & each
+
+
+def _reader_pairs(today: date) -> QuerySet[Any]:
+    """One ``audit`` row per (audit, reader): the members that have an active link to its site, may
+    read it (the audits' one rule) and recognise it under their own effective policy.
+
+    Counted from the members' active links joined with their sites' audits (a member has one
+    link per site), so the database does the work; no audit, link or share comes to Python."""
+    audit = "facility__audits__"
+    shared = AuditShare.objects.filter(audit_id=OuterRef(f"{audit}id"), org_id=OuterRef("org_id"))
+    # One filter() call, so the share and the recognition test the same joined audit.
+    pairs = active_links(today).filter(
+        _recognised_by_reader(today, audit=audit, org="org_id")
+        & (Q(**{f"{audit}owner_id__in": share_all_supplier_ids()}) | Q(Exists(shared)))
+    )
+    return pairs.order_by().values(audit=F(f"{audit}id"))
+
+
+def avoided_by_audit(today: date | None = None) -> dict[uuid.UUID, int]:
+    """For each audit readable by more than one linked member for whom it is recognised: how many
+    it spared (readers - 1). A row per such audit: the sector's page counts with ``avoided_totals``."""
+    rows = _reader_pairs(today or timezone.localdate()).annotate(readers=Count("pk")).filter(readers__gt=1)
+    return {audit: readers - 1 for audit, readers in rows.values_list("audit", "readers")}
+
+
+def avoided_totals(today: date | None = None) -> tuple[int, int]:
+    """(audits avoided, audits that spared at least one): ``avoided_by_audit`` summed in the database.
+
+    The (audit, reader) pairs are grouped by audit in the database, and only the sums come back."""
+    rows = _reader_pairs(today or timezone.localdate()).annotate(readers=Count("pk")).filter(readers__gt=1)
+    # Summed over the grouped rows in the same statement (Django 5.2 cannot aggregate over an
+    # aggregate it filtered): the ORM compiles the rows, with their values as parameters.
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # no policy accepts any scheme version: nothing is recognised
+        return 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), SUM(readers) FROM ({sql}) per_audit", params)  # noqa: S608
+        audits, readers = cursor.fetchone()
+    return int(readers or 0) - int(audits or 0), int(audits or 0)
 
 
 def shared_audits() -> QuerySet[Audit]:
@@ -573,49 +992,90 @@ def shared_audits() -> QuerySet[Audit]:
 
     The sector's counters count these only: an audit shared with nobody leaves no trace in
     anything others read, not even in a count (the only audit of a quarter would be "1")."""
-    shared = AuditShare.objects.filter(audit_id=OuterRef("pk"))
-    return Audit.objects.filter(Q(owner_id__in=share_all_supplier_ids()) | Q(Exists(shared)))
+    return Audit.objects.filter(in_circulation(share_all_supplier_ids()))
+
+
+def in_circulation(share_all: list[int], path: str = "") -> Q:
+    """``shared_audits`` as a filter on audits, or on another table through ``path`` (``"audit__"``):
+    counting findings or actions of these audits this way lets the database join once instead of
+    collecting the shared audits' ids first. ``share_all``: ``share_all_supplier_ids()``."""
+    shared = AuditShare.objects.filter(audit_id=OuterRef(f"{path}id" if path else "pk"))
+    return Q(**{f"{path}owner_id__in": share_all}) | Q(Exists(shared))
+
+
+def high_risk_coverage(audits: QuerySet[Audit], today: date) -> dict[str, int]:
+    """Linked sites that are high risk or worse in the shared bands (``sites``), and those with an
+    audit among ``audits`` recognised under the sector benchmark (``covered``): one row."""
+    covered = recognised_audits(effective_policy(None), today, audits).filter(facility_id=OuterRef("facility_id"))
+    return (
+        band_rows(active_links().values("facility_id"))
+        .filter(band__gte=HIGH_BAND)
+        .aggregate(sites=Count("pk"), covered=Count("pk", filter=Exists(covered)))
+    )
+
+
+def audit_burden(audits: QuerySet[Audit], since: date) -> dict[str, int]:
+    """Active audits among ``audits`` that ended on or after ``since``, the sites they audited and
+    the most audits of one site: one row, over the audits grouped by site in the database."""
+    burden = (
+        audits.filter(status=AuditStatus.ACTIVE, end_date__gte=since)
+        .order_by()
+        .values("facility_id")
+        .annotate(n=Count("pk"))
+        .aggregate(sites=Count("facility_id"), audits=Sum("n"), most=Max("n"))
+    )
+    return {key: value or 0 for key, value in burden.items()}
+
+
+def zero_tolerance_counts(share_all: list[int], since: date) -> dict[str, int]:
+    """Zero-tolerance (critical) findings of active shared audits (``in_circulation``): all, still
+    open (no closed action), of audits that ended on or after ``since``. Counts only: one row."""
+    findings = Finding.objects.filter(in_circulation(share_all, "audit__"))
+    return findings.filter(audit__status=AuditStatus.ACTIVE, severity="critical").aggregate(
+        all=Count("pk"),
+        open=Count("pk", filter=~Q(action__status=CapStatus.CLOSED)),
+        last_year=Count("pk", filter=Q(audit__end_date__gte=since)),
+    )
 
 
 def sector_counters() -> dict[str, Any]:
     """What the sector reports: coverage of high-risk sites, audits avoided, audit burden, CAP KPIs.
 
-    Bands are the shared (public) risk picture; audits are those shared with some member."""
+    Bands are the shared (public) risk picture; audits are those shared with some member. Every
+    figure is an aggregate computed by the database: a dozen statements, each returning a row or
+    two, whatever the number of audits (``tests/audits/test_sector_sql.py``)."""
     today = timezone.localdate()
-    sector = effective_policy(None)
-    audits = shared_audits()
-    bands = risk_bands(active_links().values("facility_id"))
-    high = {f for f, band in bands.items() if band in HIGH_BANDS}
-    recognised_sites = (
-        set(recognised_audits(sector, today, audits).filter(facility_id__in=high).values_list("facility_id", flat=True))
-        if high
-        else set()
-    )
     year_ago = rules.add_months(today, -12)
-    recent = audits.filter(status=AuditStatus.ACTIVE, end_date__gte=year_ago)
-    per_site = Counter(recent.values_list("facility_id", flat=True))
-    avoided = avoided_by_audit(today)
-    actions = CorrectiveAction.objects.filter(audit__in=audits)
-    kpis = cap_kpis(actions)
+    share_all = share_all_supplier_ids()
+    audits = Audit.objects.filter(in_circulation(share_all))  # shared_audits(), with share_all read once
+    high = high_risk_coverage(audits, today)
+    burden = audit_burden(audits, year_ago)
+    avoided, sparing = avoided_totals(today)
+    kpis, open_actions = cap_figures(CorrectiveAction.objects.filter(in_circulation(share_all, "audit__")))
     # Counts only: which site, supplier or finding is never shown to the secretariat.
-    zero_tolerance = Finding.objects.filter(audit__in=audits, audit__status=AuditStatus.ACTIVE, severity="critical")
+    zero_tolerance = zero_tolerance_counts(share_all, year_ago)
     return {
         "linked_sites": active_links().values("facility_id").distinct().count(),
-        "high_risk_sites": len(high),
-        "high_risk_covered": len(recognised_sites),
-        "high_risk_share": len(recognised_sites) / len(high) if high else None,
-        "audits_avoided": sum(avoided.values()),
-        "shared_audits": len(avoided),
-        "audits_last_year": sum(per_site.values()),
-        "audited_sites_last_year": len(per_site),
-        "burden": (sum(per_site.values()) / len(per_site)) if per_site else None,
-        "max_burden": max(per_site.values()) if per_site else 0,
+        "high_risk_sites": high["sites"],
+        "high_risk_covered": high["covered"],
+        "high_risk_share": high["covered"] / high["sites"] if high["sites"] else None,
+        "audits_avoided": avoided,
+        "shared_audits": sparing,
+        "audits_last_year": burden["audits"],
+        "audited_sites_last_year": burden["sites"],
+        "burden": burden["audits"] / burden["sites"] if burden["sites"] else None,
+        "max_burden": burden["most"],
         "kpis": kpis,
-        "open_actions": actions.exclude(status=CapStatus.CLOSED).filter(audit__status=AuditStatus.ACTIVE).count(),
-        "zero_tolerance": zero_tolerance.count(),
-        "zero_tolerance_open": zero_tolerance.exclude(action__status=CapStatus.CLOSED).count(),
-        "zero_tolerance_last_year": zero_tolerance.filter(audit__end_date__gte=year_ago).count(),
+        "open_actions": open_actions,
+        "zero_tolerance": zero_tolerance["all"],
+        "zero_tolerance_open": zero_tolerance["open"],
+        "zero_tolerance_last_year": zero_tolerance["last_year"],
     }
+
+
+def latest_sector_count() -> SectorCount | None:
+    """The sector's last count (``services.count_sector``); the secretariat's page shows it."""
+    return SectorCount.objects.order_by("-counted_at", "-pk").first()
 
 
 def supplier_burden(actor: Actor) -> dict[str, Any]:

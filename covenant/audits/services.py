@@ -8,32 +8,36 @@ transaction fails), so bad input leaves nothing behind. Reads of shared audits
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from covenant.audits import rules
+from covenant.audits import rules, selectors
 from covenant.audits.models import (
     AccessRequest,
     ApscaAuditor,
     ApscaStatus,
     Audit,
     AuditAuditor,
+    AuditRead,
     AuditRequest,
     AuditRequestStatus,
     AuditRevision,
@@ -47,21 +51,34 @@ from covenant.audits.models import (
     DeadlineExtension,
     ExtensionStatus,
     Finding,
+    FindingComment,
     JointAudit,
     JointAuditStatus,
     RecognitionPolicy,
     RegisterCheck,
     RequestStatus,
     SchemeVersion,
+    SectorCount,
     SupplierSharing,
     Verification,
     ZeroToleranceAlert,
 )
-from covenant.audits.selectors import effective_policy, linked_readers, recognised_audits, visible_audits
+from covenant.audits.pdf import PdfProblem, pdf_problem
+from covenant.audits.protocol import clause_codes
+from covenant.audits.selectors import (
+    effective_policy,
+    linked_readers,
+    readers_among,
+    recognised_audits,
+    visible_audits,
+)
 from covenant.core import audit as trail
+from covenant.core import mail
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
-from covenant.orgs.models import Membership, Organisation, OrgKind
+from covenant.core.mail import Recipient
+from covenant.orgs.models import ApscaFirmStatus, Organisation, OrgKind
+from covenant.orgs.selectors import people_to_tell
 from covenant.registry.interface import Facility, FacilityStatus, active_links, file_error_text
 from covenant.risk.interface import Signal, clear_signals, replace_signals, topic_codes
 from covenant.tabular import TableError, read_table
@@ -106,7 +123,12 @@ class AuditInput:
     scheme_version: SchemeVersion | None
     start_date: date | None
     end_date: date | None
-    audit_firm_name: str
+    # A supplier's own audit names the firm that did it, chosen from the audit-firm organisations
+    # (its name is kept on the audit as a snapshot, never typed); a firm's audit is the firm's own.
+    audit_firm: Organisation | None = None
+    # An audit firm's audit of a site without a verified supplier: the member that commissioned it
+    # (it reads it through a share, kept when the site's supplier takes the audit over).
+    commissioned_by: Organisation | None = None
     audit_type: str = "initial"
     announcement: str = "announced"
     workers_female: int | None = None
@@ -137,12 +159,32 @@ def scheme_version_by_code(code: str) -> SchemeVersion:
 
 
 def check_pdf(name: str, data: bytes, limit: int | None = None) -> None:
-    """PDF only (by its first bytes, not its name) and not larger than the limit."""
+    """Not larger than the limit, and a PDF that opens (judged by pypdf, not by its name),
+    neither encrypted nor carrying JavaScript or launch actions (``audits/pdf.py``)."""
     limit = limit or max_report_bytes()
     if len(data) > limit:
         raise ValidationError(_("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)})
-    if not data.startswith(PDF_MAGIC):
+    problem = pdf_problem(data)
+    if problem == PdfProblem.NOT_PDF:
         raise ValidationError(_("%(name)s is not a PDF file. Upload the report as PDF.") % {"name": name})
+    if problem == PdfProblem.ENCRYPTED:
+        raise ValidationError(
+            _("%(name)s cannot be read: it is encrypted or password-protected. Upload it without a password.")
+            % {"name": name}
+        )
+    if problem == PdfProblem.UNREADABLE:
+        raise ValidationError(
+            _("%(name)s cannot be read as a PDF: it is damaged or incomplete. Save or export it again.")
+            % {"name": name}
+        )
+    if problem == PdfProblem.ACTIVE_CONTENT:
+        raise ValidationError(
+            _(
+                "%(name)s contains JavaScript or an action that starts a program; such files are not accepted. "
+                "Print it to a new PDF without scripts and upload that."
+            )
+            % {"name": name}
+        )
 
 
 def _check_evidence(name: str, data: bytes) -> None:
@@ -151,6 +193,9 @@ def _check_evidence(name: str, data: bytes) -> None:
         raise ValidationError(_("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)})
     if not data.startswith(EVIDENCE_MAGICS):
         raise ValidationError(_("%(name)s is not a PDF, PNG or JPEG file.") % {"name": name})
+    if data.startswith(b"%PDF-"):
+        # A PDF is opened like a report: one that cannot be read or carries scripts is refused.
+        check_pdf(name, data, limit)
 
 
 def _finding_errors(version: SchemeVersion, item: FindingInput, label: str) -> list[str]:
@@ -180,12 +225,38 @@ def _finding_errors(version: SchemeVersion, item: FindingInput, label: str) -> l
     return errors
 
 
-def validate_audit(data: AuditInput, today: date | None = None) -> None:
+def _party_errors(author: Organisation, data: AuditInput) -> list[str]:
+    """Who did the audit and for whom: a supplier names a firm from the list (not a suspended
+    one); a firm auditing a site without a verified supplier names the commissioning member."""
+    errors: list[str] = []
+    if author.kind == OrgKind.AUDIT_FIRM:
+        if data.audit_firm is not None and data.audit_firm.pk != author.pk:
+            errors.append(_("An audit firm enters its own audits: leave the audit firm out."))
+        commissioner = data.commissioned_by
+        if commissioner is not None and (commissioner.kind != OrgKind.MEMBER or not commissioner.is_active):
+            errors.append(_("The commissioning organisation must be a member company."))
+        elif commissioner is None and data.facility.owner_id is None:
+            errors.append(
+                _(
+                    "This site has no verified supplier yet: name the member that commissioned the audit. "
+                    "It reads the audit, which is held for the site until its supplier's claim is verified."
+                )
+            )
+        return errors
+    firm = data.audit_firm
+    if data.commissioned_by is not None:
+        errors.append(_("Only audit firms name a commissioning member."))
+    if firm is None or firm.kind != OrgKind.AUDIT_FIRM or not firm.is_active:
+        errors.append(_("Choose the audit firm from the list."))
+    elif firm.apsca_status == ApscaFirmStatus.SUSPENDED:
+        errors.append(_("%(firm)s is suspended by APSCA: its new audits cannot be entered.") % {"firm": firm.name})
+    return errors
+
+
+def validate_audit(data: AuditInput, today: date | None = None, author: Organisation | None = None) -> None:
     """Every problem at once, in words a supplier or auditor understands."""
     today = today or timezone.localdate()
-    errors: list[str] = []
-    if data.facility.owner_id is None:
-        errors.append(_("This site has no verified supplier yet: its supplier must claim it first."))
+    errors: list[str] = _party_errors(author, data) if author is not None else []
     if data.facility.status != FacilityStatus.ACTIVE:
         errors.append(_("This site is not active in the register."))
     version = data.scheme_version
@@ -198,8 +269,6 @@ def validate_audit(data: AuditInput, today: date | None = None) -> None:
             errors.append(_("The audit is dated in the future. Enter audits once they have taken place."))
         if data.end_date < data.start_date:
             errors.append(_("The last day on site is before the first."))
-    if not data.audit_firm_name.strip():
-        errors.append(_("Name the audit firm."))
     for value in (data.workers_female, data.workers_male, data.workers_other):
         if value is not None and value < 0:
             errors.append(_("Numbers of workers cannot be negative."))
@@ -300,12 +369,19 @@ def _store(folder: str, filename: str, data: bytes, saved: list[str]) -> str:
 
 
 def _require_audit_author(actor: Actor, facility: Facility) -> Organisation:
-    """Suppliers enter audits of their own sites; audit firms of any claimed site."""
+    """Suppliers enter audits of their own sites; audit firms of any site in the register (one
+    without a verified supplier too: see create_audit), unless APSCA suspended the firm."""
     org = actor.require_kind(OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
     actor.require_edit()
     if org.kind == OrgKind.SUPPLIER and facility.owner_id != org.pk:
         raise PermissionDenied(_("You can enter audits of your own sites only."))
+    _require_not_suspended(org)
     return org
+
+
+def _require_not_suspended(org: Organisation) -> None:
+    if org.kind == OrgKind.AUDIT_FIRM and org.apsca_status == ApscaFirmStatus.SUSPENDED:
+        raise PermissionDenied(_("Your firm is suspended by APSCA: it cannot enter or submit new audits."))
 
 
 def is_site_side(actor: Actor, audit: Audit) -> bool:
@@ -313,7 +389,7 @@ def is_site_side(actor: Actor, audit: Audit) -> bool:
     action plan up to date (plans, owners, evidence), whoever wrote the findings."""
     if actor.org is None or not actor.can_edit or audit.status == AuditStatus.WITHDRAWN:
         return False
-    return actor.org.pk in {audit.owner_id, audit.audit_firm_org_id}
+    return actor.org.pk in {audit.owner_id, audit.entering_firm_id}
 
 
 def can_edit(actor: Actor, audit: Audit) -> bool:
@@ -380,9 +456,24 @@ def _snapshot(audit: Audit) -> dict[str, Any]:
                 "severity": f.severity,
                 "description": f.description,
                 "legal_reference": f.legal_reference,
+                "action": _action_snapshot(getattr(f, "action", None)),
             }
-            for f in audit.findings.order_by("number")
+            for f in audit.findings.select_related("action").prefetch_related("action__evidence").order_by("number")
         ],
+    }
+
+
+def _action_snapshot(action: CorrectiveAction | None) -> dict[str, Any] | None:
+    """A finding's corrective action as it stood: kept with the version, so a finding a later
+    version removes (its action and evidence go with it) keeps its history there."""
+    if action is None:
+        return None
+    return {
+        "status": action.status,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "action": action.action,
+        "responsible": action.responsible,
+        "evidence": [e.filename for e in action.evidence.all()],
     }
 
 
@@ -421,16 +512,22 @@ def create_audit(actor: Actor, data: AuditInput, *, submit: bool = True) -> Audi
     """Enter an audit with its auditors, findings, CAP lines and (optionally) its report.
 
     A supplier's own audit is self-reported. An audit firm's is locked once submitted;
-    with ``submit=False`` it stays the firm's draft (read by nobody else, counted nowhere)."""
+    with ``submit=False`` it stays the firm's draft (read by nobody else, counted nowhere).
+
+    A firm may audit a site without a verified supplier: the audit is then *held* for the site
+    (no owner), read by the firm and, through a share, by the member that commissioned it; the
+    supplier whose claim is verified later takes it over (``hand_over_held_audits``)."""
     org = _require_audit_author(actor, data.facility)
     is_firm = org.kind == OrgKind.AUDIT_FIRM
-    validate_audit(data)
+    validate_audit(data, author=org)
     version = data.scheme_version
     assert version is not None and data.start_date is not None and data.end_date is not None
     end_date = data.end_date
     start_date = data.start_date
     owner_id = data.facility.owner_id
-    assert owner_id is not None
+    firm = org if is_firm else data.audit_firm
+    assert firm is not None
+    commissioner = data.commissioned_by if is_firm else None
     valid = rules.validity(
         end_date=end_date, validity_months=version.validity_months, ratings=version.ratings, rating=data.rating
     )
@@ -445,8 +542,9 @@ def create_audit(actor: Actor, data: AuditInput, *, submit: bool = True) -> Audi
         audit = Audit.objects.create(
             facility=data.facility,
             owner_id=owner_id,
-            audit_firm_org=org if org.kind == OrgKind.AUDIT_FIRM else None,
-            audit_firm_name=data.audit_firm_name.strip()[:200],
+            commissioned_by=commissioner,
+            audit_firm_org=firm,
+            audit_firm_name=firm.name[:200],
             scheme_version=version,
             audit_type=data.audit_type,
             announcement=data.announcement,
@@ -479,6 +577,10 @@ def create_audit(actor: Actor, data: AuditInput, *, submit: bool = True) -> Audi
             for a, number, check in results
         )
         _add_findings(audit, data.findings)
+        if owner_id is None and commissioner is not None:
+            # Held for the site: the commissioning member reads it by this share (a submitted
+            # audit only), which the supplier that takes the audit over keeps.
+            AuditShare.objects.create(audit=audit, org=commissioner, granted_by=actor.user)
         flagged = [n for _a, n, check in results if check != RegisterCheck.VERIFIED]
         trail.record(
             actor,
@@ -491,6 +593,9 @@ def create_audit(actor: Actor, data: AuditInput, *, submit: bool = True) -> Audi
                 "auditors_flagged": len(flagged),
                 "status": audit.status,
                 "self_reported": audit.self_reported,
+                "audit_firm": firm.name,
+                "held": owner_id is None,
+                "commissioned_by": commissioner.name if commissioner is not None else "",
             },
         )
         refresh_site_signals(audit.facility_id)
@@ -519,7 +624,8 @@ def _fulfil_joint_requests(audit: Audit, member: Organisation) -> None:
             and not joint.requests.filter(status=AuditRequestStatus.JOINED).exists()
         ):
             joint.status = JointAuditStatus.DONE
-            joint.audit = audit
+            # The audit linked to it stays the one that fulfilled it.
+            joint.audit_id = joint.audit_id or audit.pk
             joint.save(update_fields=["status", "audit"])
 
 
@@ -599,9 +705,10 @@ def _map_columns(headers: list[str], spec: dict[str, tuple[str, ...]]) -> dict[s
     return found
 
 
-def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes, reason: str = "") -> list[Finding]:
-    """Add findings from a CSV or XLSX file: all rows, or (with row-numbered reasons) none."""
-    versioned = _require_editor(actor, audit, reason)
+def read_findings(version: SchemeVersion, *, filename: str, data: bytes) -> list[FindingInput]:
+    """The findings of a CSV or XLSX file, checked against ``version``'s sections and grades:
+    every row, or a ValidationError with every problem by row number. Writes nothing (the
+    audit's page imports with it, the entry form reads a file with it)."""
     if len(data) > 5 * 1024 * 1024:
         raise ValidationError(_("The file is larger than 5 MB."))
     try:
@@ -630,10 +737,17 @@ def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes, r
             legal_reference=cell(row, "legal_reference"),
         )
         label = _("Row %(row)s") % {"row": table.row_number(index)}
-        errors.extend(_finding_errors(audit.scheme_version, item, label))
+        errors.extend(_finding_errors(version, item, label))
         items.append(item)
     if errors:
         raise ValidationError(errors)
+    return items
+
+
+def import_findings(actor: Actor, audit: Audit, *, filename: str, data: bytes, reason: str = "") -> list[Finding]:
+    """Add findings from a CSV or XLSX file: all rows, or (with row-numbered reasons) none."""
+    versioned = _require_editor(actor, audit, reason)
+    items = read_findings(audit.scheme_version, filename=filename, data=data)
     with transaction.atomic():
         if versioned:
             _new_version(actor, audit, reason, ["findings"])
@@ -702,8 +816,9 @@ def withdraw_audit(actor: Actor, audit: Audit, reason: str = "") -> Audit:
 @transaction.atomic
 def submit_audit(actor: Actor, audit: Audit) -> Audit:
     """The audit firm submits its draft: members it is shared with read it, it counts, and it is locked."""
-    if actor.org is None or actor.org.pk != audit.audit_firm_org_id or not actor.can_edit:
+    if actor.org is None or actor.org.pk != audit.entering_firm_id or not actor.can_edit:
         raise PermissionDenied(_("Only the audit firm that entered the audit submits it."))
+    _require_not_suspended(actor.org)
     if audit.status != AuditStatus.DRAFT:
         raise Conflict(_("This audit is not a draft."))
     audit.status = AuditStatus.ACTIVE
@@ -713,6 +828,49 @@ def submit_audit(actor: Actor, audit: Audit) -> Audit:
     refresh_site_signals(audit.facility_id)
     alert_zero_tolerance(audit)
     return audit
+
+
+def hand_over_held_audits(actor: Actor, facility: Facility, owner: Organisation) -> int:
+    """The supplier whose claim to ``facility`` was verified becomes the owner of every audit
+    held for the site (entered by a firm while the site had no verified supplier); the shares
+    (the commissioning member's) are kept. Runs inside the deciding transaction (the register's
+    ``claim_verified`` signal); the new owner is e-mailed after the commit. Returns how many."""
+    held = list(
+        Audit.objects.select_for_update(of=("self",))
+        .filter(facility=facility, owner__isnull=True)
+        .select_related("facility", "scheme_version")
+    )
+    for audit in held:
+        audit.owner = owner
+        audit.save(update_fields=["owner"])
+        trail.record(
+            actor,
+            "audits.audit.handed_over",
+            obj=audit,
+            org_id=owner.pk,
+            summary={**_summary(audit), "owner": owner.name, "audit_firm": audit.audit_firm_name},
+        )
+        # A supplier that shares all its audits now shares this one too: its linked readers may change.
+        alert_zero_tolerance(audit)
+    recipients = _site_people(owner.pk)
+    if held and recipients:
+
+        def write() -> tuple[str, str]:
+            subject = _("Audits of your site %(site)s are now yours") % {"site": facility.name}
+            body = _(
+                "Your claim to %(site)s (%(id)s) is verified. %(n)s audit(s) entered by audit firms before "
+                "the claim are now yours: you decide who else reads them. The members that commissioned "
+                "them keep reading them. See them in the app: %(link)s"
+            ) % {
+                "site": facility.name,
+                "id": facility.public_id,
+                "n": len(held),
+                "link": f"{settings.SITE_URL}/audits/",
+            }
+            return subject, body
+
+        transaction.on_commit(_mailer(recipients, write))
+    return len(held)
 
 
 @dataclass
@@ -741,6 +899,9 @@ class AuditChange:
     auditors: list[AuditorInput] | None = None
     findings: list[FindingChange] = field(default_factory=list)
     new_findings: list[FindingInput] = field(default_factory=list)
+    # Numbers of findings the new version no longer has (the firm found them wrong); the
+    # version before keeps them, with their corrective action as it stood.
+    remove_findings: list[int] = field(default_factory=list)
 
 
 def revise_audit(actor: Actor, audit: Audit, change: AuditChange, *, reason: str = "") -> Audit:
@@ -802,6 +963,13 @@ def revise_audit(actor: Actor, audit: Audit, change: AuditChange, *, reason: str
         edits.append((finding, new))
     for index, new_item in enumerate(change.new_findings, start=1):
         errors.extend(_finding_errors(version, new_item, _("New finding %(n)s") % {"n": index}))
+    removed = sorted(set(change.remove_findings))
+    for gone in removed:
+        if gone not in by_number:
+            label = _("Finding %(n)s") % {"n": gone}
+            errors.append(_("%(where)s: there is no such finding.") % {"where": label})
+        elif any(item.number == gone for item in change.findings):
+            errors.append(_("Finding %(n)s cannot be changed and removed at once.") % {"n": gone})
     if errors:
         raise ValidationError(errors)
 
@@ -823,7 +991,7 @@ def revise_audit(actor: Actor, audit: Audit, change: AuditChange, *, reason: str
         if (finding.section, finding.grade, finding.description, finding.legal_reference)
         != (new.section.strip(), new.grade.strip(), new.description.strip(), new.legal_reference.strip()[:300])
     ]
-    if finding_edits or change.new_findings:
+    if finding_edits or change.new_findings or removed:
         changed.append("findings")
     if change.auditors is not None:
         current = [(a.name, a.apsca_number, a.level, a.is_lead) for a in audit.auditors.all()]
@@ -891,16 +1059,28 @@ def revise_audit(actor: Actor, audit: Audit, change: AuditChange, *, reason: str
                     ),
                 )
         _add_findings(audit, change.new_findings)
-        trail.record(
-            actor,
-            "audits.audit.changed",
-            obj=audit,
-            org_id=audit.owner_id,
-            summary={**_summary(audit), "changed": sorted(set(changed)), "version": audit.version},
-        )
+        _remove_findings([by_number[gone] for gone in removed])
+        summary = {**_summary(audit), "changed": sorted(set(changed)), "version": audit.version}
+        if removed:
+            summary["removed_findings"] = removed
+        trail.record(actor, "audits.audit.changed", obj=audit, org_id=audit.owner_id, summary=summary)
         refresh_site_signals(audit.facility_id)
         alert_zero_tolerance(audit)
     return audit
+
+
+def _remove_findings(findings: Sequence[Finding]) -> None:
+    """Remove findings from the audit's current version, with their corrective actions (deadline
+    history, evidence, comments and alerts go with them); the version before keeps each finding
+    and its action as it stood (:func:`_snapshot`). Evidence files, no longer reachable, are
+    deleted once the change is committed."""
+    if not findings:
+        return
+    evidence = CapEvidence.objects.filter(action__finding__in=findings)
+    files = [name for name in evidence.values_list("file", flat=True) if name]
+    Finding.objects.filter(pk__in=[f.pk for f in findings]).delete()
+    for name in files:
+        transaction.on_commit(partial(default_storage.delete, name))
 
 
 def record_read(actor: Actor, audit: Audit, what: str) -> None:
@@ -915,9 +1095,31 @@ def record_read(actor: Actor, audit: Audit, what: str) -> None:
         actor,
         f"audits.audit.{what}",
         obj=audit,
-        org_id=audit.owner_id,
+        # A held audit (no supplier yet) is the firm's to account for until it is handed over.
+        org_id=audit.owner_id or audit.audit_firm_org_id,
         summary={"facility": audit.facility.public_id, "reader": actor.org.name if actor.org else ""},
     )
+    if actor.org is not None:
+        _count_read(actor, audit)
+
+
+def _count_read(actor: Actor, audit: Audit) -> None:
+    """Count the read on the audit's "read by" row of this person and organisation.
+
+    The count is added in the database (``F``), never read and written back, so reads at the
+    same moment are all counted; a person's first read creates the row, and when two first
+    reads race, the one refused by the unique constraint (inside its own savepoint, so a
+    PostgreSQL transaction survives it) counts on the row the other created."""
+    assert actor.org is not None
+    now = timezone.now()
+    rows = AuditRead.objects.filter(audit=audit, org=actor.org, user=actor.user)
+    if rows.update(reads=F("reads") + 1, last_read_at=now):
+        return
+    try:
+        with transaction.atomic():
+            AuditRead.objects.create(audit=audit, org=actor.org, user=actor.user, first_read_at=now, last_read_at=now)
+    except IntegrityError:
+        rows.update(reads=F("reads") + 1, last_read_at=now)
 
 
 def record_evidence_download(actor: Actor, evidence: CapEvidence) -> None:
@@ -925,6 +1127,54 @@ def record_evidence_download(actor: Actor, evidence: CapEvidence) -> None:
     if actor.org is not None and actor.org.pk == audit.owner_id:
         return
     trail.record(actor, "audits.evidence.downloaded", obj=evidence, org_id=audit.owner_id, summary={})
+
+
+# --- Comments on findings ---------------------------------------------------------------------
+
+COMMENT_MAX_CHARS = 4000
+
+
+def _may_comment(actor: Actor, audit: Audit) -> bool:
+    if actor.org is None or not actor.can_edit:
+        return False
+    if actor.org.pk in {audit.owner_id, audit.entering_firm_id}:
+        return True
+    return actor.kind == OrgKind.MEMBER and visible_audits(actor).filter(pk=audit.pk).exists()
+
+
+def can_comment(actor: Actor, audit: Audit) -> bool:
+    """The supplier that owns the audit, the firm that entered it and the members that may read it
+    comment on its findings (people who may write for their organisation), while it is not withdrawn."""
+    return audit.status != AuditStatus.WITHDRAWN and _may_comment(actor, audit)
+
+
+def comment_on_finding(actor: Actor, finding: Finding, text: str) -> FindingComment:
+    """Add a comment under a finding. The finding itself does not change: on a firm's locked audit
+    only the firm's revisions change it. Who reads which comment: ``selectors.finding_comments``."""
+    audit = finding.audit
+    if not _may_comment(actor, audit):
+        raise PermissionDenied(_("You may not comment on this audit."))
+    if audit.status == AuditStatus.WITHDRAWN:
+        raise Conflict(_("This audit is withdrawn."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write a comment."))
+    if len(text) > COMMENT_MAX_CHARS:
+        raise ValidationError(_("A comment has at most %(n)s characters.") % {"n": COMMENT_MAX_CHARS})
+    assert actor.org is not None
+    with transaction.atomic():
+        comment = FindingComment.objects.create(
+            finding=finding, audit=audit, org=actor.org, author=actor.user, text=text
+        )
+        # On the supplier's trail (the firm's while the audit is held); the text stays in the app.
+        trail.record(
+            actor,
+            "audits.finding.commented",
+            obj=audit,
+            org_id=audit.owner_id or audit.entering_firm_id,
+            summary={"finding": finding.number, "by": actor.org.name},
+        )
+    return comment
 
 
 # --- Signals to the risk picture ------------------------------------------------------------
@@ -1069,6 +1319,7 @@ def decide_access_request(actor: Actor, request: AccessRequest, *, grant: bool) 
     if grant:
         for audit in Audit.objects.filter(facility=request.facility, owner=org, status=AuditStatus.ACTIVE):
             AuditShare.objects.get_or_create(audit=audit, org=request.org, defaults={"granted_by": actor.user})
+            _fulfil_joint_requests(audit, request.org)
             alert_zero_tolerance(audit)
     trail.record(
         actor,
@@ -1103,7 +1354,7 @@ def update_action(
         # Deadlines do not drift: the supplier asks for an extension, the firm or a verifying
         # member decides. Only the firm sets them directly, while its audit is a draft.
         audit = action.audit
-        is_firm = actor.org is not None and actor.org.pk == audit.audit_firm_org_id
+        is_firm = actor.org is not None and actor.org.pk == audit.entering_firm_id
         if not is_firm:
             raise PermissionDenied(_("The deadline changes only by an extension request, with a reason."))
         if audit.status != AuditStatus.DRAFT:
@@ -1158,9 +1409,38 @@ def add_evidence(actor: Actor, action: CorrectiveAction, *, filename: str, data:
             org_id=action.audit.owner_id,
             summary={"file": filename[:100]},
         )
+        _tell_verifiers_of_evidence(actor, action)
         return evidence
 
     return _with_files(saved, work)
+
+
+def _tell_verifiers_of_evidence(actor: Actor, action: CorrectiveAction) -> None:
+    """E-mail, after the commit, those who verify the action that evidence is waiting: the audit
+    firm and the members that may read the audit and source from the site (those told of an
+    extension request too); not the organisation that added it. The e-mail says where, not what."""
+    audit = action.audit
+    verifiers = [audit.entering_firm_id] if audit.entering_firm_id else []
+    verifiers += linked_readers(audit)
+    uploader_org = actor.org.pk if actor.org is not None else None
+    uploader = actor.user.email if actor.user is not None else ""
+    recipients = [
+        person for person in _site_people(*[o for o in verifiers if o != uploader_org]) if person.email != uploader
+    ]
+    if not recipients:
+        return
+    site = audit.facility
+
+    def write() -> tuple[str, str]:
+        subject = _("Evidence added: corrective action at %(site)s") % {"site": site.name}
+        body = _("New evidence was added to a corrective action at %(site)s (%(id)s), ready to verify.\n%(link)s\n") % {
+            "site": site.name,
+            "id": site.public_id,
+            "link": f"{settings.SITE_URL}/audits/actions/{action.pk}/",
+        }
+        return subject, body
+
+    transaction.on_commit(_mailer(recipients, write))
 
 
 def can_verify(actor: Actor, action: CorrectiveAction) -> bool:
@@ -1173,7 +1453,7 @@ def _is_verifier(actor: Actor, action: CorrectiveAction) -> bool:
         return False
     audit = action.audit
     if actor.kind == OrgKind.AUDIT_FIRM:
-        return audit.audit_firm_org_id == actor.org.pk
+        return audit.entering_firm_id == actor.org.pk
     if actor.kind == OrgKind.MEMBER:
         return visible_audits(actor).filter(pk=audit.pk).exists()
     return False
@@ -1251,21 +1531,25 @@ def request_extension(actor: Actor, action: CorrectiveAction, *, to_date: date, 
             org_id=audit.owner_id,
             summary={"from": current, "to": to_date},
         )
-        deciders = [audit.audit_firm_org_id] if audit.audit_firm_org_id else []
+        deciders = [audit.entering_firm_id] if audit.entering_firm_id else []
         deciders += linked_readers(audit)
-        recipients = sorted({email for org_id in deciders for email in _site_people(org_id)})
+        recipients = _site_people(*deciders)
         if recipients:
-            subject = _("Extension requested: corrective action due on %(due)s") % {"due": f"{current:%Y-%m-%d}"}
-            body = _(
-                "%(site)s (%(id)s) asks to move a corrective action's deadline from %(from)s to %(to)s.\n%(link)s\n"
-            ) % {
-                "site": audit.facility.name,
-                "id": audit.facility.public_id,
-                "from": f"{current:%Y-%m-%d}",
-                "to": f"{to_date:%Y-%m-%d}",
-                "link": f"{settings.SITE_URL}/audits/actions/{action.pk}/",
-            }
-            transaction.on_commit(_mailer(subject, body, recipients))
+
+            def write() -> tuple[str, str]:
+                subject = _("Extension requested: corrective action due on %(due)s") % {"due": f"{current:%Y-%m-%d}"}
+                body = _(
+                    "%(site)s (%(id)s) asks to move a corrective action's deadline from %(from)s to %(to)s.\n%(link)s\n"
+                ) % {
+                    "site": audit.facility.name,
+                    "id": audit.facility.public_id,
+                    "from": f"{current:%Y-%m-%d}",
+                    "to": f"{to_date:%Y-%m-%d}",
+                    "link": f"{settings.SITE_URL}/audits/actions/{action.pk}/",
+                }
+                return subject, body
+
+            transaction.on_commit(_mailer(recipients, write))
     return extension
 
 
@@ -1305,13 +1589,16 @@ def decide_extension(actor: Actor, extension: DeadlineExtension, *, approve: boo
         )
         recipients = _site_people(action.audit.owner_id)
         if recipients:
-            subject = (
-                _("Extension approved: the corrective action is now due on %(due)s")
-                if approve
-                else _("Extension refused: the corrective action stays due on %(due)s")
-            ) % {"due": f"{(extension.to_date if approve else extension.from_date):%Y-%m-%d}"}
-            body = f"{settings.SITE_URL}/audits/actions/{action.pk}/\n"
-            transaction.on_commit(_mailer(subject, body, recipients))
+
+            def write() -> tuple[str, str]:
+                subject = (
+                    _("Extension approved: the corrective action is now due on %(due)s")
+                    if approve
+                    else _("Extension refused: the corrective action stays due on %(due)s")
+                ) % {"due": f"{(extension.to_date if approve else extension.from_date):%Y-%m-%d}"}
+                return subject, f"{settings.SITE_URL}/audits/actions/{action.pk}/\n"
+
+            transaction.on_commit(_mailer(recipients, write))
     return extension
 
 
@@ -1358,36 +1645,37 @@ def alert_zero_tolerance(audit: Audit) -> int:
         recipients = _site_people(org_id)
         if not recipients:
             continue
-        subject = _("Zero-tolerance finding at %(site)s") % {"site": site.name}
+
         # The e-mail says where and how many; what was found is read in the app, by those allowed to.
-        body = _(
-            "%(n)s zero-tolerance finding(s) in the %(scheme)s audit of %(site)s (%(id)s), last day on site "
-            "%(date)s.\n%(link)s\n"
-        ) % {
-            "n": count,
-            "scheme": audit.scheme_version.label,
-            "site": site.name,
-            "id": site.public_id,
-            "date": f"{audit.end_date:%Y-%m-%d}",
-            "link": link,
-        }
-        transaction.on_commit(_mailer(subject, body, recipients))
+        def write(count: int = count) -> tuple[str, str]:
+            subject = _("Zero-tolerance finding at %(site)s") % {"site": site.name}
+            body = _(
+                "%(n)s zero-tolerance finding(s) in the %(scheme)s audit of %(site)s (%(id)s), last day on site "
+                "%(date)s.\n%(link)s\n"
+            ) % {
+                "n": count,
+                "scheme": audit.scheme_version.label,
+                "site": site.name,
+                "id": site.public_id,
+                "date": f"{audit.end_date:%Y-%m-%d}",
+                "link": link,
+            }
+            return subject, body
+
+        transaction.on_commit(_mailer(recipients, write))
     return len(new)
 
 
-def _site_people(org_id: int) -> list[str]:
-    return list(
-        Membership.objects.filter(org_id=org_id, role__in=("admin", "editor"), user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
+def _site_people(*org_ids: int | None) -> list[Recipient]:
+    """The administrators and editors of these organisations (the site's supplier, a firm, members),
+    each with their language; nobody for an audit held for a site without a supplier (its
+    reminders and decisions reach the supplier once it takes the audit over)."""
+    return people_to_tell([org_id for org_id in org_ids if org_id is not None])
 
 
-def _mailer(subject: str, body: str, recipients: list[str]) -> Callable[[], None]:
-    def send() -> None:
-        send_mail(subject, body, None, recipients, fail_silently=True)
-
-    return send
+def _mailer(recipients: list[Recipient], write: mail.Writer) -> Callable[[], None]:
+    """Send after the commit, each recipient in their own language (``write`` runs once per language)."""
+    return mail.after_commit(recipients, write)
 
 
 def send_cap_reminders(today: date | None = None, days_before: int = 7) -> int:
@@ -1410,17 +1698,24 @@ def send_cap_reminders(today: date | None = None, days_before: int = 7) -> int:
             trail.record(
                 system, "audits.cap.reminded", obj=action, org_id=action.audit.owner_id, summary={"stage": stage}
             )
-            subject = (
-                f"Corrective action due on {action.due_date:%Y-%m-%d}"
-                if stage == "before"
-                else f"Corrective action overdue since {action.due_date:%Y-%m-%d}"
-            )
-            body = (
-                f"{action.audit.facility.name} ({action.audit.facility.public_id}), finding "
-                f"{action.finding.section} {action.finding.grade}.\n{settings.SITE_URL}/audits/actions/{action.pk}/\n"
-            )
+
+            def write(action: CorrectiveAction = action, stage: str = stage) -> tuple[str, str]:
+                due = f"{action.due_date:%Y-%m-%d}"
+                subject = (
+                    _("Corrective action due on %(due)s")
+                    if stage == "before"
+                    else _("Corrective action overdue since %(due)s")
+                ) % {"due": due}
+                body = _("%(site)s (%(id)s), finding %(section)s %(grade)s.") % {
+                    "site": action.audit.facility.name,
+                    "id": action.audit.facility.public_id,
+                    "section": action.finding.section,
+                    "grade": action.finding.grade,
+                }
+                return subject, f"{body}\n{settings.SITE_URL}/audits/actions/{action.pk}/\n"
+
             if recipients:
-                transaction.on_commit(_mailer(subject, body, recipients))
+                transaction.on_commit(_mailer(recipients, write))
         sent += 1
     return sent
 
@@ -1437,12 +1732,15 @@ def set_policy(
     require_qualified_auditor: bool,
     required_pillars: Sequence[str],
     accept_self_reported: bool = False,
+    min_overlap: int | None = None,
 ) -> RecognitionPolicy:
     """The secretariat sets the sector benchmark; a member sets its own (which can only be stricter)."""
     org = actor.require_kind(OrgKind.SECRETARIAT, OrgKind.MEMBER)
     actor.require_admin()
     if not 1 <= max_age_months <= 120:
         raise ValidationError(_("The maximum age is between 1 and 120 months."))
+    if min_overlap is not None and not 0 <= min_overlap <= 100:
+        raise ValidationError(_("The minimum overlap is a percentage between 0 and 100."))
     versions = list(SchemeVersion.objects.filter(pk__in=version_ids))
     owner = None if org.kind == OrgKind.SECRETARIAT else org
     if owner is None and not versions:
@@ -1458,6 +1756,7 @@ def set_policy(
     policy.require_qualified_auditor = require_qualified_auditor
     policy.required_pillars = sorted(set(required_pillars))
     policy.accept_self_reported = accept_self_reported
+    policy.min_overlap = min_overlap
     policy.updated_at = timezone.now()
     policy.save()
     policy.accepted_versions.set(versions)
@@ -1472,6 +1771,7 @@ def set_policy(
             "qualified_auditor": require_qualified_auditor,
             "pillars": policy.required_pillars,
             "self_reported": accept_self_reported,
+            "min_overlap": min_overlap,
         },
     )
     return policy
@@ -1518,12 +1818,24 @@ def add_scheme_version(
     grade_rows = _lines(grades, 3, _("Grades"))
     rating_rows = _lines(ratings, 5, _("Ratings")) if ratings.strip() else []
     errors = []
+    clauses = set(clause_codes())
+    reference_map: dict[str, list[str]] = {}
     for row in section_rows:
         topic = row[2] if len(row) > 2 else ""
         if topic and topic not in topics:
             errors.append(
                 _("'%(value)s' is not a topic (%(known)s).") % {"value": topic, "known": ", ".join(sorted(topics))}
             )
+        # A fourth part names the reference protocol's clauses the section covers (comma or space separated).
+        codes = [c.upper() for c in (row[3] if len(row) > 3 else "").replace(",", " ").split()]
+        unknown = [c for c in codes if c not in clauses]
+        if unknown:
+            errors.append(
+                _("Section %(code)s: %(value)s is not a clause of the reference protocol (%(known)s).")
+                % {"code": row[0], "value": ", ".join(unknown), "known": ", ".join(clause_codes())}
+            )
+        elif codes:
+            reference_map[row[0]] = sorted(set(codes), key=codes.index)
     for row in grade_rows:
         if row[2] not in {"critical", "major", "minor", "none"}:
             errors.append(_("Grade %(code)s: severity must be critical, major, minor or none.") % {"code": row[0]})
@@ -1572,9 +1884,14 @@ def add_scheme_version(
         ratings=parsed_ratings,
         validity_months=validity_months,
         pillars=list(pillars),
+        reference_map=reference_map,
     )
     trail.record(
-        actor, "audits.scheme.added", obj=item, org_id=None, summary={"label": item.label, "new_scheme": created}
+        actor,
+        "audits.scheme.added",
+        obj=item,
+        org_id=None,
+        summary={"label": item.label, "new_scheme": created, "overlap": item.reference_overlap},
     )
     return item
 
@@ -1712,7 +2029,7 @@ def request_audit(
     else:
         joint = JointAudit.objects.select_for_update().filter(
             facility=facility, status=JointAuditStatus.PLANNING
-        ).first() or JointAudit.objects.create(facility=facility, estimated_cost=estimated_cost)
+        ).first() or JointAudit.objects.create(facility=facility, estimated_cost=estimated_cost, opened_by=org)
         request = AuditRequest.objects.create(
             org=org,
             facility=facility,
@@ -1736,15 +2053,376 @@ def cancel_audit_request(actor: Actor, request: AuditRequest) -> AuditRequest:
     actor.require_edit()
     if request.org_id != org.pk:
         raise PermissionDenied
+    if request.joint_id is not None and request.status == AuditRequestStatus.JOINED:
+        # Cancelling a joined request is leaving the joint audit: the same rules apply.
+        return leave_joint_audit(actor, request.joint)  # type: ignore[arg-type]
     request.status = AuditRequestStatus.CANCELLED
     request.save(update_fields=["status"])
     trail.record(actor, "audits.request.cancelled", obj=request, summary={"facility": request.facility.public_id})
     return request
 
 
-def cost_share(joint: JointAudit) -> tuple[int, Decimal | None]:
-    """Members in a joint audit split its cost equally: (members, each one's share)."""
-    n = joint.requests.exclude(status=AuditRequestStatus.CANCELLED).count()
-    if not n or joint.estimated_cost is None:
-        return n, None
-    return n, (joint.estimated_cost / n).quantize(Decimal("0.01"))
+def cost_share(joint: JointAudit, org_id: int | None = None) -> tuple[int, Decimal | None]:
+    """Members in a joint audit split its cost: (members, one member's amount).
+
+    A member with an agreed percentage pays that; the rest is split equally among the others
+    (``rules.cost_split``). Without ``org_id``: the equal share of those without a percentage."""
+    rows = list(
+        joint.requests.exclude(status=AuditRequestStatus.CANCELLED)
+        .order_by("created_at", "pk")
+        .values_list("org_id", "cost_share_percent")
+    )
+    if not rows or joint.estimated_cost is None:
+        return len(rows), None
+    amounts = rules.cost_split(joint.estimated_cost, [percent for _org, percent in rows])
+    if org_id is not None:
+        return len(rows), next((a for (o, _p), a in zip(rows, amounts, strict=True) if o == org_id), None)
+    return len(rows), next((a for (_o, p), a in zip(rows, amounts, strict=True) if p is None), None)
+
+
+# --- Joint audits (issue 13, item 7) ---------------------------------------------------------
+#
+# Members that source from one site plan one audit together: one opens it (the scheme version
+# wanted, a date, the estimated cost), others join as co-funders with an agreed share or an equal
+# one, the opener chooses the audit firm, and the firm (or the site's supplier) links the audit
+# that fulfils it. Linking shares nothing: each co-funder that may not read the audit yet is put
+# in the supplier's queue of access requests, and the joint audit is done once the supplier has
+# shared the audit with every co-funder (_fulfil_joint_requests). Consent stays with the supplier.
+
+
+def _live_requests(joint: JointAudit) -> QuerySet[AuditRequest]:
+    """The co-funders' requests (those that left are cancelled)."""
+    return AuditRequest.objects.filter(joint=joint).exclude(status=AuditRequestStatus.CANCELLED)
+
+
+def _require_linked_member(actor: Actor, facility: Facility) -> Organisation:
+    org = actor.require_kind(OrgKind.MEMBER)
+    actor.require_edit()
+    if not active_links().filter(org=org, facility=facility).exists():
+        raise ValidationError(_("Link the site to your supply chain first."))
+    return org
+
+
+def _check_plan(scheme_version: SchemeVersion | None, target_date: date | None, estimated_cost: Decimal | None) -> None:
+    errors = []
+    if scheme_version is not None and not scheme_version.is_active:
+        errors.append(_("Choose a current scheme version."))
+    if target_date is not None and target_date < timezone.localdate():
+        errors.append(_("The date wanted is in the past."))
+    if estimated_cost is not None and estimated_cost < 0:
+        errors.append(_("The estimated cost cannot be negative."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_shares(percent: Decimal | None, others: Sequence[Decimal | None]) -> None:
+    if not rules.shares_fit([*others, percent]):
+        raise ValidationError(
+            _("An agreed share is above 0 and at most 100 %, and all agreed shares together at most 100 %.")
+        )
+
+
+def can_plan_joint(actor: Actor, joint: JointAudit) -> bool:
+    """The member that opened the joint audit plans it (firm, scheme, date, cost) while it is open;
+    a joint audit from before anyone opened it may be planned by any co-funder."""
+    if actor.kind != OrgKind.MEMBER or actor.org is None or not actor.can_edit:
+        return False
+    if joint.status != JointAuditStatus.PLANNING or joint.audit_id is not None:
+        return False
+    if joint.opened_by_id is not None:
+        return joint.opened_by_id == actor.org.pk
+    return _live_requests(joint).filter(org=actor.org).exists()
+
+
+@transaction.atomic
+def open_joint_audit(
+    actor: Actor,
+    facility: Facility,
+    *,
+    scheme_version: SchemeVersion | None = None,
+    target_date: date | None = None,
+    estimated_cost: Decimal | None = None,
+    note: str = "",
+    cost_share_percent: Decimal | None = None,
+) -> JointAudit:
+    """A member opens a joint audit for a site in its chain without a recognised audit it may read.
+
+    One joint audit is planned per site at a time: when one is open, the member joins it instead."""
+    org = _require_linked_member(actor, facility)
+    _check_plan(scheme_version, target_date, estimated_cost)
+    _check_shares(cost_share_percent, [])
+    if recognised_audits(effective_policy(org), audits=visible_audits(actor)).filter(facility=facility).exists():
+        raise ValidationError(
+            _("A recognised audit of this site that you may read exists already: no new audit is needed.")
+        )
+    joint = JointAudit.objects.select_for_update().filter(facility=facility, status=JointAuditStatus.PLANNING).first()
+    if joint is not None and _live_requests(joint).filter(org=org).exists():
+        raise Conflict(_("You are in this site's joint audit already."))
+    if joint is not None and _live_requests(joint).exists():
+        raise Conflict(_("A joint audit of this site is being planned already: join it."))
+    # A planned joint audit everyone left is taken over rather than duplicated.
+    joint = joint or JointAudit(facility=facility)
+    joint.opened_by = org
+    joint.scheme_version = scheme_version
+    joint.target_date = target_date
+    joint.estimated_cost = estimated_cost
+    joint.note = note.strip()[:500]
+    joint.save()
+    AuditRequest.objects.create(
+        org=org,
+        facility=facility,
+        requested_by=actor.user,
+        note=note.strip()[:500],
+        status=AuditRequestStatus.JOINED,
+        joint=joint,
+        cost_share_percent=cost_share_percent,
+    )
+    trail.record(
+        actor,
+        "audits.joint.opened",
+        obj=joint,
+        summary={
+            "facility": facility.public_id,
+            "scheme": scheme_version.label if scheme_version else "",
+            "target_date": target_date.isoformat() if target_date else "",
+            "estimated_cost": str(estimated_cost) if estimated_cost is not None else "",
+        },
+    )
+    return joint
+
+
+@transaction.atomic
+def join_joint_audit(actor: Actor, joint: JointAudit, *, cost_share_percent: Decimal | None = None) -> AuditRequest:
+    """A member linked to the site joins as a co-funder, with an agreed share (percent) or an equal one.
+
+    A co-funder joining again changes its agreed share."""
+    org = _require_linked_member(actor, joint.facility)
+    joint = JointAudit.objects.select_for_update().select_related("facility").get(pk=joint.pk)
+    if joint.status != JointAuditStatus.PLANNING or joint.audit_id is not None:
+        raise Conflict(_("This joint audit's audit is linked: it takes no more co-funders."))
+    live = list(_live_requests(joint))
+    own = next((r for r in live if r.org_id == org.pk), None)
+    _check_shares(cost_share_percent, [r.cost_share_percent for r in live if r is not own])
+    summary = {
+        "facility": joint.facility.public_id,
+        "cost_share_percent": str(cost_share_percent) if cost_share_percent is not None else "",
+    }
+    if own is not None:
+        if own.cost_share_percent != cost_share_percent:
+            own.cost_share_percent = cost_share_percent
+            own.save(update_fields=["cost_share_percent"])
+            trail.record(actor, "audits.joint.share_changed", obj=joint, summary=summary)
+        return own
+    request = AuditRequest.objects.create(
+        org=org,
+        facility=joint.facility,
+        requested_by=actor.user,
+        status=AuditRequestStatus.JOINED,
+        joint=joint,
+        cost_share_percent=cost_share_percent,
+    )
+    if joint.opened_by_id is None:
+        joint.opened_by = org
+        joint.save(update_fields=["opened_by"])
+    trail.record(actor, "audits.joint.joined", obj=joint, summary=summary)
+    return request
+
+
+@transaction.atomic
+def leave_joint_audit(actor: Actor, joint: JointAudit) -> AuditRequest:
+    """A co-funder leaves before the audit is linked; the opener's role passes to the longest-standing co-funder."""
+    org = actor.require_kind(OrgKind.MEMBER)
+    actor.require_edit()
+    joint = JointAudit.objects.select_for_update().select_related("facility").get(pk=joint.pk)
+    own = _live_requests(joint).filter(org=org).first()
+    if own is None:
+        raise Conflict(_("You are not in this joint audit."))
+    if joint.status != JointAuditStatus.PLANNING or joint.audit_id is not None:
+        raise Conflict(_("The audit is linked: co-funders can no longer leave."))
+    own.status = AuditRequestStatus.CANCELLED
+    own.save(update_fields=["status"])
+    if joint.opened_by_id == org.pk:
+        successor = _live_requests(joint).order_by("created_at", "pk").first()
+        joint.opened_by_id = successor.org_id if successor else None
+        joint.save(update_fields=["opened_by"])
+    trail.record(actor, "audits.joint.left", obj=joint, summary={"facility": joint.facility.public_id})
+    return own
+
+
+@transaction.atomic
+def plan_joint_audit(
+    actor: Actor,
+    joint: JointAudit,
+    *,
+    audit_firm: Organisation | None,
+    scheme_version: SchemeVersion | None,
+    target_date: date | None,
+    estimated_cost: Decimal | None,
+    note: str = "",
+) -> JointAudit:
+    """The opener records what the co-funders agreed: the audit firm, the scheme version, the date, the cost."""
+    actor.require_kind(OrgKind.MEMBER)
+    actor.require_edit()
+    joint = JointAudit.objects.select_for_update().select_related("facility", "audit_firm").get(pk=joint.pk)
+    if joint.status != JointAuditStatus.PLANNING or joint.audit_id is not None:
+        raise Conflict(_("The audit is linked: the plan can no longer change."))
+    if not can_plan_joint(actor, joint):
+        raise PermissionDenied(_("The member that opened the joint audit plans it."))
+    _check_plan(scheme_version, target_date, estimated_cost)
+    if audit_firm is not None and (audit_firm.kind != OrgKind.AUDIT_FIRM or not audit_firm.is_active):
+        raise ValidationError(_("Choose an audit firm."))
+    if audit_firm is not None and audit_firm.apsca_status == ApscaFirmStatus.SUSPENDED:
+        raise ValidationError(_("%(firm)s is suspended by APSCA: choose another firm.") % {"firm": audit_firm.name})
+    new_firm = audit_firm is not None and audit_firm.pk != joint.audit_firm_id
+    values = {
+        "audit_firm": audit_firm,
+        "scheme_version": scheme_version,
+        "target_date": target_date,
+        "estimated_cost": estimated_cost,
+        "note": note.strip()[:500],
+    }
+    changed = [name for name, value in values.items() if getattr(joint, name) != value]
+    for name, value in values.items():
+        setattr(joint, name, value)
+    if joint.opened_by_id is None:
+        joint.opened_by = actor.org
+    joint.save()
+    trail.record(
+        actor,
+        "audits.joint.planned",
+        obj=joint,
+        summary={
+            "facility": joint.facility.public_id,
+            "changed": changed,
+            "audit_firm": audit_firm.name if audit_firm else "",
+        },
+    )
+    if new_firm and audit_firm is not None:
+
+        def write() -> tuple[str, str]:
+            body = _(
+                "Members planning a joint audit of %(site)s chose your firm. See Joint audits in Covenant; "
+                "link the audit there once it is submitted."
+            ) % {"site": joint.facility.name}
+            return _("A joint audit chose your firm"), body
+
+        transaction.on_commit(_mailer(_site_people(audit_firm.pk), write))
+    return joint
+
+
+@transaction.atomic
+def link_joint_audit(actor: Actor, joint: JointAudit, audit: Audit) -> JointAudit:
+    """The chosen audit firm, or the site's supplier, links the audit that fulfils the joint audit.
+
+    The link shares nothing: co-funders that may already read the audit are answered at once; for
+    each of the others an access request goes to the supplier, who decides as for any request. The
+    joint audit is done when every co-funder may read the audit."""
+    org = actor.require_kind(OrgKind.AUDIT_FIRM, OrgKind.SUPPLIER)
+    actor.require_edit()
+    joint = JointAudit.objects.select_for_update().select_related("facility").get(pk=joint.pk)
+    allowed = joint.audit_firm_id if org.kind == OrgKind.AUDIT_FIRM else joint.facility.owner_id
+    if allowed != org.pk:
+        raise PermissionDenied(_("The audit firm the co-funders chose, or the site's supplier, links the audit."))
+    if joint.status != JointAuditStatus.PLANNING or joint.audit_id is not None:
+        raise Conflict(_("An audit is linked to this joint audit already."))
+    if audit.facility_id != joint.facility_id:
+        raise ValidationError(_("That audit is of another site."))
+    if audit.status != AuditStatus.ACTIVE:
+        raise ValidationError(_("Only a submitted audit that is not withdrawn can be linked."))
+    if audit.owner_id is None:
+        raise ValidationError(
+            _(
+                "The site has no verified supplier yet to decide who reads the audit: "
+                "link it once the supplier has claimed the site."
+            )
+        )
+    joint.audit = audit
+    joint.save(update_fields=["audit"])
+    members = list(
+        Organisation.objects.filter(
+            pk__in=_live_requests(joint).filter(status=AuditRequestStatus.JOINED).values("org_id")
+        ).order_by("name")
+    )
+    readers = readers_among(audit, [m.pk for m in members])
+    asked = 0
+    for member in members:
+        if member.pk in readers:
+            _fulfil_joint_requests(audit, member)
+            continue
+        if AccessRequest.objects.filter(
+            facility_id=audit.facility_id, org=member, status=RequestStatus.PENDING
+        ).exists():
+            continue
+        request = AccessRequest.objects.create(
+            facility_id=audit.facility_id,
+            supplier_id=audit.owner_id,
+            org=member,
+            message=_("Co-funder of the joint audit of this site; the audit of %(date)s is linked to it.")
+            % {"date": audit.end_date.isoformat()},
+        )
+        asked += 1
+        trail.record(
+            actor,
+            "audits.access.requested",
+            obj=request,
+            org_id=audit.owner_id,
+            summary={"facility": joint.facility.public_id, "member": member.name, "joint_audit": joint.pk},
+        )
+    trail.record(
+        actor,
+        "audits.joint.linked",
+        obj=joint,
+        summary={
+            "facility": joint.facility.public_id,
+            "audit": str(audit.pk),
+            "readable_already": len(readers),
+            "asked_supplier": asked,
+        },
+    )
+    if asked and audit.owner_id is not None:
+
+        def write() -> tuple[str, str]:
+            body = _(
+                "%(n)s co-funders of the joint audit of %(site)s ask to read its audit. "
+                "Decide on the Audits page in Covenant: nothing is shared until you do."
+            ) % {"n": asked, "site": joint.facility.name}
+            return _("Members ask to read an audit"), body
+
+        transaction.on_commit(_mailer(_site_people(audit.owner_id), write))
+    joint.refresh_from_db()
+    return joint
+
+
+# --- The sector's counters ------------------------------------------------------------
+
+
+def _counted() -> SectorCount:
+    started = time.perf_counter()
+    figures = selectors.sector_counters()
+    figures["kpis"] = dataclasses.asdict(figures["kpis"])
+    return SectorCount(figures=figures, seconds=round(time.perf_counter() - started, 3))
+
+
+def count_sector() -> SectorCount:
+    """Count the sector's audit figures now (every figure an aggregate the database computes,
+    ``selectors.sector_counters``) and keep the count: the secretariat's page reads the latest.
+
+    Derived figures, not anybody's change, so no audit event; counts only, no names."""
+    count = _counted()
+    count.save()
+    return count
+
+
+def sector_count_for_page(max_age: int | None = None) -> SectorCount:
+    """The count the sector page shows: the latest one kept. When it is older than ``max_age``
+    seconds, or there is none, a new count is asked of the background worker (once per period,
+    whoever opens the page); with none kept yet the page counts for itself, without keeping it
+    (a read never writes)."""
+    latest = selectors.latest_sector_count()
+    max_age = settings.AUDIT_SECTOR_COUNT_MAX_AGE if max_age is None else max_age
+    stale = latest is None or (timezone.now() - latest.counted_at).total_seconds() > max_age
+    if stale and cache.add("audits:sector-count-asked", True, timeout=max(max_age, 1)):
+        from covenant.audits.tasks import count_sector_task
+
+        transaction.on_commit(count_sector_task.enqueue)
+    return latest if latest is not None else _counted()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -15,39 +16,41 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from covenant.audits import selectors, services
+from covenant.audits import entry, selectors, services
 from covenant.audits.forms import (
     ActionForm,
-    AuditForm,
+    CommentForm,
     EvidenceForm,
     ExtensionDecisionForm,
     ExtensionForm,
     FileForm,
     FindingEditForm,
     FindingForm,
+    JointJoinForm,
+    JointLinkForm,
+    JointOpenForm,
+    JointPlanForm,
     PolicyForm,
     ReasonFileForm,
     ReasonFindingForm,
     RequestForm,
     RevisionForm,
     SchemeForm,
+    StopSharingForm,
     VerifyForm,
     auditor_lines,
     initial_policy,
 )
 from covenant.audits.models import AuditStatus
+from covenant.audits.protocol import reference_protocol
 from covenant.core.decorators import org_required
-from covenant.core.web import actor_of, flash_errors, form_action
+from covenant.core.web import actor_of, flash_errors, flash_form_errors, form_action
 from covenant.orgs.models import OrgKind
 from covenant.registry import interface as registry
 
 
 def _file(request: HttpRequest, name: str = "file") -> tuple[str, bytes] | None:
-    uploaded = request.FILES.get(name)
-    if uploaded is None:
-        return None
-    # One byte over the limit is enough for the service to refuse it; never hold a huge upload in memory.
-    return uploaded.name or "upload", uploaded.read(services.max_report_bytes() + 1)
+    return entry.upload(request, name)
 
 
 def _download(path: str | None, filename: str, content_type: str) -> HttpResponse:
@@ -93,42 +96,69 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
-    form = AuditForm(request.POST or None, request.FILES or None, initial={"facility": request.GET.get("site", "")})
-    if request.method == "POST" and form.is_valid():
+    # The site picker, the findings rows and file, and the report kept across errors: entry.py.
+    page = entry.Entry(request, actor)
+    form = page.form
+    if page.saving and page.is_valid():
+        facility = page.facility
+        assert facility is not None
+        report = page.report
+        data = services.AuditInput(
+            facility=facility,
+            scheme_version=form.cleaned_data["scheme_version"],
+            start_date=form.cleaned_data["start_date"],
+            end_date=form.cleaned_data["end_date"],
+            audit_firm=form.cleaned_data.get("audit_firm"),
+            commissioned_by=form.cleaned_data.get("commissioned_by"),
+            audit_type=form.cleaned_data["audit_type"],
+            announcement=form.cleaned_data["announcement"],
+            workers_female=form.cleaned_data["workers_female"],
+            workers_male=form.cleaned_data["workers_male"],
+            workers_other=form.cleaned_data["workers_other"],
+            rating=form.cleaned_data["rating"],
+            auditors=form.auditor_inputs(),
+            findings=page.findings,
+            report_name=report[0] if report else "",
+            report_data=report[1] if report else None,
+        )
         try:
-            facility = registry.get_facility(actor, form.cleaned_data["facility"])
-        except Http404:
-            messages.error(request, _("There is no facility with that id."))
+            audit = services.create_audit(actor, data, submit=not form.cleaned_data["draft"])
+        except ValidationError as exc:
+            flash_errors(request, exc)
         else:
-            report = _file(request, "report")
-            data = services.AuditInput(
-                facility=facility,
-                scheme_version=form.cleaned_data["scheme_version"],
-                start_date=form.cleaned_data["start_date"],
-                end_date=form.cleaned_data["end_date"],
-                audit_firm_name=form.cleaned_data["audit_firm_name"],
-                audit_type=form.cleaned_data["audit_type"],
-                announcement=form.cleaned_data["announcement"],
-                workers_female=form.cleaned_data["workers_female"],
-                workers_male=form.cleaned_data["workers_male"],
-                workers_other=form.cleaned_data["workers_other"],
-                rating=form.cleaned_data["rating"],
-                auditors=form.auditor_inputs(),
-                findings=form.finding_inputs(),
-                report_name=report[0] if report else "",
-                report_data=report[1] if report else None,
-            )
-            try:
-                audit = services.create_audit(actor, data, submit=not form.cleaned_data["draft"])
-            except ValidationError as exc:
-                flash_errors(request, exc)
+            page.saved()
+            if audit.status == AuditStatus.DRAFT:
+                messages.success(request, _("The draft is saved. Submit it when it is complete."))
+            elif audit.owner_id is None:
+                messages.success(
+                    request,
+                    _(
+                        "The audit is submitted and locked. It is held for the site: the member that "
+                        "commissioned it reads it, and the supplier whose claim to the site is verified "
+                        "will decide who else does."
+                    ),
+                )
+            elif audit.self_reported:
+                messages.success(request, _("The audit is saved. Only you see it until you share it."))
             else:
-                if audit.status == AuditStatus.DRAFT:
-                    messages.success(request, _("The draft is saved. Submit it when it is complete."))
-                else:
-                    messages.success(request, _("The audit is saved. Only you see it until you share it."))
-                return redirect("audits:detail", audit_id=audit.pk)
-    return render(request, "audits/create.html", {"form": form, "versions": selectors.scheme_versions()})
+                messages.success(
+                    request, _("The audit is submitted and locked. The site's supplier decides who else reads it.")
+                )
+            return redirect("audits:detail", audit_id=audit.pk)
+    return render(request, "audits/create.html", page.context())
+
+
+@org_required
+@require_safe
+def site_suggestions(request: HttpRequest) -> HttpResponse:
+    """Sites the actor may enter an audit of, as it types (name, alias in any script, facility id);
+    the site already chosen stays first, still chosen."""
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
+    q = request.GET.get("site_q", "")[:200]
+    chosen = entry.visible_site(actor, request.GET.get("facility", ""))
+    context = {"site_q": q.strip(), "chosen": chosen, "suggestions": entry.site_choices(actor, q, chosen)}
+    return render(request, "audits/_site_choices.html", context)
 
 
 @org_required
@@ -143,14 +173,18 @@ def detail(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     context = {
         "audit": audit,
         "auditors": audit.auditors.all(),
-        "findings": selectors.findings(actor, audit),
+        "findings": selectors.with_comments(actor, audit, selectors.findings(actor, audit)),
+        "can_comment": services.can_comment(actor, audit),
+        # Who read it: the supplier person by person, the firm per organisation, members nothing.
+        "reads": selectors.audit_reads(actor, audit) if is_owner else [],
+        "reads_by_org": selectors.audit_reads_by_org(actor, audit) if not is_owner else [],
         "can_edit": can_edit,
         "locked": locked,
         "is_firm": actor.org is not None and actor.org.pk == audit.audit_firm_org_id,
         "revisions": selectors.revisions(actor, audit),
         "is_owner": is_owner,
         "shares": selectors.recognition_for_members(actor, audit) if is_owner else [],
-        "members": selectors.members() if is_owner else [],
+        "candidates": selectors.share_candidates(actor, audit) if is_owner else [],
         "recognised": selectors.is_recognised_for(audit, actor.org) if actor.kind == OrgKind.MEMBER else None,
         "finding_form": ReasonFindingForm() if locked else FindingForm(),
         "file_form": ReasonFileForm() if locked else FileForm(),
@@ -169,6 +203,26 @@ def report_response(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
     response = _download(audit.report.name, audit.report_name or "report.pdf", "application/pdf")
     services.record_read(actor, audit, "downloaded")
     return response
+
+
+def version_report_response(request: HttpRequest, audit_id: uuid.UUID, number: int) -> HttpResponse:
+    """The report an earlier version had (kept on file when a revision replaced it), for anyone
+    who may read the audit; on the trail like the current report. Shared by the page and the API."""
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    revision = selectors.revisions(actor, audit).filter(number=number).first()
+    if revision is None or not revision.snapshot.get("report"):
+        raise Http404
+    name = str(revision.snapshot.get("report_name") or f"report-v{revision.number}.pdf")
+    response = _download(str(revision.snapshot["report"]), name, "application/pdf")
+    services.record_read(actor, audit, "downloaded")
+    return response
+
+
+@org_required
+@require_safe
+def version_report(request: HttpRequest, audit_id: uuid.UUID, number: int) -> HttpResponse:
+    return version_report_response(request, audit_id, number)
 
 
 @org_required
@@ -234,16 +288,30 @@ def attach_report(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
 
 
 @org_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
+    """The supplier's sharing form: the members it knows for the site first, then a search of the
+    rest (GET ``q``, no script needed); POST shares the audit with one member."""
     actor = actor_of(request)
     audit = selectors.get_audit(actor, audit_id)
+    if request.method == "GET":
+        if actor.org is None or actor.org.pk != audit.owner_id:
+            raise PermissionDenied
+        q = request.GET.get("q", "")[:100]
+        context = {
+            "audit": audit,
+            "shares": selectors.recognition_for_members(actor, audit),
+            "candidates": selectors.share_candidates(actor, audit),
+            "q": q,
+            "results": selectors.member_search(audit, q),
+        }
+        return render(request, "audits/share.html", context)
     member = selectors.members().filter(pk=_int(request.POST.get("member"))).first()
     if member is None:
         messages.error(request, _("Choose a member company."))
     elif request.POST.get("revoke"):
-        services.revoke_access(actor, audit, member)
-        messages.success(request, _("%(member)s can no longer see this audit.") % {"member": member.name})
+        # Stopping a share asks first (audits:stop_sharing); nothing ends from here.
+        return redirect("audits:stop_sharing", audit_id=audit.pk, member_id=member.pk)
     else:
         try:
             services.grant_access(actor, audit, member)
@@ -252,6 +320,46 @@ def share(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("%(member)s can now see this audit.") % {"member": member.name})
     return redirect("audits:detail", audit_id=audit.pk)
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def stop_sharing(request: HttpRequest, audit_id: uuid.UUID, member_id: int) -> HttpResponse:
+    """Stopping a share asks first: the page says which member loses what (the audit and its
+    corrective action plan, and the recognition the audit gives it); POST with the confirmation ends it."""
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    share = selectors.get_share(actor, audit, member_id)
+    form = StopSharingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.revoke_access(actor, audit, share.org)
+        messages.success(request, _("%(member)s can no longer see this audit.") % {"member": share.org.name})
+        return redirect("audits:detail", audit_id=audit.pk)
+    context = {
+        "audit": audit,
+        "member": share.org,
+        "form": form,
+        "recognised": selectors.is_recognised_for(audit, share.org),
+        # With "share all our audits" on, the member keeps reading it through that choice.
+        "share_all": selectors.sharing_choice(actor).share_all_members,
+        "open_actions": audit.actions.exclude(status="closed").count(),
+    }
+    return render(request, "audits/stop_sharing.html", context)
+
+
+@org_required
+@require_POST
+def comment(request: HttpRequest, audit_id: uuid.UUID, number: int) -> HttpResponse:
+    actor = actor_of(request)
+    audit = selectors.get_audit(actor, audit_id)
+    finding = selectors.get_finding(actor, audit, number)
+    return form_action(
+        request,
+        CommentForm,
+        lambda form: services.comment_on_finding(actor, finding, form.cleaned_data["text"]),
+        success_message=_("Your comment is added."),
+        redirect_to=reverse("audits:detail", args=[audit.pk]) + f"#finding-{finding.number}",
+    )
 
 
 @org_required
@@ -309,6 +417,7 @@ def revise(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
             "rating": audit.rating,
             "auditors": auditors,
         },
+        findings=selectors.findings(actor, audit),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -322,6 +431,7 @@ def revise(request: HttpRequest, audit_id: uuid.UUID) -> HttpResponse:
             workers_male=data["workers_male"],
             workers_other=data["workers_other"],
             auditors=auditor_lines(data["auditors"]),
+            remove_findings=data["remove_findings"],
         )
         try:
             services.revise_audit(actor, audit, change, reason=data["reason"])
@@ -623,6 +733,7 @@ def recognition(request: HttpRequest) -> HttpResponse:
                     require_qualified_auditor=form.cleaned_data["require_qualified_auditor"],
                     required_pillars=form.cleaned_data["required_pillars"],
                     accept_self_reported=form.cleaned_data["accept_self_reported"],
+                    min_overlap=form.cleaned_data["min_overlap"],
                 )
             except ValidationError as exc:
                 flash_errors(request, exc)
@@ -635,6 +746,9 @@ def recognition(request: HttpRequest) -> HttpResponse:
         "sector": selectors.sector_policy(),
         "effective_versions": selectors.scheme_versions().filter(pk__in=effective.version_ids),
         "effective": effective,
+        # Every version with its overlap with the reference protocol, and whether it counts now.
+        "versions": selectors.scheme_versions(),
+        "protocol": reference_protocol(),
     }
     return render(request, "audits/recognition.html", context)
 
@@ -644,7 +758,9 @@ def recognition(request: HttpRequest) -> HttpResponse:
 def sector(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.SECRETARIAT)
-    return render(request, "audits/sector.html", {"c": selectors.sector_counters()})
+    count = services.sector_count_for_page()
+    every = settings.AUDIT_SECTOR_COUNT_MAX_AGE // 60
+    return render(request, "audits/sector.html", {"c": count.figures, "count": count, "every": every})
 
 
 @org_required
@@ -662,7 +778,8 @@ def schemes(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The scheme is added."))
                 return redirect("audits:schemes")
-    return render(request, "audits/schemes.html", {"schemes": selectors.schemes(), "form": form})
+    context = {"schemes": selectors.schemes(), "form": form, "protocol": reference_protocol()}
+    return render(request, "audits/schemes.html", context)
 
 
 @org_required
@@ -686,3 +803,156 @@ def apsca(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     page = Paginator(selectors.apsca_register(q), 50).get_page(request.GET.get("page"))
     return render(request, "audits/apsca.html", {"page": page, "q": q, "form": FileForm()})
+
+
+# --- Joint audits ---------------------------------------------------------------------------------
+
+
+@org_required
+@require_safe
+def joint_audits(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER, OrgKind.AUDIT_FIRM, OrgKind.SUPPLIER)
+    is_member = actor.kind == OrgKind.MEMBER
+    context = {
+        "joints": selectors.joint_audits(actor)[:200],
+        "needs": selectors.joint_needs(actor) if is_member else [],
+        "open_form": JointOpenForm(initial={"facility": request.GET.get("site", "")}) if is_member else None,
+    }
+    return render(request, "audits/joint_list.html", context)
+
+
+@org_required
+@require_POST
+def joint_open(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER)
+    form = JointOpenForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("audits:joint")
+    try:
+        facility = selectors.linked_facility(actor, form.cleaned_data["facility"])
+        joint = services.open_joint_audit(
+            actor,
+            facility,
+            scheme_version=form.cleaned_data["scheme_version"],
+            target_date=form.cleaned_data["target_date"],
+            estimated_cost=form.cleaned_data["estimated_cost"],
+            note=form.cleaned_data["note"],
+            cost_share_percent=form.cleaned_data["cost_share_percent"],
+        )
+    except Http404:
+        messages.error(request, _("That site is not in your supply chain."))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("The joint audit is open. Members that source from the site can join it."))
+        return redirect("audits:joint_detail", joint_id=joint.pk)
+    return redirect("audits:joint")
+
+
+@org_required
+@require_safe
+def joint_detail(request: HttpRequest, joint_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    joint = selectors.get_joint_audit(actor, joint_id)
+    org_id = actor.org.pk if actor.org else None
+    cofunders = selectors.joint_cofunders(actor, joint)
+    own = next(((r, amount) for r, amount in cofunders if r.org_id == org_id), None)
+    can_plan = services.can_plan_joint(actor, joint)
+    may_link = (
+        actor.can_edit
+        and joint.audit_id is None
+        and org_id is not None
+        and org_id in (joint.audit_firm_id, joint.facility.owner_id)
+    )
+    context = {
+        "joint": joint,
+        "cofunders": cofunders,
+        "own": own,
+        "audit_readable": joint.audit_id is not None
+        and selectors.visible_audits(actor).filter(pk=joint.audit_id).exists(),
+        "plan_form": JointPlanForm(
+            initial={
+                "audit_firm": joint.audit_firm_id,
+                "scheme_version": joint.scheme_version_id,
+                "target_date": joint.target_date,
+                "estimated_cost": joint.estimated_cost,
+                "note": joint.note,
+            }
+        )
+        if can_plan
+        else None,
+        "join_form": JointJoinForm(initial={"cost_share_percent": own[0].cost_share_percent if own else None})
+        if own and joint.audit_id is None
+        else None,
+        "candidates": selectors.audits_to_link(actor, joint) if may_link else [],
+        "may_link": may_link,
+    }
+    return render(request, "audits/joint_detail.html", context)
+
+
+@org_required
+@require_POST
+def joint_join(request: HttpRequest, joint_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    joint = selectors.joinable_joint_audit(actor, joint_id)
+    return form_action(
+        request,
+        JointJoinForm,
+        lambda form: services.join_joint_audit(
+            actor, joint, cost_share_percent=form.cleaned_data["cost_share_percent"]
+        ),
+        success_message=_("You are a co-funder of this joint audit."),
+        redirect_to=reverse("audits:joint_detail", args=[joint.pk]),
+    )
+
+
+@org_required
+@require_POST
+def joint_leave(request: HttpRequest, joint_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    joint = selectors.get_joint_audit(actor, joint_id)
+    try:
+        services.leave_joint_audit(actor, joint)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return redirect("audits:joint_detail", joint_id=joint.pk)
+    messages.success(request, _("You left the joint audit."))
+    return redirect("audits:joint")
+
+
+@org_required
+@require_POST
+def joint_plan(request: HttpRequest, joint_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    joint = selectors.get_joint_audit(actor, joint_id)
+    return form_action(
+        request,
+        JointPlanForm,
+        lambda form: services.plan_joint_audit(actor, joint, **form.cleaned_data),
+        success_message=_("The plan is saved."),
+        redirect_to=reverse("audits:joint_detail", args=[joint.pk]),
+    )
+
+
+@org_required
+@require_POST
+def joint_link(request: HttpRequest, joint_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    joint = selectors.get_joint_audit(actor, joint_id)
+
+    def link(form: JointLinkForm) -> object:
+        audit = selectors.audits_to_link(actor, joint).filter(pk=form.cleaned_data["audit"]).first()
+        if audit is None:
+            raise ValidationError(_("Choose a submitted audit of this site that you entered or own."))
+        return services.link_joint_audit(actor, joint, audit)
+
+    return form_action(
+        request,
+        JointLinkForm,
+        link,
+        success_message=_("The audit is linked. Co-funders read it once the supplier shares it with them."),
+        redirect_to=reverse("audits:joint_detail", args=[joint.pk]),
+    )

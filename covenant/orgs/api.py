@@ -14,7 +14,7 @@ from covenant.core.apiutils import Page
 from covenant.core.countries import parse_country
 from covenant.core.web import actor_of
 from covenant.orgs import selectors, services
-from covenant.orgs.models import CompanySize, Invitation, Membership, Organisation, OrgKind, Role
+from covenant.orgs.models import ApscaFirmStatus, CompanySize, Invitation, Membership, Organisation, OrgKind, Role
 
 router = Router(tags=["Organisations"])
 
@@ -28,6 +28,9 @@ class OrganisationOut(Schema):
     country_name: str = Field(..., description="The country's name in the request's language.")
     city: str
     website: str
+    apsca_status: ApscaFirmStatus | Literal[""] = Field(
+        "", description='Audit firms: their APSCA membership as the secretariat recorded it ("" if not recorded).'
+    )
 
     @staticmethod
     def resolve_country(obj: Organisation) -> str:

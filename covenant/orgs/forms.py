@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from covenant.core.forms import CountryInput
-from covenant.orgs.models import ROLES_BY_KIND, CompanySize, Organisation, OrgKind, Role
+from covenant.orgs.models import ROLES_BY_KIND, ApscaFirmStatus, CompanySize, Organisation, OrgKind, Role
 
 
 def role_choices(kind: str) -> list[tuple[str, str]]:
@@ -51,6 +51,14 @@ class NewOrganisationForm(forms.Form):
         label=_("E-mail of its first administrator"),
         required=False,
         help_text=_("They receive an invitation to join as administrator."),
+    )
+
+
+class ApscaStatusForm(forms.Form):
+    """The secretariat records an audit firm's APSCA membership (from APSCA's member list)."""
+
+    apsca_status = forms.ChoiceField(
+        label=_("APSCA firm status"), choices=[("", _("Not recorded")), *ApscaFirmStatus.choices], required=False
     )
 
 

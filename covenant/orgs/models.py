@@ -25,6 +25,14 @@ from covenant.core.roles import Role as Role
 from covenant.core.roles import role_requires_mfa as role_requires_mfa
 
 
+class ApscaFirmStatus(models.TextChoices):
+    """An audit firm's standing with APSCA, as the secretariat recorded it from APSCA's member list."""
+
+    FULL = "full", _("Full member")
+    PROVISIONAL = "provisional", _("Provisional member")
+    SUSPENDED = "suspended", _("Suspended")
+
+
 class CompanySize(models.TextChoices):
     LARGE = "large", _("Large company")
     SME = "sme", _("Small or medium-sized enterprise")
@@ -41,6 +49,8 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(default=True)
+    # Audit firms only: their APSCA membership (blank: not recorded, or not an audit firm).
+    apsca_status = models.CharField(_("APSCA firm status"), max_length=12, choices=ApscaFirmStatus.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from covenant.accounts.models import User
 from covenant.core.actors import Actor
+from covenant.core.mail import Recipient
 from covenant.core.scoping import get_scoped_or_404, scoped
-from covenant.orgs.models import Invitation, Membership, Organisation, OrgKind
+from covenant.orgs.models import Invitation, Membership, Organisation, OrgKind, Role
 
 # Participants whose names are public inside the initiative. Suppliers are not:
 # knowing which suppliers exist on the platform reveals members' supply chains.
@@ -67,3 +70,14 @@ def org_invitations(actor: Actor) -> QuerySet[Invitation]:
 
 def get_invitation(actor: Actor, invitation_id: object) -> Invitation:
     return get_scoped_or_404(org_invitations(actor), pk=invitation_id)
+
+
+def people_to_tell(org_ids: Iterable[int], roles: Iterable[str] = (Role.ADMIN, Role.EDITOR)) -> list[Recipient]:
+    """The active people of these organisations with these roles, each with their language: whom a
+    notice to an organisation reaches (see ``core.mail``)."""
+    rows = (
+        Membership.objects.filter(org_id__in=list(org_ids), role__in=list(roles), user__is_active=True)
+        .values_list("user__email", "user__language")
+        .distinct()
+    )
+    return [Recipient(email, language) for email, language in rows]

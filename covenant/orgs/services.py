@@ -29,6 +29,7 @@ from covenant.core.errors import Conflict
 from covenant.orgs.models import (
     ADMIN_ROLES,
     ROLES_BY_KIND,
+    ApscaFirmStatus,
     CompanySize,
     Invitation,
     Membership,
@@ -124,6 +125,28 @@ def update_organisation(actor: Actor, org: Organisation, **fields: str) -> Organ
         org.full_clean()
         org.save()
         audit.record(actor, "orgs.organisation.updated", obj=org, org_id=org.pk, summary={"changes": changes})
+    return org
+
+
+@transaction.atomic
+def set_apsca_status(actor: Actor, org: Organisation, status: str) -> Organisation:
+    """The secretariat records an audit firm's standing with APSCA (full, provisional, suspended,
+    or blank: not recorded), as APSCA's member list shows it. A suspended firm enters no new audits."""
+    if not actor.is_system:
+        actor.require_kind(OrgKind.SECRETARIAT)
+        actor.require_admin()
+    if org.kind != OrgKind.AUDIT_FIRM:
+        raise ValidationError(_("Only audit firms have an APSCA firm status."))
+    if status and status not in ApscaFirmStatus.values:
+        raise ValidationError(_("Unknown APSCA firm status."))
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    old = org.apsca_status
+    if old != status:
+        org.apsca_status = status
+        org.save(update_fields=["apsca_status"])
+        audit.record(
+            actor, "orgs.organisation.apsca_status", obj=org, org_id=org.pk, summary={"from": old, "to": status}
+        )
     return org
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisations/", views.directory, name="directory"),
     path("organisations/new/", views.new_organisation, name="new_organisation"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<slug:slug>/apsca-status/", views.set_apsca_status, name="set_apsca_status"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
 ]

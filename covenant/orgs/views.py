@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,6 +17,7 @@ from covenant.core.web import actor_of, flash_errors
 from covenant.orgs import selectors, services
 from covenant.orgs.forms import (
     AcceptInvitationForm,
+    ApscaStatusForm,
     InviteForm,
     NewOrganisationForm,
     OrganisationProfileForm,
@@ -147,7 +148,30 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = actor_of(request)
     org = selectors.get_organisation(actor, slug)
     members = selectors.org_members(actor, org) if (actor.org == org or actor.is_secretariat) else None
-    return render(request, "orgs/organisation_detail.html", {"org": org, "members": members})
+    apsca_form = None
+    if org.kind == OrgKind.AUDIT_FIRM and actor.is_secretariat and actor.can_admin:
+        apsca_form = ApscaStatusForm(initial={"apsca_status": org.apsca_status})
+    context = {"org": org, "members": members, "apsca_form": apsca_form}
+    return render(request, "orgs/organisation_detail.html", context)
+
+
+@org_required
+@require_POST
+def set_apsca_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """The secretariat records an audit firm's APSCA status (others: 404, as for any object)."""
+    actor = actor_of(request)
+    if not actor.is_secretariat:
+        raise Http404
+    org = selectors.get_organisation(actor, slug)
+    form = ApscaStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_apsca_status(actor, org, form.cleaned_data["apsca_status"])
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("The APSCA firm status is saved."))
+    return redirect("orgs:organisation_detail", slug=org.slug)
 
 
 @org_required

@@ -17,13 +17,15 @@ register stay strings (``"registry.Facility"``).
   :func:`beyond_tier_one`; a supplier's sites: :func:`own_facilities`; a site by id as the
   actor may see it: :func:`get_facility` (a provisional site another member added answers 404:
   new sites are provisional until confirmed). :func:`confirmed_facilities` is the register
-  as anyone may search it without an actor (public lookups such as the grievance intake).
+  as anyone may search it without an actor (public lookups such as the grievance intake);
+  :func:`search_facilities` the register as an actor may search it (name, alias in any script,
+  facility id; provisional sites only where the actor may see them), as its search page does.
   :func:`chain_pairs_in` is unscoped, for system
   work whose results each member then sees only for itself.
 - **Counting a member's sites**, the same number on every page: :func:`linked_site_ids`
   (active links only: "Linked sites") and :func:`chain_site_ids` (those and the sites
   mapped beyond tier 1: "Sites in your chain"). Ended links count in neither.
-- **Changes to react to**: the signals :data:`facility_merged` and
+- **Changes to react to**: the signals :data:`facility_merged`, :data:`claim_verified` and
   :data:`facilities_changed` (see ``registry/signals.py``).
 - **Matching** a name against the register: :func:`matcher`.
 - :func:`file_error_text`: an unreadable upload's error in the reader's language (its
@@ -53,8 +55,9 @@ from covenant.registry.selectors import (
     own_link,
     own_links,
     resolve_merged,
+    search_facilities,
 )
-from covenant.registry.signals import facilities_changed, facility_merged
+from covenant.registry.signals import claim_verified, facilities_changed, facility_merged
 
 if TYPE_CHECKING:
     from covenant.matching import Matcher
@@ -69,6 +72,7 @@ __all__ = [
     "chain_pairs_in",
     "chain_site_ids",
     "chain_sites_in",
+    "claim_verified",
     "confirmed_facilities",
     "facilities_changed",
     "facility_by_public_id",
@@ -82,6 +86,7 @@ __all__ = [
     "own_link",
     "own_links",
     "resolve_merged",
+    "search_facilities",
 ]
 
 

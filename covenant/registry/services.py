@@ -73,7 +73,7 @@ from covenant.registry.models import (
     UploadStatus,
 )
 from covenant.registry.selectors import SiteCandidate, _worth_showing, disclosure_preview, match_site, resolve_merged
-from covenant.registry.signals import facilities_changed, facility_merged
+from covenant.registry.signals import claim_verified, facilities_changed, facility_merged
 
 log = logging.getLogger(__name__)
 
@@ -543,6 +543,7 @@ def decide_claim(actor: Actor, claim: FacilityClaim, *, verified: bool, note: st
         FacilityClaim.objects.filter(facility=facility, status=ClaimStatus.PENDING).exclude(pk=claim.pk).update(
             status=ClaimStatus.REJECTED, decided_at=timezone.now(), decision_note="another claim was verified"
         )
+        claim_verified.send(sender=Facility, facility=facility, owner=claim.org, actor=actor)
     summary = {"facility": claim.facility.public_id, "verified": verified}
     audit.record(actor, "registry.claim.decided", obj=claim, org_id=claim.org_id, summary=summary)
     return claim

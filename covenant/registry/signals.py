@@ -19,3 +19,8 @@ facility_merged = Signal()
 #: country, subdivision, sector or products changed: what derived data (risk scores)
 #: is computed from. Sent inside the writing transaction, once per batch.
 facilities_changed = Signal()
+
+#: Sent with ``facility`` (a ``Facility``), ``owner`` (the supplier ``Organisation`` whose claim
+#: was verified) and ``actor``, inside the deciding transaction: apps holding rows for a site
+#: without a supplier (audits entered for an unclaimed site) hand them to their owner.
+claim_verified = Signal()

@@ -67,6 +67,20 @@ def _lock(w: World, key: str) -> object:
     return audit_lock_world(w).extras[key].pk
 
 
+def _joint(w: World) -> object:
+    """Member A's joint audit of the shared site (its audit request joined it)."""
+    from covenant.audits.models import JointAudit
+
+    return JointAudit.objects.get(facility=w.extras["shared"]).pk
+
+
+def _joint_link(w: World, key: str) -> Any:
+    """A joint audit whose chosen firm is the world's audit firm, and the firm's audit to link."""
+    from tests.factories import joint_audit_world
+
+    return joint_audit_world(w).extras[key]
+
+
 def _duplicate_pair(w: World) -> object:
     from covenant.registry.models import DuplicatePair
 
@@ -137,7 +151,7 @@ WRITES: dict[str, Write] = {
             "scheme": "smeta/7.0-4p",
             "start_date": "2026-01-05",
             "end_date": "2026-01-06",
-            "audit_firm_name": "Another Audit Firm",
+            "audit_firm": w.audit_firm.slug,
             "auditors": [{"name": "A. Auditor", "is_lead": True}],
         },
     ),
@@ -154,6 +168,14 @@ WRITES: dict[str, Write] = {
     "update_cap": Write(
         "audit_supplier_admin", {"action_id": _x("action")}, body=lambda w: {"responsible": "HR manager"}
     ),
+    # Issue 13: joint audits (member A's, from its audit request in the audits world).
+    "open_joint_audit": Write("admin_a", body=lambda w: {"facility": w.extras["audit_site"].public_id}),
+    "join_joint_audit": Write("admin_a", {"joint_id": lambda w: _joint(w)}, body=lambda w: {"cost_share_percent": 40}),
+    "link_joint_audit": Write(
+        "auditor",
+        {"joint_id": lambda w: _joint_link(w, "joint_link").pk},
+        body=lambda w: {"audit": str(_joint_link(w, "joint_link_audit").pk)},
+    ),
     # Issue 13: the firm submits and revises its locked audit; deadlines move by extension requests.
     "submit_audit": Write("auditor", {"audit_id": lambda w: _lock(w, "firm_draft")}),
     "revise_audit": Write(
@@ -168,6 +190,9 @@ WRITES: dict[str, Write] = {
     ),
     "decide_cap_extension": Write(
         "admin_a", {"extension_id": lambda w: _lock(w, "extension")}, body=lambda w: {"approve": True}
+    ),
+    "comment_on_finding": Write(
+        "admin_a", {"audit_id": _x("audit"), "number": lambda w: 1}, body=lambda w: {"text": "Payslips, please"}
     ),
     "set_risk_override": Write(
         "admin_a",

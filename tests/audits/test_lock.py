@@ -31,7 +31,7 @@ from covenant.core.errors import Conflict
 from covenant.core.models import AuditEvent
 from covenant.registry.models import Facility
 from tests.conftest import World, actor_of, client_for, make_org, make_user
-from tests.factories import PDF_BYTES, link, make_facility
+from tests.factories import PDF_BYTES, audit_firm, link, make_facility
 
 TODAY = timezone.localdate()
 
@@ -49,7 +49,7 @@ def _input(site: Facility, findings: list[services.FindingInput] | None = None) 
         scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
         start_date=TODAY - timedelta(days=12),
         end_date=TODAY - timedelta(days=10),
-        audit_firm_name="Veritas Social Audits",
+        audit_firm=audit_firm(),
         auditors=[services.AuditorInput("Li Wei", "21701234", "CSCA", True)],
         findings=findings
         if findings is not None

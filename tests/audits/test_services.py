@@ -28,7 +28,7 @@ from covenant.core.models import AuditEvent
 from covenant.registry.models import Facility
 from covenant.risk.models import SiteSignal
 from tests.conftest import World, actor_of
-from tests.factories import PDF_BYTES, audits_world, link, make_facility
+from tests.factories import PDF_BYTES, audit_firm, audits_world, link, make_facility
 
 TODAY = timezone.localdate()
 
@@ -50,7 +50,7 @@ def _input(site: Facility, **overrides: object) -> services.AuditInput:
         "scheme_version": _smeta(),
         "start_date": TODAY - timedelta(days=12),
         "end_date": TODAY - timedelta(days=10),
-        "audit_firm_name": "Veritas Social Audits",
+        "audit_firm": audit_firm(),
         "auditors": [services.AuditorInput("Li Wei", "21701234", "CSCA", True)],
         "findings": [
             services.FindingInput("5", "critical", "Wages below the legal minimum", "Labour Law art. 48"),
@@ -258,6 +258,13 @@ def test_coverage_of_a_members_chain(world: World) -> None:
     outdated = _site(world)
     for site in (covered, not_shared, unaudited, outdated):
         link(world.member_a, site)
+    # Cotton growing in China: high from country, sector and a listed good alone (the calibrated
+    # bands of docs/risk.md put a Chinese site of no given sector at medium).
+    from covenant.risk import engine
+
+    chinese = [covered.pk, not_shared.pk, outdated.pk]
+    Facility.objects.filter(pk__in=chinese).update(sector="Agriculture", products=["Cotton"])
+    engine.refresh_sites(chinese)
     firm = actor_of(world.auditor)  # firms' audits: self-reported ones are not recognised by default
     audit = services.create_audit(firm, _input(covered))
     services.create_audit(firm, _input(not_shared))
@@ -271,8 +278,8 @@ def test_coverage_of_a_members_chain(world: World) -> None:
     result = selectors.coverage(actor_of(world.admin_a))
     # The audit not shared with member A counts as nothing: that site is as if never audited.
     assert (result.sites, result.covered, result.not_recognised, result.never_audited) == (4, 1, 1, 2)
-    # The Chinese sites are high-risk from their country and sector alone (audits do not move
-    # the shared bands); the Danish site stays below high.
+    # The Chinese sites are high-risk from their country, sector and good alone (audits do not
+    # move the shared bands); the Danish site stays below high.
     assert (result.high_risk, result.high_risk_covered) == (3, 1)
     member = actor_of(world.admin_a)
     rows = selectors.with_states(member, list(selectors.coverage_sites(member)))

@@ -15,7 +15,7 @@ from covenant.audits.models import Audit, AuditShare, CapStatus, SchemeVersion
 from covenant.core.models import AuditEvent
 from covenant.registry.models import Facility
 from tests.conftest import World, actor_of, client_for
-from tests.factories import PDF_BYTES, audits_world, link, make_facility
+from tests.factories import PDF_BYTES, audit_firm, audits_world, link, make_facility
 
 TODAY = timezone.localdate()
 
@@ -36,11 +36,17 @@ def _form(site: Facility, **extra: object) -> dict[str, object]:
         "announcement": "semi_announced",
         "start_date": (TODAY - timedelta(days=3)).isoformat(),
         "end_date": (TODAY - timedelta(days=2)).isoformat(),
-        "audit_firm_name": "Veritas Social Audits",
+        "audit_firm": audit_firm().pk,
         "workers_female": "300",
         "workers_male": "120",
         "auditors": "Li Wei | 21701234 | CSCA\nChen Jing | 21705678 | ASCA",
-        "findings": "5 | major | Overtime premium not paid | Labour Law art. 44",
+        # One finding row (the entry form's formset of findings).
+        "findings-TOTAL_FORMS": "1",
+        "findings-INITIAL_FORMS": "0",
+        "findings-0-section": "5",
+        "findings-0-grade": "major",
+        "findings-0-description": "Overtime premium not paid",
+        "findings-0-legal_reference": "Labour Law art. 44",
         "report": SimpleUploadedFile("smeta.pdf", PDF_BYTES, content_type="application/pdf"),
     }
     data.update(extra)
@@ -185,7 +191,6 @@ def test_an_audit_firm_pushes_an_audit_through_the_api(world: World) -> None:
         "scheme": "amfori-bsci/2023",
         "start_date": (TODAY - timedelta(days=4)).isoformat(),
         "end_date": (TODAY - timedelta(days=3)).isoformat(),
-        "audit_firm_name": "Veritas Social Audits",
         "rating": "C",
         "auditors": [{"name": "Li Wei", "apsca_number": "21701234", "is_lead": True}],
         "findings": [{"section": "PA6", "grade": "finding", "description": "Overtime above 60 hours"}],

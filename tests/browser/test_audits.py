@@ -62,14 +62,21 @@ def test_enter_share_recognise_and_close(
     page.locator("#id_scheme_version").select_option(label="SMETA 7.0 4-pillar")
     page.locator("#id_start_date").fill((today - timedelta(days=3)).isoformat())
     page.locator("#id_end_date").fill((today - timedelta(days=2)).isoformat())
-    page.locator("#id_audit_firm_name").fill("Veritas Social Audits")
+    page.locator("#id_audit_firm").select_option(label="Veritas Social Audits")
     page.locator("#id_auditors").fill("Li Wei | 21701234 | CSCA")
-    page.locator("#id_findings").fill("5 | major | Overtime premium not paid | Labour Law art. 44")
+    # Choosing the scheme brought its sections and grades into the finding rows (htmx).
+    page.locator("#id_findings-0-section option[value='5']").wait_for(state="attached")
+    page.locator("#id_findings-0-section").select_option("5")
+    page.locator("#id_findings-0-grade").select_option("major")
+    page.locator("#id_findings-0-description").fill("Overtime premium not paid")
+    page.locator("#id_findings-0-legal_reference").fill("Labour Law art. 44")
     page.locator("#id_report").set_input_files(str(report))
     page.get_by_role("button", name="Save the audit").click()
     page.get_by_text("Only you see it until you share it").wait_for()
-    page.locator("#member").select_option(label=world.member_a.name)
-    page.get_by_role("button", name="Share", exact=True).click()
+    # Members are found by name, not picked from the whole alphabetical list.
+    page.locator("#share-q").fill(world.member_a.name[:6])
+    page.get_by_role("button", name="Search").click()
+    page.locator("li", has_text=world.member_a.name).get_by_role("button", name="Share", exact=True).click()
     page.get_by_text(f"{world.member_a.name} can now see this audit").wait_for()
     assert page.csp_violations == [], page.csp_violations
 

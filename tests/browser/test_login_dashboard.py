@@ -22,7 +22,8 @@ def test_login_switch_to_dutch_and_screenshot(live_server: Any, world: World, pa
     assert page.get_by_role("heading", name="Noordhaven Foods").is_visible()
     assert page.get_by_text("Start your due diligence").is_visible()
 
-    page.get_by_role("button", name="NL").click()
+    page.get_by_label("Language").select_option("nl")
+    page.get_by_role("button", name="Change").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.get_by_text("Begin met uw gepaste zorgvuldigheid").is_visible()

@@ -53,10 +53,15 @@ MAIN_MENU_BY_KIND = {
     ],
     "member": [
         "Dashboard", "Supply chain", "Lists", "Review", "Risk", "Risk events", "Register", "Audits", "Audit coverage",
-        "Corrective actions", "Grievances", "Organisations",
+        "Joint audits", "Corrective actions", "Grievances", "Organisations",
     ],
-    "supplier": ["Dashboard", "Risk events", "Register", "Audits", "Corrective actions", "Claims", "Organisations"],
-    "audit_firm": ["Dashboard", "Risk events", "Register", "Audits", "Corrective actions", "Organisations"],
+    "supplier": [
+        "Dashboard", "Risk events", "Register", "Audits", "Joint audits", "Corrective actions", "Claims",
+        "Organisations",
+    ],
+    "audit_firm": [
+        "Dashboard", "Risk events", "Register", "Audits", "Joint audits", "Corrective actions", "Organisations",
+    ],
     "cso": ["Dashboard", "Risk events", "Register", "Grievances", "Organisations"],
 }  # fmt: skip
 

@@ -108,6 +108,7 @@ CASES: dict[str, Case] = {
     "home": Case("public"),
     "healthz": Case("public"),
     "set_language": Case("public", methods=("POST",), any_method=True),
+    "accounts:language": Case("public", methods=("POST",), data=lambda w: {"language": "vi", "next": "/"}),
     "orgs:accept_invitation": Case(
         "public",
         url=lambda w: reverse("orgs:accept_invitation", args=["not-a-token"]),
@@ -237,6 +238,13 @@ CASES: dict[str, Case] = {
         url=lambda w: reverse("orgs:organisation_detail", args=[w.supplier.slug]),
         owner="supplier",
         secretariat_sees=True,
+    ),
+    "orgs:set_apsca_status": Case(
+        "object",
+        url=lambda w: reverse("orgs:set_apsca_status", args=[w.audit_firm.slug]),
+        methods=("POST",),
+        owner="secretariat",
+        data=lambda w: {"apsca_status": "provisional"},
     ),
     "accounts:revoke_token": Case(
         "object", url=lambda w: reverse("accounts:revoke_token", args=[_a_token(w)]), methods=("POST",)
@@ -487,6 +495,11 @@ CASES: dict[str, Case] = {
     # outsider; "owner" stays member_a, the one organisation it was shared with.
     "audits:list": Case("own", url=lambda w: _audits(w, reverse("audits:list"))),
     "audits:create": Case("own", url=lambda w: _audits(w, reverse("audits:create")), methods=("GET", "POST")),
+    # The entry form's live site search: the register as the actor may search it, nothing private.
+    "audits:site_suggestions": Case(
+        "own",
+        url=lambda w: _audits(w, reverse("audits:site_suggestions")) + "?site_q=" + w.extras["audit_site"].public_id,
+    ),
     "audits:share_all": Case("own", methods=("POST",)),
     "audits:request_access": Case(
         "own",
@@ -497,6 +510,60 @@ CASES: dict[str, Case] = {
     "audits:coverage": Case("own", url=lambda w: _audits(w, reverse("audits:coverage"))),
     "audits:requests": Case("own", url=lambda w: _audits(w, reverse("audits:requests")), methods=("GET", "POST")),
     "audits:recognition": Case("own", url=lambda w: _audits(w, reverse("audits:recognition")), methods=("GET", "POST")),
+    # Joint audits (issue 13): member A's request for the shared site joined a joint audit (A is its
+    # only co-funder and its opener); the link case is a second joint audit whose chosen firm is the
+    # world's audit firm, with the firm's submitted audit of that site.
+    "audits:joint": Case("own", url=lambda w: _audits(w, reverse("audits:joint"))),
+    "audits:joint_open": Case(
+        "own",
+        url=lambda w: _audits(w, reverse("audits:joint_open")),
+        methods=("POST",),
+        data=lambda w: {"facility": _x(w, "shared").public_id, "estimated_cost": "1000"},
+    ),
+    "audits:joint_detail": Case("object", url=lambda w: reverse("audits:joint_detail", args=[_joint(w).pk])),
+    "audits:joint_join": Case(
+        "object",
+        url=lambda w: reverse("audits:joint_join", args=[_joint(w).pk]),
+        methods=("POST",),
+        data=lambda w: {"cost_share_percent": "40"},
+    ),
+    "audits:joint_leave": Case(
+        "object", url=lambda w: reverse("audits:joint_leave", args=[_joint(w).pk]), methods=("POST",)
+    ),
+    "audits:joint_plan": Case(
+        "object",
+        url=lambda w: reverse("audits:joint_plan", args=[_joint(w).pk]),
+        methods=("POST",),
+        data=lambda w: {"audit_firm": w.audit_firm.pk, "estimated_cost": "1200"},
+    ),
+    "audits:joint_link": Case(
+        "object",
+        url=lambda w: reverse("audits:joint_link", args=[_joint_link(w, "joint").pk]),
+        methods=("POST",),
+        owner="audit_firm",
+        data=lambda w: {"audit": str(_joint_link(w, "audit").pk)},
+    ),
+    "api:list_joint_audits": Case("own", url=lambda w: _audits(w, reverse("api:list_joint_audits"))),
+    "api:open_joint_audit": Case(
+        "own",
+        url=lambda w: _audits(w, reverse("api:open_joint_audit")),
+        methods=("POST",),
+        data=lambda w: {"facility": _x(w, "shared").public_id},
+    ),
+    "api:get_joint_audit": Case("object", url=lambda w: reverse("api:get_joint_audit", args=[_joint(w).pk])),
+    "api:join_joint_audit": Case(
+        "object",
+        url=lambda w: reverse("api:join_joint_audit", args=[_joint(w).pk]),
+        methods=("POST",),
+        data=lambda w: {"cost_share_percent": 40},
+    ),
+    "api:link_joint_audit": Case(
+        "object",
+        url=lambda w: reverse("api:link_joint_audit", args=[_joint_link(w, "joint").pk]),
+        methods=("POST",),
+        owner="audit_firm",
+        data=lambda w: {"audit": str(_joint_link(w, "audit").pk)},
+    ),
     "audits:sector": Case("own", url=lambda w: _audits(w, reverse("audits:sector"))),
     "audits:schemes": Case(
         "own",
@@ -549,9 +616,28 @@ CASES: dict[str, Case] = {
     "audits:share": Case(
         "object",
         url=lambda w: _audit_url(w, "audits:share"),
-        methods=("POST",),
+        methods=("GET", "POST"),
         by="audit_supplier_admin",
         data=lambda w: {"member": w.member_b.pk},
+    ),
+    # Issue 13, item 6: stopping a share asks first; comments on findings; an old version's report.
+    "audits:stop_sharing": Case(
+        "object",
+        url=lambda w: reverse("audits:stop_sharing", args=[_ax(w, "audit").pk, w.member_a.pk]),
+        methods=("GET", "POST"),
+        by="audit_supplier_admin",
+        data=lambda w: {"confirm": "on"},
+    ),
+    "audits:comment": Case(
+        "object",
+        url=lambda w: reverse("audits:comment", args=[_ax(w, "audit").pk, 1]),
+        methods=("POST",),
+        data=lambda w: {"text": "probe comment"},
+    ),
+    "audits:version_report": Case(
+        "object",
+        url=lambda w: reverse("audits:version_report", args=[_lk(w, "firm_audit").pk, _old_report(w)]),
+        owner="audit_firm",
     ),
     "audits:withdraw": Case(
         "object", url=lambda w: _audit_url(w, "audits:withdraw"), methods=("POST",), by="audit_supplier_admin"
@@ -703,6 +789,24 @@ CASES: dict[str, Case] = {
     ),
     "api:list_audit_shares": Case(
         "object", url=lambda w: _audit_url(w, "api:list_audit_shares"), by="audit_supplier_admin"
+    ),
+    "api:list_audit_reads": Case(
+        "object", url=lambda w: _audit_url(w, "api:list_audit_reads"), by="audit_supplier_admin"
+    ),
+    "api:list_finding_comments": Case(
+        "object", url=lambda w: reverse("api:list_finding_comments", args=[_ax(w, "audit").pk, 1])
+    ),
+    "api:comment_on_finding": Case(
+        "object",
+        url=lambda w: reverse("api:comment_on_finding", args=[_ax(w, "audit").pk, 1]),
+        methods=("POST",),
+        ok={"POST": 201},
+        data=lambda w: {"text": "probe comment"},
+    ),
+    "api:download_version_report": Case(
+        "object",
+        url=lambda w: reverse("api:download_version_report", args=[_lk(w, "firm_audit").pk, _old_report(w)]),
+        owner="audit_firm",
     ),
     "api:add_cap_evidence": Case(
         "object",
@@ -917,6 +1021,30 @@ CASES: dict[str, Case] = {
         session=lambda w, client: _unlock(client, member_key_of=w.admin_a),
         data=lambda w: {"org": w.member_a.pk},
     ),
+    "grievances:link_site": Case(
+        "object",
+        url=lambda w: reverse("grievances:link_site", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+        data=lambda w: {"site": w.extras["other"].public_id, "reason": "probe"},
+    ),
+    "grievances:set_urgent": Case(
+        "object",
+        url=lambda w: reverse("grievances:set_urgent", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+        data=lambda w: {"urgent": "on", "reason": "probe"},
+    ),
+    "grievances:close": Case(
+        "object",
+        url=lambda w: reverse("grievances:close", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+        data=lambda w: _closable(w),
+    ),
     "grievances:photo": Case(
         "object",
         url=lambda w: reverse("grievances:photo", args=[_g(w, "case").pk, _g(w, "attachment").pk]),
@@ -946,6 +1074,15 @@ def _unlock(client: Client, member_key_of: Any = None) -> None:
     client.post(reverse("grievances:key"), {"action": "unlock", "passphrase": PASSPHRASE})
 
 
+def _closable(w: World) -> dict[str, object]:
+    """A confirmed closing of the case, moved first to a stage it may close from."""
+    from covenant.grievances.models import Case as GrievanceCase
+    from covenant.grievances.models import Stage
+
+    GrievanceCase.objects.filter(pk=_g(w, "case").pk).update(stage=Stage.INVESTIGATION)
+    return {"outcome": "no_agreement", "message": "probe", "confirm": "1"}
+
+
 def _gm(w: World) -> str:
     return str(_g(w, "mechanism").slug)
 
@@ -969,6 +1106,22 @@ def _audit_url(w: World, name: str) -> str:
     return reverse(name, args=[_x(w, "audit").pk])
 
 
+def _joint(w: World):  # type: ignore[no-untyped-def]
+    """Member A's joint audit of the shared site (its audit request in the audits world joined it)."""
+    from covenant.audits.models import JointAudit
+
+    _audits(w, "")
+    return JointAudit.objects.get(facility=_x(w, "shared"))
+
+
+def _joint_link(w: World, key: str):  # type: ignore[no-untyped-def]
+    """A second joint audit of member A's whose chosen firm is the world's audit firm, with the
+    firm's submitted audit of its site (tests/factories.py joint_audit_world)."""
+    from tests.factories import joint_audit_world
+
+    return joint_audit_world(w).extras["joint_link" if key == "joint" else "joint_link_audit"]
+
+
 def _lk(w: World, key: str):  # type: ignore[no-untyped-def]
     """The locked-audit world of issue 13 (tests/factories.py audit_lock_world), built once per test."""
     from tests.factories import audit_lock_world
@@ -978,6 +1131,18 @@ def _lk(w: World, key: str):  # type: ignore[no-untyped-def]
 
 def _lock_url(w: World, name: str, key: str) -> str:
     return reverse(name, args=[_lk(w, key).pk])
+
+
+def _old_report(w: World) -> int:
+    """A version of the firm's audit whose report a later revision replaced (built once per test)."""
+    from covenant.audits import services as audit_services
+
+    audit = _lk(w, "firm_audit")
+    if "old_report_version" not in w.extras:
+        for name in ("canary-a-first.pdf", "canary-a-second.pdf"):
+            audit_services.attach_report(actor_of(w.auditor), audit, filename=name, data=PDF_BYTES, reason="probe")
+        w.extras["old_report_version"] = audit.version - 1
+    return int(w.extras["old_report_version"])
 
 
 def _r(w: World, key: str):  # type: ignore[no-untyped-def]
