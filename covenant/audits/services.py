@@ -2197,7 +2197,7 @@ def join_joint_audit(actor: Actor, joint: JointAudit, *, cost_share_percent: Dec
 
     A co-funder joining again changes its agreed share."""
     org = _require_linked_member(actor, joint.facility)
-    joint = JointAudit.objects.select_for_update().select_related("facility").get(pk=joint.pk)
+    joint = JointAudit.objects.select_for_update(of=("self",)).select_related("facility").get(pk=joint.pk)
     if joint.status != JointAuditStatus.PLANNING or joint.audit_id is not None:
         raise Conflict(_("This joint audit's audit is linked: it takes no more co-funders."))
     live = list(_live_requests(joint))
@@ -2233,7 +2233,7 @@ def leave_joint_audit(actor: Actor, joint: JointAudit) -> AuditRequest:
     """A co-funder leaves before the audit is linked; the opener's role passes to the longest-standing co-funder."""
     org = actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
-    joint = JointAudit.objects.select_for_update().select_related("facility").get(pk=joint.pk)
+    joint = JointAudit.objects.select_for_update(of=("self",)).select_related("facility").get(pk=joint.pk)
     own = _live_requests(joint).filter(org=org).first()
     if own is None:
         raise Conflict(_("You are not in this joint audit."))
@@ -2263,7 +2263,7 @@ def plan_joint_audit(
     """The opener records what the co-funders agreed: the audit firm, the scheme version, the date, the cost."""
     actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
-    joint = JointAudit.objects.select_for_update().select_related("facility", "audit_firm").get(pk=joint.pk)
+    joint = JointAudit.objects.select_for_update(of=("self",)).select_related("facility", "audit_firm").get(pk=joint.pk)
     if joint.status != JointAuditStatus.PLANNING or joint.audit_id is not None:
         raise Conflict(_("The audit is linked: the plan can no longer change."))
     if not can_plan_joint(actor, joint):
@@ -2319,7 +2319,7 @@ def link_joint_audit(actor: Actor, joint: JointAudit, audit: Audit) -> JointAudi
     joint audit is done when every co-funder may read the audit."""
     org = actor.require_kind(OrgKind.AUDIT_FIRM, OrgKind.SUPPLIER)
     actor.require_edit()
-    joint = JointAudit.objects.select_for_update().select_related("facility").get(pk=joint.pk)
+    joint = JointAudit.objects.select_for_update(of=("self",)).select_related("facility").get(pk=joint.pk)
     allowed = joint.audit_firm_id if org.kind == OrgKind.AUDIT_FIRM else joint.facility.owner_id
     if allowed != org.pk:
         raise PermissionDenied(_("The audit firm the co-funders chose, or the site's supplier, links the audit."))

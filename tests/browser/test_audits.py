@@ -93,3 +93,49 @@ def test_enter_share_recognise_and_close(
     customer.get_by_role("button", name="Verify and close").click()
     customer.get_by_text("Verified and closed.").wait_for()
     assert CorrectiveAction.objects.get().status == CapStatus.CLOSED
+
+
+def test_a_firm_enters_an_audit_of_an_unclaimed_site_found_by_its_chinese_name(
+    live_server: Any, world: World, page: Any, browser: Any, artifacts: Path
+) -> None:
+    """Most sites of a new sector have no verified supplier: the firm audits one for the member that
+    commissioned it, finding it by a name in another script, with live suggestions."""
+    from covenant.audits.models import Audit
+    from covenant.registry.models import Confirmation, FacilityAlias
+
+    _reseed_catalogues()
+    site = make_facility("Huaxin Garments Plant 2", "CN", "2 Factory Road, Dongguan")
+    Facility.objects.filter(pk=site.pk).update(confirmation=Confirmation.REGISTER)
+    FacilityAlias.objects.create(facility=site, name="华新服装二厂", source="manual")
+    link(world.member_a, site)
+    today = timezone.localdate()
+
+    _sign_in(page, live_server.url, world.auditor.email)
+    page.goto(f"{live_server.url}/audits/new/")
+    page.locator("#id_site_q").fill("华新服装")
+    page.get_by_label("Huaxin Garments Plant 2", exact=False).check()  # the suggestion htmx brought
+    page.locator("#id_commissioned_by").select_option(label=world.member_a.name)
+    page.locator("#id_scheme_version").select_option(label="SMETA 7.0 4-pillar")
+    page.locator("#id_start_date").fill((today - timedelta(days=3)).isoformat())
+    page.locator("#id_end_date").fill((today - timedelta(days=2)).isoformat())
+    page.locator("#id_auditors").fill("Li Wei | 21701234 | CSCA")
+    page.locator("#id_findings-0-section option[value='5']").wait_for(state="attached")
+    page.locator("#id_findings-0-section").select_option("5")
+    page.locator("#id_findings-0-grade").select_option("major")
+    page.locator("#id_findings-0-description").fill("Overtime premium not paid")
+    page.get_by_role("button", name="Save the audit").click()
+    page.get_by_role("status").filter(has_text="It is held for the site").wait_for()
+    assert page.csp_violations == [], page.csp_violations
+    audit = Audit.objects.get(facility=site)
+    assert audit.owner_id is None and audit.commissioned_by_id == world.member_a.pk
+    assert audit.audit_firm_org_id == world.audit_firm.pk and audit.findings.count() == 1
+
+    # The member that commissioned it reads it; the other member does not learn it exists.
+    member = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB").new_page()
+    _sign_in(member, live_server.url, world.admin_a.email)
+    member.goto(f"{live_server.url}/audits/{audit.pk}/")
+    member.get_by_text("Overtime premium not paid").wait_for()
+    member.screenshot(path=str(artifacts / "audit-held-member.png"), full_page=True)
+    other = browser.new_context().new_page()
+    _sign_in(other, live_server.url, world.admin_b.email)
+    assert other.goto(f"{live_server.url}/audits/{audit.pk}/").status == 404
