@@ -1094,10 +1094,6 @@ def pending_request_count(actor: Actor) -> int:
     return access_requests(actor).count()
 
 
-def auditor_rows(audit: Audit) -> list[Any]:
-    return list(audit.auditors.all())
-
-
 def recognition_for_members(actor: Actor, audit: Audit) -> list[tuple[Organisation, bool]]:
     """For the supplier: which of the members it shared with recognise this audit."""
     rows = []

@@ -2047,21 +2047,6 @@ def request_audit(
     return request
 
 
-@transaction.atomic
-def cancel_audit_request(actor: Actor, request: AuditRequest) -> AuditRequest:
-    org = actor.require_kind(OrgKind.MEMBER)
-    actor.require_edit()
-    if request.org_id != org.pk:
-        raise PermissionDenied
-    if request.joint_id is not None and request.status == AuditRequestStatus.JOINED:
-        # Cancelling a joined request is leaving the joint audit: the same rules apply.
-        return leave_joint_audit(actor, request.joint)  # type: ignore[arg-type]
-    request.status = AuditRequestStatus.CANCELLED
-    request.save(update_fields=["status"])
-    trail.record(actor, "audits.request.cancelled", obj=request, summary={"facility": request.facility.public_id})
-    return request
-
-
 def cost_share(joint: JointAudit, org_id: int | None = None) -> tuple[int, Decimal | None]:
     """Members in a joint audit split its cost: (members, one member's amount).
 
