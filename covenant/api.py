@@ -14,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from covenant.accounts.api import router as accounts_router
 from covenant.accounts.apiauth import TokenAuth
 from covenant.audits.api import router as audits_router
+from covenant.capability.api import router as capability_router
 from covenant.core.api import router as core_router
 from covenant.core.apiutils import BrowserSessionAuth, document_problems, install_error_handlers
 from covenant.grievances.api import router as grievances_router
@@ -55,3 +56,4 @@ api.add_router("", registry_router)
 api.add_router("", audits_router)
 api.add_router("", risk_router)
 api.add_router("", grievances_router)
+api.add_router("", capability_router)

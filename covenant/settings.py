@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "covenant.risk",
     "covenant.audits",
     "covenant.grievances",
+    "covenant.capability",
     "covenant.demo",
 ]
 
@@ -262,22 +264,37 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# A shared cache when REDIS_URL is set (production): the throttles that count in it (two-factor
-# codes, grievance receipts and submissions) then count once for all web workers, not per
-# process. Keys are "covenant:<VERSION>:<key>", so the database may be shared with other
-# services; raise VERSION to drop every cached value of an incompatible release at once.
-# Per-process memory otherwise (the demo, a single process).
+# The throttles (two-factor codes, grievance receipts and submissions) count in the "throttle"
+# cache, which every web process must share, or each of N processes allows the full limit.
+# With REDIS_URL (production), both caches are Redis: keys are "covenant:<VERSION>:<key>", so the
+# database may be shared with other services; raise VERSION to drop every cached value of an
+# incompatible release at once. Without it, the counts live in a table of the project's database
+# (created by `migrate`; counted atomically, covenant/core/cache.py), and the rest of the cache
+# in each process's memory. Production refuses to start without Redis.
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "covenant",
-            "VERSION": 1,
-        }
+    _redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "covenant",
+        "VERSION": 1,
     }
+    CACHES = {"default": _redis_cache, "throttle": _redis_cache}
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "Set REDIS_URL: the throttles on sign-in codes and grievance receipts count in a cache "
+        "that every web process must share."
+    )
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "covenant.core.cache.DatabaseCache",
+            "LOCATION": "covenant_throttle",
+            # Never cull live counts: Django's database cache deletes a third of all keys past
+            # MAX_ENTRIES, so a flood of keys could wipe a count (expired ones go first).
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
 
 LANGUAGE_CODE = "en"
 # The platform's languages: English and Dutch (the sector agreement's), and those of the sector's
@@ -421,7 +438,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # in production and never change it (receipts stop working). By default it is derived
 # from SECRET_KEY.
 GRIEVANCE_SECRET = os.environ.get("GRIEVANCE_SECRET", "")
-# The public intake speaks these languages (the staff UI keeps LANGUAGES); right-to-left ones listed apart.
+# The public intake speaks these languages (the staff UI keeps LANGUAGES), each named in its own
+# script: those of the workforces of the sector's sourcing countries (docs/translations.md says
+# which workforce each serves). New ones go at the end: SMS, WhatsApp and phone menus number
+# them in this order, and printed posters quote the numbers.
 GRIEVANCE_LANGUAGES = [
     ("en", "English"),
     ("nl", "Nederlands"),
@@ -435,8 +455,31 @@ GRIEVANCE_LANGUAGES = [
     ("tr", "Türkçe"),
     ("uk", "Українська"),
     ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+    ("my", "မြန်မာ"),
+    ("km", "ខ្មែរ"),
+    ("ur", "اردو"),
+    ("am", "አማርኛ"),
+    ("th", "ไทย"),
+    ("ta", "தமிழ்"),
+    ("si", "සිංහල"),
+    ("ne", "नेपाली"),
+    ("fil", "Filipino"),
+    ("sw", "Kiswahili"),
+    ("ro", "Română"),
 ]
-GRIEVANCE_RTL_LANGUAGES = ["ar"]
+# Django's LANG_INFO lacks Amharic, Sinhala and Filipino; Khmer's entry has no native name.
+EXTRA_LANG_INFO = {
+    "am": {"bidi": False, "code": "am", "name": "Amharic", "name_local": "አማርኛ"},
+    "si": {"bidi": False, "code": "si", "name": "Sinhala", "name_local": "සිංහල"},
+    "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
+    "km": {"bidi": False, "code": "km", "name": "Khmer", "name_local": "ខ្មែរ"},
+}
+django.conf.locale.LANG_INFO.update(EXTRA_LANG_INFO)
+# Right to left: Arabic and Urdu (taken from LANG_INFO, so a new language brings its own direction).
+GRIEVANCE_RTL_LANGUAGES = [
+    code for code, _name in GRIEVANCE_LANGUAGES if django.conf.locale.LANG_INFO.get(code, {}).get("bidi")
+]
 GRIEVANCE_PHOTO_MAX_BYTES = int(os.environ.get("GRIEVANCE_PHOTO_MAX_MB", "8")) * 1024 * 1024
 GRIEVANCE_PHOTOS_MAX = 3
 # A grievance report's photos count towards the request limits (see UPLOAD_FILE_MAX_BYTES above).
@@ -465,3 +508,48 @@ GRIEVANCE_WHATSAPP_TOKEN = os.environ.get("GRIEVANCE_WHATSAPP_TOKEN", "")
 GRIEVANCE_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("GRIEVANCE_WHATSAPP_PHONE_NUMBER_ID", "")
 # The mechanism the SMS and WhatsApp numbers belong to (its slug); the first one when empty.
 GRIEVANCE_PHONE_MECHANISM = os.environ.get("GRIEVANCE_PHONE_MECHANISM", "")
+# Voice calls (grievances/voice.py, TwiML): the provider's auth token signs the webhooks (the
+# SMS gateway's by default: one account), and the recording is fetched from its RecordingUrl
+# when that URL starts with one of these prefixes (comma-separated), with the account SID and
+# token as HTTP Basic credentials when the SID is set. At most GRIEVANCE_VOICE_MAX_MB, within
+# GRIEVANCE_VOICE_FETCH_TIMEOUT seconds; a call records at most GRIEVANCE_VOICE_MAX_SECONDS.
+GRIEVANCE_VOICE_AUTH_TOKEN = os.environ.get("GRIEVANCE_VOICE_AUTH_TOKEN", "") or GRIEVANCE_SMS_AUTH_TOKEN
+GRIEVANCE_VOICE_ACCOUNT_SID = os.environ.get("GRIEVANCE_VOICE_ACCOUNT_SID", "")
+GRIEVANCE_VOICE_RECORDING_PREFIXES = [
+    p.strip()
+    for p in os.environ.get("GRIEVANCE_VOICE_RECORDING_PREFIXES", "https://api.twilio.com/").split(",")
+    if p.strip()
+]
+GRIEVANCE_VOICE_MAX_BYTES = int(os.environ.get("GRIEVANCE_VOICE_MAX_MB", "8")) * 1024 * 1024
+GRIEVANCE_VOICE_FETCH_TIMEOUT = int(os.environ.get("GRIEVANCE_VOICE_FETCH_TIMEOUT", "15"))
+GRIEVANCE_VOICE_MAX_SECONDS = int(os.environ.get("GRIEVANCE_VOICE_MAX_SECONDS", "300"))
+UPLOAD_FILE_MAX_BYTES = max(UPLOAD_FILE_MAX_BYTES, GRIEVANCE_VOICE_MAX_BYTES)
+REQUEST_MAX_BYTES = max(REQUEST_MAX_BYTES, GRIEVANCE_VOICE_MAX_BYTES + 1024 * 1024)
+# The text-to-speech language of each intake language (TwiML <Say language="...">); which of them
+# the provider has a voice for depends on the provider (see docs/grievances.md, "Voice calls").
+GRIEVANCE_VOICE_LOCALES = {
+    "en": "en-GB",
+    "nl": "nl-NL",
+    "es": "es-ES",
+    "fr": "fr-FR",
+    "pt": "pt-BR",
+    "bn": "bn-IN",
+    "hi": "hi-IN",
+    "vi": "vi-VN",
+    "id": "id-ID",
+    "tr": "tr-TR",
+    "uk": "uk-UA",
+    "ar": "ar-XA",
+    "zh-hans": "cmn-CN",
+    "my": "my-MM",
+    "km": "km-KH",
+    "ur": "ur-IN",
+    "am": "am-ET",
+    "th": "th-TH",
+    "ta": "ta-IN",
+    "si": "si-LK",
+    "ne": "ne-NP",
+    "fil": "fil-PH",
+    "sw": "sw-KE",
+    "ro": "ro-RO",
+}

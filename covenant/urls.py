@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("covenant.audits.urls")),
     path("", include("covenant.risk.urls")),
     path("", include("covenant.grievances.urls")),
+    path("", include("covenant.capability.urls")),
 ]
 
 handler400 = "covenant.core.views.error_400"

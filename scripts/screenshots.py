@@ -74,6 +74,13 @@ def main() -> None:
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar")
         page = context.new_page()
         shoot(page, args.url, f"/report/{args.mechanism}/ar/", args.out, "grievance-form-ar", full=False)
+        # Urdu, right to left too: one of the twelve languages added for the sourcing workforces.
+        shoot(page, args.url, f"/report/{args.mechanism}/ur/", args.out, "grievance-form-ur", full=False)
+        context.close()
+        # A small firm's quick scan, without an account.
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        page = context.new_page()
+        shoot(page, args.url, "/quick-scan/?country=CI&product=cocoa", args.out, "quick-scan", full=False)
         context.close()
         for email, path, name in (
             (SUPPLIER, "/audits/", "supplier-audits"),

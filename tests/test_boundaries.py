@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-READERS = ("risk", "audits", "grievances")
+READERS = ("risk", "audits", "grievances", "capability")
 ALLOWED = {"covenant.registry.interface"}
 
 

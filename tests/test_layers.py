@@ -4,7 +4,7 @@ From the top (each line may import the lines under it, never those above):
 
     project    covenant/api.py, urls.py, settings.py, cli.py, wsgi.py, gunicorn_conf.py: wire everything together
     demo       the demo sector: seeds every app through its services
-    audits, grievances    (neither imports the other)
+    audits, grievances, capability    (none imports another)
     risk       scores sites; reads the register
     registry   the shared facility register
     orgs       organisations, memberships, the session's actor, switching organisation
@@ -41,11 +41,11 @@ LAYERS: list[set[str]] = [
     {"orgs"},
     {"registry"},
     {"risk"},
-    {"audits", "grievances"},
+    {"audits", "grievances", "capability"},
     {"demo"},
     {PROJECT},
 ]
-ABOVE_CORE = {"accounts", "orgs", "registry", "risk", "audits", "grievances", "demo"}
+ABOVE_CORE = {"accounts", "orgs", "registry", "risk", "audits", "grievances", "capability", "demo"}
 
 # (importing module, imported module): type names for annotations, never imported at run time.
 TYPE_ONLY = {

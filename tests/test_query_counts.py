@@ -105,6 +105,9 @@ def chain(world: World) -> World:
     return world
 
 
+BY_RISK = {"band": "high_plus", "sort": "risk"}
+
+
 def _pages(w: World) -> list[tuple[str, Callable[[], Any]]]:
     """Every page and API list that summarises a chain, as the person who reads it."""
     member, b, supplier = client_for(w.admin_a), client_for(w.admin_b), client_for(w.supplier_admin)
@@ -115,6 +118,8 @@ def _pages(w: World) -> list[tuple[str, Callable[[], Any]]]:
         ("risk overview, one topic", lambda: member.get(reverse("risk:overview"), {"topic": "forced_labour"})),
         ("risk overview API", lambda: api.get(reverse("api:risk_overview"))),
         ("risk export", lambda: member.get(reverse("risk:export"))),
+        ("risk overrides", lambda: member.get(reverse("risk:overrides"))),
+        ("risk overrides API", lambda: api.get(reverse("api:list_risk_overrides"))),
         ("audit coverage", lambda: member.get(reverse("audits:coverage"))),
         ("audit coverage, gaps", lambda: member.get(reverse("audits:coverage"), {"state": "gap"})),
         ("audit coverage API", lambda: api.get(reverse("api:get_coverage"))),
@@ -122,6 +127,15 @@ def _pages(w: World) -> list[tuple[str, Callable[[], Any]]]:
         ("supply chain API", lambda: api.get(reverse("api:supply_chain"))),
         ("supply chain export", lambda: member.get(reverse("registry:chain_export"), {"format": "csv"})),
         ("corrective actions", lambda: member.get(reverse("audits:caps"))),
+        # Issue 14 item 6: the same pages filtered and sorted by the member's bands and a topic.
+        ("supply chain by risk", lambda: member.get(reverse("registry:chain"), {**BY_RISK, "topic": "wages"})),
+        ("supply chain API by risk", lambda: api.get(reverse("api:supply_chain"), BY_RISK)),
+        ("audit coverage by risk", lambda: member.get(reverse("audits:coverage"), {**BY_RISK, "state": "gap"})),
+        ("audit coverage export", lambda: member.get(reverse("audits:coverage_export"), BY_RISK)),
+        ("audit coverage sites API", lambda: api.get(reverse("api:coverage_sites"), {**BY_RISK, "topic": "wages"})),
+        ("corrective actions by risk", lambda: member.get(reverse("audits:caps"), {**BY_RISK, "show": "open"})),
+        ("corrective actions export", lambda: member.get(reverse("audits:caps_export"), {"topic": "wages"})),
+        ("corrective actions API by risk", lambda: api.get(reverse("api:list_caps"), {**BY_RISK, "topic": "wages"})),
         ("member dashboard", lambda: member.get(reverse("core:dashboard"))),
         ("other member's dashboard", lambda: b.get(reverse("core:dashboard"))),
         ("supplier dashboard", lambda: supplier.get(reverse("core:dashboard"))),

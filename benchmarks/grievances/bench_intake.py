@@ -1,15 +1,22 @@
 """Load test: 5,000 grievance cases submitted concurrently over loopback, each followed up by receipt.
 
+A share of them (``--voice-share``, a fifth by default) come in as voice calls: the four signed
+TwiML webhook requests of a call (menu, language by keypad, call-back choice, the recording
+posted with its signed SHA-256), the recording a small WAV whose samples carry the marker.
+
 It sets up a fresh database (SQLite in a temporary directory, or ``DATABASE_URL``) with a
 sector initiative, its grievance handler's key and a mechanism, starts gunicorn on
 127.0.0.1 (``--workers`` processes with ``--threads`` threads each), and then:
 
 1. submits ``--cases`` cases through the public web form (no JavaScript: a GET for the CSRF
    token, then the multipart POST), ``--concurrency`` at a time, each with a unique marker
-   in its text, and reads the receipt off the answer page;
+   in its text, and reads the receipt off the answer page; the voice share through the voice
+   webhook, reading the receipt out of the spoken (``<Say>``) answer;
 2. checks in the database that exactly ``--cases`` cases exist and, decrypting each with
-   the handler's key, that every marker is there exactly once (none lost, none duplicated);
-3. opens every case over HTTP with its receipt and checks the page shows that case's marker.
+   the handler's key (a voice case's recording too), that every marker is there exactly once
+   (none lost, none duplicated), and that each voice receipt unlocks its own case's recording;
+3. opens every case over HTTP with its receipt and checks the page shows that case's marker
+   (a voice case: that the page opens; its text is the recording).
 
 It prints throughput and p50/p95/max latency for both phases.
 
@@ -22,6 +29,7 @@ On PostgreSQL give it a database of its own: it is flushed first.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -44,6 +52,10 @@ sys.path.insert(0, str(ROOT))
 from benchmarks._stats import percentile  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase 2026"
+VOICE_TOKEN = "benchmark-voice-provider-token"
+VOICE_PATH = "/hooks/grievances/voice/"
+SAY_RE = re.compile(r"<Say[^>]*>([^<]*)</Say>")
+SPOKEN_RECEIPT_RE = re.compile(r"((?:\d ){3}\d(?:, (?:\d ){3}\d){3})")
 SLUG = "bench"
 RECEIPT_RE = re.compile(r'class="receipt" id="receipt">([\d ]+)<')
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -57,6 +69,7 @@ def _setup(data_dir: str) -> None:
     # The benchmark's guesses all come from 127.0.0.1: lift the per-source throttle only.
     os.environ["GRIEVANCE_THROTTLE_PER_SOURCE"] = "1000000"
     os.environ["GRIEVANCE_SUBMISSIONS_PER_SOURCE"] = "1000000"  # every client of the load test is 127.0.0.1
+    os.environ["GRIEVANCE_VOICE_AUTH_TOKEN"] = VOICE_TOKEN
     import django
 
     django.setup()
@@ -128,8 +141,15 @@ class Session:
         self.cookies: dict[str, str] = {}
         self.token = ""
 
-    def request(self, method: str, path: str, body: bytes | None = None, content_type: str = "") -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        content_type: str = "",
+        extra: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(extra or {})}
         if content_type:
             headers["Content-Type"] = content_type
         try:
@@ -154,13 +174,59 @@ class Session:
         self.token = match.group(1)
 
 
-def _multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
+def _multipart(fields: list[tuple[str, str]], files: list[tuple[str, bytes]] | None = None) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n')
-    parts.append(f"--{boundary}--\r\n")
-    return "".join(parts).encode("utf-8"), f"multipart/form-data; boundary={boundary}"
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, data in files or []:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.wav"\r\n'
+        parts.append(head.encode() + b"Content-Type: audio/wav\r\n\r\n" + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def _wav(marker: str) -> bytes:
+    """About a second of 8 kHz 16-bit mono "audio" whose first samples spell the marker."""
+    fmt = (1).to_bytes(2, "little") * 2 + (8000).to_bytes(4, "little") + (16000).to_bytes(4, "little")
+    fmt += (2).to_bytes(2, "little") + (16).to_bytes(2, "little")
+    data = marker.encode().ljust(16000, b"\x00")
+    chunks = b"fmt " + len(fmt).to_bytes(4, "little") + fmt + b"data" + len(data).to_bytes(4, "little") + data
+    return b"RIFF" + (4 + len(chunks)).to_bytes(4, "little") + b"WAVE" + chunks
+
+
+def _voice_call(session: Session, n: int, marker: str) -> str:
+    """The four webhook requests of one call, signed as the provider signs them; the receipt heard."""
+    from covenant.grievances.webhooks import twilio_signature
+
+    base = f"http://127.0.0.1:{session.port}"
+    call_sid = f"CA{uuid.uuid4().hex}"
+    caller = f"+8801{n:09d}"
+    audio = _wav(marker)
+    steps: list[tuple[str, dict[str, str], bytes]] = [
+        ("", {}, b""),
+        ("?step=language&tries=0", {"Digits": "1"}, b""),
+        ("?step=contact&lang=en", {"Digits": "2"}, b""),
+        (
+            "?step=recording&lang=en&contact=0",
+            {"RecordingSid": f"RE{uuid.uuid4().hex}", "RecordingSha256": hashlib.sha256(audio).hexdigest()},
+            audio,
+        ),
+    ]
+    xml = ""
+    for query, params, data in steps:
+        fields = {"CallSid": call_sid, "From": caller, "To": "+3120000001", **params}
+        signature = twilio_signature(VOICE_TOKEN, base + VOICE_PATH + query, fields)
+        body, content_type = _multipart(list(fields.items()), [("Recording", data)] if data else [])
+        status, xml = session.request(
+            "POST", VOICE_PATH + query, body, content_type, extra={"X-Twilio-Signature": signature}
+        )
+        if status != 200:
+            raise RuntimeError(f"voice call {n} {query or 'menu'}: {status}")
+    match = SPOKEN_RECEIPT_RE.search(" ".join(SAY_RE.findall(xml)))
+    if not match:
+        raise RuntimeError(f"voice call {n}: no receipt read out")
+    return re.sub(r"\D", "", match.group(1))
 
 
 def _run(label: str, jobs: list[int], concurrency: int, port: int, work: Callable[[Session, int], None]) -> list[float]:
@@ -198,6 +264,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--data-dir", default="")
+    parser.add_argument("--voice-share", type=float, default=0.2, help="share of cases filed by voice call")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="covenant-grievance-bench-")
     _setup(data_dir)
@@ -205,6 +272,10 @@ def main() -> None:
     port = _free_port()
     server = _start_server(port, args.workers, args.threads)
     receipts: dict[int, str] = {}
+    step = round(1 / args.voice_share) if args.voice_share > 0 else 0
+    voice_jobs = set(range(0, args.cases, step)) if step else set()
+    by_kind: dict[str, list[float]] = {"web": [], "voice": []}
+    kind_lock = threading.Lock()
     try:
         print(
             f"Server: gunicorn, {args.workers} workers x {args.threads} threads, {os.cpu_count()} CPUs; "
@@ -212,6 +283,12 @@ def main() -> None:
         )
 
         def submit(session: Session, n: int) -> None:
+            started = time.perf_counter()
+            if n in voice_jobs:
+                receipts[n] = _voice_call(session, n, f"bench-marker-{n:06d}")
+                with kind_lock:
+                    by_kind["voice"].append(time.perf_counter() - started)
+                return
             body, content_type = _multipart(
                 [
                     ("csrfmiddlewaretoken", session.token),
@@ -225,8 +302,17 @@ def main() -> None:
             if status != 200 or not match:
                 raise RuntimeError(f"submission {n}: {status}")
             receipts[n] = match.group(1).replace(" ", "")
+            with kind_lock:
+                by_kind["web"].append(time.perf_counter() - started)
 
         _run("Submit", list(range(args.cases)), args.concurrency, port, submit)
+        for kind, values in by_kind.items():
+            if values:
+                print(
+                    f"  {kind}: {len(values)}; latency p50 {percentile(values, 50) * 1000:.0f} ms, "
+                    f"p95 {percentile(values, 95) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
+                    + (" (a whole call: 4 requests)" if kind == "voice" else "")
+                )
 
         # None lost, none duplicated: every marker once, decrypted with the handler's key.
         from covenant.grievances import crypto, services
@@ -235,31 +321,47 @@ def main() -> None:
         key = OrgKey.objects.get()
         private = crypto.unwrap_with_passphrase(bytes(key.private_by_passphrase), PASSPHRASE)
         markers: list[str] = []
-        for case in Case.objects.prefetch_related("recipients").iterator(chunk_size=500):
+        voice_markers: dict[str, str] = {}  # case id -> marker heard in its recording
+        for case in Case.objects.prefetch_related("recipients", "attachments").iterator(chunk_size=500):
             sealed = case.recipients.all()[0].sealed_key
-            content = json.loads(
-                crypto.decrypt(
-                    crypto.open_sealed(private, bytes(sealed)),
-                    bytes(case.content_enc),
-                    f"case:{case.pk}:content".encode(),
-                )
-            )
-            markers.append(content["what"].split()[0])
+            case_key = crypto.open_sealed(private, bytes(sealed))
+            content = json.loads(crypto.decrypt(case_key, bytes(case.content_enc), f"case:{case.pk}:content".encode()))
+            if case.channel == "voice":
+                audio = services.attachment_bytes(case.attachments.all()[0], case_key)
+                found = re.search(rb"bench-marker-\d{6}", audio)
+                marker = found.group(0).decode() if found else "?"
+                voice_markers[str(case.pk)] = marker
+                markers.append(marker)
+            else:
+                markers.append(content["what"].split()[0])
         expected = {f"bench-marker-{n:06d}" for n in range(args.cases)}
         assert len(markers) == args.cases, f"{len(markers)} cases stored for {args.cases} submissions"
         assert set(markers) == expected and len(set(markers)) == len(markers), "lost or duplicated cases"
         assert len(set(receipts.values())) == args.cases, "receipts are not unique"
+        assert len(voice_markers) == len(voice_jobs), f"{len(voice_markers)} voice cases for {len(voice_jobs)} calls"
+
+        def own_case(n: int) -> bool:
+            derived = crypto.derive_receipt_keys(receipts[n], crypto.receipt_salt(services.server_secret()))
+            case = Case.objects.filter(receipt_lookup=derived.lookup.hex()).only("pk").first()
+            return case is not None and voice_markers.get(str(case.pk)) == f"bench-marker-{n:06d}"
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            wrong = [
+                n for n, ok in zip(sorted(voice_jobs), pool.map(own_case, sorted(voice_jobs)), strict=True) if not ok
+            ]
+        assert not wrong, f"voice receipts that do not open their own recording: {wrong[:5]}"
         print(
-            f"Stored: {len(markers)} cases, every marker exactly once; {len(set(receipts.values()))} distinct receipts"
+            f"Stored: {len(markers)} cases ({len(voice_markers)} by voice), every marker exactly once; "
+            f"{len(set(receipts.values()))} distinct receipts; every voice receipt unlocks its own recording"
         )
-        del services
 
         def follow(session: Session, n: int) -> None:
             body = urlencode({"csrfmiddlewaretoken": session.token, "receipt": receipts[n]}).encode()
             status, html = session.request(
                 "POST", f"/report/{SLUG}/en/follow-up/", body, "application/x-www-form-urlencoded"
             )
-            if status != 200 or f"bench-marker-{n:06d}" not in html:
+            shown = 'id="stage"' in html if n in voice_jobs else f"bench-marker-{n:06d}" in html
+            if status != 200 or not shown:
                 raise RuntimeError(f"receipt of case {n} did not open it: {status}")
 
         _run("Follow-up", list(range(args.cases)), args.concurrency, port, follow)

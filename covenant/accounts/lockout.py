@@ -3,8 +3,8 @@
 Two gaps are closed here. Wrong two-factor codes count as failed logins (allauth
 checks codes itself, so axes would never hear of them), and one address failing
 against many accounts is stopped too, not only one account failing from one
-address. Every counter lives in the database (axes) or in Django's cache, so all
-web workers see the same numbers.
+address. Every counter lives in the database (axes) or in the shared throttle cache
+(``core.throttle``), so all web workers see the same numbers.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.db.models import Sum
 from django.http import HttpRequest
 
 from covenant.core.throttle import bump
+from covenant.core.throttle import throttle_cache as cache
 
 
 class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]

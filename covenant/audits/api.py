@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Path, Router, Schema
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.params.functions import Form as FormField
@@ -42,6 +43,7 @@ from covenant.core.apiutils import Page, PathId
 from covenant.core.web import actor_of
 from covenant.orgs.models import ApscaFirmStatus, Organisation, OrgKind
 from covenant.registry import interface as registry
+from covenant.risk import lists as risk_lists
 
 router = Router(tags=["Audits"])
 
@@ -325,6 +327,108 @@ def get_coverage(request: HttpRequest) -> Any:
     return selectors.coverage(actor_of(request))
 
 
+# --- Risk columns and filters (risk.lists: the member's own view of its sites' risk) ----------
+
+BandFilter = Literal["low", "medium", "high", "very_high", "high_plus"]
+BandCode = Literal["low", "medium", "high", "very_high"]
+BandParam = Annotated[
+    BandFilter | Literal[""],
+    Field(description="Only sites in this band (high_plus: high or very high); with a topic, that topic's band."),
+]
+TopicParam = Annotated[
+    str, Field(max_length=40, description="A topic code: the band filter and the risk sort follow that topic.")
+]
+SortParam = Annotated[Literal["", "risk"], Field(description="risk: highest risk first (band, then score).")]
+
+
+def _risk_query(band: str, topic: str, sort: str) -> risk_lists.RiskQuery:
+    query = risk_lists.parse({"band": band, "topic": topic, "sort": sort})
+    if topic and query.topic != topic:
+        raise HttpError(422, f"Unknown topic: {topic}")
+    return query
+
+
+class RiskColumns(Schema):
+    """A site's risk in your own view: the shared picture, your overrides, evidence you may read."""
+
+    risk_band: BandCode | None = Field(None, description="None while the site is being scored.")
+    risk_score: float | None = None
+    risk_top_topic: str = ""
+    risk_topic_score: float | None = Field(None, description="With a topic filter: that topic's score.")
+    risk_topic_band: BandCode | None = None
+
+    @staticmethod
+    def resolve_risk_band(obj: Any) -> str | None:
+        return risk_lists.band_code(getattr(obj, "risk_band", None)) or None
+
+    @staticmethod
+    def resolve_risk_score(obj: Any) -> float | None:
+        value = getattr(obj, "risk_score", None)
+        return round(value, 2) if value is not None else None
+
+    @staticmethod
+    def resolve_risk_top_topic(obj: Any) -> str:
+        return getattr(obj, "risk_top_topic", None) or ""
+
+    @staticmethod
+    def resolve_risk_topic_score(obj: Any) -> float | None:
+        value = getattr(obj, "risk_topic_score", None)
+        return round(value, 2) if value is not None else None
+
+    @staticmethod
+    def resolve_risk_topic_band(obj: Any) -> str | None:
+        return risk_lists.band_code(getattr(obj, "risk_topic_band", None)) or None
+
+
+class CoverageSiteOut(RiskColumns):
+    facility: str
+    name: str
+    country: str
+    tier: int
+    state: Literal["covered", "audited_not_recognised", "no_audit"]
+    last_audit: date | None = Field(None, description="The end date of the last audit you may read.")
+
+    @staticmethod
+    def resolve_facility(obj: Any) -> str:
+        return str(obj.facility.public_id)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.facility.name)
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.facility.country)
+
+    @staticmethod
+    def resolve_state(obj: Any) -> str:
+        if obj.covered:
+            return "covered"
+        return "audited_not_recognised" if obj.audited else "no_audit"
+
+
+@router.get(
+    "/audits/coverage/sites",
+    response=list[CoverageSiteOut],
+    summary="Your linked sites with their audit state and risk (members)",
+)
+@paginate(Page)
+def coverage_sites(
+    request: HttpRequest,
+    state: Annotated[
+        Literal["", "covered", "gap"], Field(description="covered, or gap: no recognised audit you may read.")
+    ] = "",
+    band: BandParam = "",
+    topic: TopicParam = "",
+    sort: SortParam = "",
+) -> Any:
+    """``?state=gap&band=high_plus&sort=risk`` is the coverage page's list to act on: high-risk
+    sites, in your view, without a recognised audit, worst first."""
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER)
+    return selectors.coverage_export_rows(actor, state, risk=_risk_query(band, topic, sort))
+
+
 @router.get("/audits/{audit_id}", response=AuditDetailOut, summary="One audit with its auditors and findings")
 def get_audit(request: HttpRequest, audit_id: uuid.UUID) -> Any:
     actor = actor_of(request)
@@ -424,11 +528,29 @@ class ShareIn(Schema):
     member: str  # the member's slug
 
 
-@router.get("/caps", response=list[CapOut], summary="Corrective actions of the audits you may read")
+class CapListOut(CapOut, RiskColumns):
+    topic: str = Field("", description="The risk topic of the finding's section, where its scheme says.")
+
+    @staticmethod
+    def resolve_topic(obj: CorrectiveAction) -> str:
+        return selectors.section_topic(obj)
+
+
+@router.get("/caps", response=list[CapListOut], summary="Corrective actions of the audits you may read")
 @paginate(Page)
-def list_caps(request: HttpRequest, show: Literal["overdue", "open"] = "overdue") -> Any:
+def list_caps(
+    request: HttpRequest,
+    show: Literal["overdue", "open"] = "overdue",
+    band: BandParam = "",
+    topic: Annotated[
+        str,
+        Field(max_length=40, description="Only findings on this topic; the site's band and the sort follow it."),
+    ] = "",
+    sort: SortParam = "",
+) -> Any:
     actor = actor_of(request)
-    return selectors.overdue_actions(actor) if show == "overdue" else selectors.open_actions(actor)
+    actions = selectors.overdue_actions(actor) if show == "overdue" else selectors.open_actions(actor)
+    return selectors.actions_by_risk(actor, actions, _risk_query(band, topic, sort))
 
 
 @router.post("/caps/{action_id}/verify", response=CapOut, summary="Verify and close a corrective action")

@@ -18,11 +18,11 @@ class AuditsConfig(AppConfig):
         facility_merged.connect(move_audits_on_merge, dispatch_uid="audits.move_audits_on_merge")
         claim_verified.connect(hand_over_on_claim, dispatch_uid="audits.hand_over_on_claim")
 
-        from covenant.audits.selectors import readable_audit_refs
+        from covenant.audits.selectors import readable_audit_refs, readable_audit_refs_at
         from covenant.risk.interface import register_reader
 
         # An audit's risk signals are shown (and move the score) only for those who may read the audit.
-        register_reader("audit", readable_audit_refs)
+        register_reader("audit", readable_audit_refs, readable_audit_refs_at)
 
         from covenant.audits.dashboard import audits_card
 

@@ -8,8 +8,9 @@ audits):
   member may read;
 - ``not_recognised``: sites without such an audit but with an active audit the member
   may read (audited, not recognised);
-- ``high_risk`` / ``high_risk_covered``: sites whose stored, shared band (public evidence
-  only, ``risk.interface.band_rows``) is high or very high, and of those the covered ones;
+- ``high_risk`` / ``high_risk_covered``: sites whose band is high or very high, and of those the
+  covered ones. The band is the member's view (``risk.lists.member_band_rows``: the stored,
+  shared band, with the few sites its own overrides or the evidence it may read move);
 - ``unscored``: sites without a stored risk yet (being scored: counted neither high nor not).
 
 "May read" is the audits' one rule for a member: the audit is active, and its supplier
@@ -25,8 +26,9 @@ parameters, never formatted into the text), and joined here:
 
 - ``l``: the member's linked sites (a queryset of ``facility_id``, given by the caller);
 - ``r``: the distinct sites among them with a readable recognised audit;
-- ``b``: every stored band, joined on the site directly (not filtered by a subquery first:
-  the planner then probes the ``SiteRisk`` primary key per linked site);
+- ``b``: every stored band (corrected for the member's few sites by a ``CASE`` on their ids),
+  joined on the site directly (not filtered by a subquery first: the planner then probes
+  the ``SiteRisk`` primary key per linked site);
 - "audited at all" is an ``EXISTS`` probe of the (facility, status) index, evaluated only
   for sites without a covering audit, which beats grouping every audit of the chain.
 
@@ -64,21 +66,29 @@ def _compiled(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
 
 
 def count_coverage(
-    site_ids: QuerySet[Any], recognised: QuerySet[Audit], *, org_id: int, share_all: Sequence[int]
+    site_ids: QuerySet[Any],
+    recognised: QuerySet[Audit],
+    *,
+    org_id: int,
+    share_all: Sequence[int],
+    bands: QuerySet[Any] | None = None,
 ) -> CoverageCounts:
     """Count a member's coverage in one statement (see the module's docstring).
 
     ``site_ids``: the member's linked sites, a ``values("facility_id")`` queryset;
     ``recognised``: the audits recognised under the member's policy today, not yet
     narrowed to those it may read (done here); ``share_all``: the suppliers sharing
-    all their audits with every member."""
+    all their audits with every member; ``bands``: every scored site's band in the member's
+    view (``risk.lists.member_band_rows``: ``facility_id``/``member_band`` rows), or if not
+    given the stored bands (``band_rows()``)."""
     share_all = list(share_all)
+    band = "band" if bands is None else "member_band"
     # The supplier's "share all" first: where it holds, no share is looked up for the audit.
     readable = Q(owner_id__in=share_all) | Q(Exists(AuditShare.objects.filter(audit_id=OuterRef("pk"), org_id=org_id)))
     covered_sites = (
         recognised.filter(facility_id__in=site_ids).filter(readable).order_by().values("facility_id").distinct()
     )
-    parts = [_compiled(site_ids), _compiled(covered_sites), _compiled(band_rows())]
+    parts = [_compiled(site_ids), _compiled(covered_sites), _compiled(band_rows() if bands is None else bands)]
     audits, shares = Audit._meta.db_table, AuditShare._meta.db_table
     share_all_sql = f"x.owner_id IN ({', '.join(['%s'] * len(share_all))}) OR " if share_all else ""
     sql = f"""
@@ -90,8 +100,8 @@ def count_coverage(
                                        AND ({share_all_sql}EXISTS (SELECT 1 FROM {shares} s
                                                                    WHERE s.audit_id = x.id AND s.org_id = %s)))
                         THEN 1 ELSE 0 END),
-               SUM(CASE WHEN b.band >= %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN b.band >= %s AND r.facility_id IS NOT NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN b.{band} >= %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN b.{band} >= %s AND r.facility_id IS NOT NULL THEN 1 ELSE 0 END),
                SUM(CASE WHEN b.facility_id IS NULL THEN 1 ELSE 0 END)
         FROM ({parts[0][0]}) l
         LEFT JOIN ({parts[1][0]}) r ON r.facility_id = l.facility_id

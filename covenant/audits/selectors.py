@@ -77,7 +77,10 @@ from covenant.registry.interface import (
     own_links,
     search_facilities,
 )
+from covenant.risk import lists as risk_lists
+from covenant.risk.evidence import member_scores
 from covenant.risk.interface import HIGH_BAND, band_rows
+from covenant.risk.lists import HIGH_PLUS, SORT_RISK, RiskQuery
 
 
 def share_all_supplier_ids() -> list[int]:
@@ -133,6 +136,14 @@ def readable_audit_refs(actor: Actor, refs: frozenset[str]) -> set[str]:
     if not ids:
         return set()
     return {str(pk) for pk in visible_audits(actor).filter(pk__in=ids).values_list("pk", flat=True)}
+
+
+def readable_audit_refs_at(actor: Actor, facilities: QuerySet[Any]) -> set[str]:
+    """The ids of the audits of these sites (a queryset of facility ids) the actor may read:
+    :func:`readable_audit_refs` for a whole chain in one joined query (registered with risk)."""
+    # Only an active audit speaks for its site in risk (services.refresh_site_signals).
+    readable = visible_audits(actor).filter(facility_id__in=facilities, status=AuditStatus.ACTIVE)
+    return {str(pk) for pk in readable.values_list("pk", flat=True)}
 
 
 def audit_list(actor: Actor, *, q: str = "", status: str = "") -> QuerySet[Audit]:
@@ -554,17 +565,29 @@ def _site_states(
     )
 
 
-def coverage(actor: Actor, policy: rules.Policy | None = None) -> Coverage:
+def member_view(actor: Actor) -> risk_lists.Scores:
+    """The linked sites whose risk this member sees otherwise than the stored picture
+    (``risk.evidence.member_scores``): read once per page and handed to each part of it."""
+    return member_scores(actor, linked_site_ids(actor))
+
+
+def coverage(actor: Actor, policy: rules.Policy | None = None, own: risk_lists.Scores | None = None) -> Coverage:
     """Per linked site: is there a valid recognised audit for this member? Counted in the database,
-    in one statement that only reads (``audits/coverage.py`` says what it counts and why so)."""
+    in one statement that only reads (``audits/coverage.py`` says what it counts and why so).
+
+    The high-risk figures are in the member's view: the statement joins the stored bands with the
+    few sites its own overrides or the evidence it may read move (``risk.lists.member_band_rows``)."""
     org = actor.require_kind(OrgKind.MEMBER)
     policy = policy or effective_policy(org)
+    today = timezone.localdate()
+    sites = linked_site_ids(actor)
     counts = count_coverage(
         # The register's one count of "Linked sites" (active links only).
-        linked_site_ids(actor),
-        recognised_audits(policy, timezone.localdate()),
+        sites,
+        recognised_audits(policy, today),
         org_id=org.pk,
         share_all=share_all_supplier_ids(),
+        bands=risk_lists.member_band_rows(actor, sites, own),
     )
     return Coverage(
         sites=counts.sites,
@@ -577,19 +600,49 @@ def coverage(actor: Actor, policy: rules.Policy | None = None) -> Coverage:
     )
 
 
-def coverage_sites(actor: Actor, state: str = "", policy: rules.Policy | None = None) -> QuerySet[SupplyLink]:
-    """The member's own linked sites for the coverage table, optionally only those in one state.
+def coverage_sites(
+    actor: Actor,
+    state: str = "",
+    policy: rules.Policy | None = None,
+    risk: RiskQuery | None = None,
+    own: risk_lists.Scores | None = None,
+) -> QuerySet[SupplyLink]:
+    """The member's own linked sites for the coverage table, optionally only those in one state,
+    with their risk in the member's view (``risk.lists``: ``risk_band``, ``risk_score``, …),
+    filtered by band and topic and sorted worst first as ``risk`` asks.
 
-    Without a state the links are not annotated: the page's rows get their state
+    Without a state the links are not annotated with it: the page's rows get their state
     from :func:`with_states`, so a page of 50 does not cost the work of 20,000.
     """
     org = actor.require_kind(OrgKind.MEMBER)
     links = own_links(actor).select_related("facility").order_by("facility__country", "facility__name", "pk")
-    if not state:
-        return links
-    states = _site_states(links, org, policy or effective_policy(org), timezone.localdate())
-    # The django-stubs plugin does not follow annotations made in _site_states.
-    return states.filter(covered=(state == "covered"))  # type: ignore[misc,no-any-return]
+    if state:
+        states = _site_states(links, org, policy or effective_policy(org), timezone.localdate())
+        # The django-stubs plugin does not follow annotations made in _site_states.
+        links = states.filter(covered=(state == "covered"))  # type: ignore[misc]
+    return risk_lists.apply(actor, links, risk or RiskQuery(), own=own)
+
+
+def sites_to_act_on(
+    actor: Actor, policy: rules.Policy | None = None, own: risk_lists.Scores | None = None
+) -> QuerySet[SupplyLink]:
+    """High or very high risk sites (the member's view) without a recognised audit it may
+    read, worst first: the coverage page's list to act on (request an audit, ask the supplier)."""
+    return coverage_sites(actor, "gap", policy, RiskQuery(band=HIGH_PLUS, sort=SORT_RISK), own)
+
+
+def coverage_export_rows(
+    actor: Actor, state: str = "", policy: rules.Policy | None = None, risk: RiskQuery | None = None
+) -> QuerySet[SupplyLink]:
+    """:func:`coverage_sites` with every row's state (``covered``, ``audited``) and ``last_audit``:
+    the whole table for a download, annotated by the database in one query."""
+    org = actor.require_kind(OrgKind.MEMBER)
+    policy = policy or effective_policy(org)
+    latest = (
+        Audit.objects.filter(facility_id=OuterRef("facility_id")).filter(_readable_by(org.pk)).order_by("-end_date")
+    )
+    links = _site_states(coverage_sites(actor, state, policy, risk), org, policy, timezone.localdate())
+    return links.annotate(last_audit=Subquery(latest.values("end_date")[:1]))
 
 
 def with_states(actor: Actor, links: list[SupplyLink], policy: rules.Policy | None = None) -> list[SupplyLink]:
@@ -608,7 +661,14 @@ def with_states(actor: Actor, links: list[SupplyLink], policy: rules.Policy | No
         last_audit=Subquery(latest.values("end_date")[:1])
     )
     by_pk = {link.pk: link for link in annotated}
-    return [by_pk[link.pk] for link in links if link.pk in by_pk]
+    out = []
+    # The given rows keep what they were annotated with before (the member's risk columns).
+    for link in links:
+        found = by_pk.get(link.pk)
+        if found is not None:
+            link.covered, link.audited, link.last_audit = found.covered, found.audited, found.last_audit  # type: ignore[attr-defined]
+            out.append(link)
+    return out
 
 
 # --- CAPs ------------------------------------------------------------------------------------
@@ -643,6 +703,32 @@ def open_actions(actor: Actor) -> QuerySet[CorrectiveAction]:
         .prefetch_related(approved_extensions())
         .order_by("due_date", "pk")
     )
+
+
+def section_topic(action: CorrectiveAction) -> str:
+    """The risk topic the scheme maps the action's finding's section to ("" where unknown)."""
+    section = action.audit.scheme_version.section(action.finding.section) or {}
+    return str(section.get("topic") or "")
+
+
+def _on_topic(topic: str) -> Q:
+    """Actions whose finding's section its scheme version maps to ``topic``. Sections are data
+    (``SchemeVersion.sections``), a few per version: matched as (version, section code) pairs."""
+    wanted = Q(pk__in=[])
+    for version_id, sections in SchemeVersion.objects.values_list("pk", "sections"):
+        for section in sections or []:
+            if str(section.get("topic") or "") == topic:
+                wanted |= Q(audit__scheme_version_id=version_id, finding__section__iexact=str(section["code"]))
+    return wanted
+
+
+def actions_by_risk(actor: Actor, actions: QuerySet[CorrectiveAction], risk: RiskQuery) -> QuerySet[CorrectiveAction]:
+    """Actions with their site's risk in the actor's view (``risk.lists``), filtered by band and
+    sorted worst first as ``risk`` asks; a topic keeps the actions whose finding is on that
+    topic (its section's topic, where the scheme says) and bands the sites by that topic."""
+    if risk.topic:
+        actions = actions.filter(_on_topic(risk.topic))
+    return risk_lists.apply(actor, actions, risk, facility="audit__facility")
 
 
 def cap_kpis(actions: QuerySet[CorrectiveAction]) -> rules.CapKpis:

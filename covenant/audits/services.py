@@ -1180,13 +1180,39 @@ def comment_on_finding(actor: Actor, finding: Finding, text: str) -> FindingComm
 # --- Signals to the risk picture ------------------------------------------------------------
 
 
+# Points a recent clean recognised audit takes off each topic its scheme's sections cover
+# (on the 0-10 score, likelihood x severity / 9: about one point of likelihood on the gravest topics).
+CLEAN_AUDIT_DELTA = -1.0
+
+
+def _clean_until(audit: Audit, open_severe: bool) -> date | None:
+    """The last day a clean audit lowers risk: while it is recognised under the sector
+    benchmark (active, an accepted scheme, recent enough, qualified auditor if required,
+    valid), with no open major or critical finding; None when it does not."""
+    if open_severe or not selectors.is_recognised_for(audit, None):
+        return None
+    policy = selectors.effective_policy(None)
+    # Recognised while end_date >= today - max_age months, and until valid_until.
+    return min(audit.valid_until, rules.add_months(audit.end_date, policy.max_age_months))
+
+
 def signals_for(audit: Audit) -> list[Signal]:
-    """Open non-compliances per salient topic, weighted by severity (critical 2, major 1, minor 0.5)."""
+    """What an audit says about its site's risk, per salient topic (docs/risk.md, "Member views"):
+
+    - open non-compliances raise it, weighted by severity (critical 2, major 1, minor 0.5);
+    - a recent clean audit lowers it: recognised under the sector benchmark, with no open
+      major or critical finding, it takes ``CLEAN_AUDIT_DELTA`` off each topic its scheme's
+      sections cover and no open finding is about, until recognition lapses (its
+      ``valid_until``, or its end date plus the benchmark's maximum age).
+
+    Restricted evidence: applied only for those who may read the audit (``risk.interface``)."""
     version = audit.scheme_version
     topics: dict[str, float] = {}
     counts: dict[str, dict[str, int]] = {}
     open_findings = audit.findings.filter(is_non_compliance=True).exclude(action__status=CapStatus.CLOSED)
+    open_severe = False
     for finding in open_findings:
+        open_severe = open_severe or finding.severity in ("critical", "major")
         section = version.section(finding.section) or {}
         topic = str(section.get("topic") or "")
         weight = rules.SEVERITY_WEIGHT.get(finding.severity, 0.0)
@@ -1196,17 +1222,41 @@ def signals_for(audit: Audit) -> list[Signal]:
         counts.setdefault(topic, {})
         counts[topic][finding.severity] = counts[topic].get(finding.severity, 0) + 1
     signals = []
+    day = f"{audit.end_date:%Y-%m-%d}"
     for topic, delta in topics.items():
         detail = ", ".join(f"{n} {severity}" for severity, n in sorted(counts[topic].items()))
         signals.append(
             Signal(
                 topic=topic,
                 delta=delta,
-                explanation=f"{version.label} audit of {audit.end_date:%Y-%m-%d}: open findings ({detail})",
+                explanation=f"{version.label} audit of {day}: open findings ({detail})",
                 observed_on=audit.end_date,
                 expires_on=audit.valid_until,
+                code="audit_findings",
+                params={"scheme": version.label, "date": day, "counts": counts[topic]},
             )
         )
+    until = _clean_until(audit, open_severe)
+    if until is not None and until >= timezone.localdate():
+        known = topic_codes()
+        covered = dict.fromkeys(str(s.get("topic") or "") for s in version.sections)
+        for topic in covered:
+            if not topic or topic not in known or topic in topics:
+                continue
+            signals.append(
+                Signal(
+                    topic=topic,
+                    delta=CLEAN_AUDIT_DELTA,
+                    explanation=(
+                        f"{version.label} audit of {day}: recognised under the sector benchmark, "
+                        f"no open major or critical finding (until {until:%Y-%m-%d})"
+                    ),
+                    observed_on=audit.end_date,
+                    expires_on=until,
+                    code="audit_clean",
+                    params={"scheme": version.label, "date": day, "until": f"{until:%Y-%m-%d}"},
+                )
+            )
     return signals
 
 
@@ -1221,6 +1271,24 @@ def refresh_site_signals(facility_id: int) -> None:
             )
         else:
             clear_signals(source="audit", source_ref=str(audit.pk), facility_id=facility_id)
+
+
+def refresh_all_site_signals() -> int:
+    """Every audited site's signals again: after the sector benchmark or the APSCA register
+    changed (which audits count as recognised, so which lower risk). A background task
+    (``tasks.refresh_audit_signals_task``); returns the number of sites."""
+    active = Audit.objects.filter(status=AuditStatus.ACTIVE).order_by()
+    ids = list(active.values_list("facility_id", flat=True).distinct())
+    for facility_id in ids:
+        with transaction.atomic():
+            refresh_site_signals(facility_id)
+    return len(ids)
+
+
+def _refresh_all_after_commit() -> None:
+    from covenant.audits.tasks import refresh_audit_signals_task
+
+    transaction.on_commit(lambda: refresh_audit_signals_task.enqueue())
 
 
 # --- Sharing ------------------------------------------------------------------------------
@@ -1760,6 +1828,9 @@ def set_policy(
     policy.updated_at = timezone.now()
     policy.save()
     policy.accepted_versions.set(versions)
+    if owner is None:
+        # The benchmark says which audits lower risk (signals_for): every audited site again.
+        _refresh_all_after_commit()
     trail.record(
         actor,
         "audits.policy.set",
@@ -1972,6 +2043,8 @@ def import_apsca_register(actor: Actor, *, filename: str, data: bytes) -> int:
         ApscaAuditor.objects.all().delete()
         ApscaAuditor.objects.bulk_create(rows.values(), batch_size=2000)
         became, lost = _recheck_auditors()
+        if became or lost:
+            _refresh_all_after_commit()  # a benchmark requiring qualified auditors recognises others now
         trail.record(
             actor,
             "audits.apsca.imported",

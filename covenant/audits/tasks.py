@@ -11,3 +11,9 @@ from covenant.audits import services
 def count_sector_task() -> str:
     count = services.count_sector()
     return f"counted in {count.seconds:.1f} s"
+
+
+@task()
+def refresh_audit_signals_task() -> str:
+    sites = services.refresh_all_site_signals()
+    return f"audit risk signals refreshed for {sites} sites"

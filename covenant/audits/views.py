@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from covenant.audits import entry, selectors, services
+from covenant.audits import entry, exports, selectors, services
 from covenant.audits.forms import (
     ActionForm,
     CommentForm,
@@ -41,12 +42,14 @@ from covenant.audits.forms import (
     auditor_lines,
     initial_policy,
 )
-from covenant.audits.models import AuditStatus
+from covenant.audits.models import AuditStatus, CorrectiveAction
 from covenant.audits.protocol import reference_protocol
+from covenant.core.actors import Actor
 from covenant.core.decorators import org_required
 from covenant.core.web import actor_of, flash_errors, flash_form_errors, form_action
 from covenant.orgs.models import OrgKind
 from covenant.registry import interface as registry
+from covenant.risk import lists as risk_lists
 
 
 def _file(request: HttpRequest, name: str = "file") -> tuple[str, bytes] | None:
@@ -661,14 +664,50 @@ def caps(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER, OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
     show = request.GET.get("show", "overdue")
-    actions = selectors.overdue_actions(actor) if show == "overdue" else selectors.open_actions(actor)
+    risk = risk_lists.parse(request.GET)
+    page = Paginator(_caps(actor, show, risk), 50).get_page(request.GET.get("page"))
     context = {
-        "page": Paginator(actions, 50).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": [(a, selectors.section_topic(a)) for a in page.object_list],
         "show": show,
         "kpis": selectors.cap_kpis(selectors.chain_actions(actor)),
         "joint": selectors.joint_action_candidates(actor)[:100] if actor.kind == OrgKind.MEMBER else [],
+        **_risk_context(risk),
     }
     return render(request, "audits/caps.html", context)
+
+
+def _caps(actor: Actor, show: str, risk: risk_lists.RiskQuery) -> QuerySet[CorrectiveAction]:
+    actions = selectors.overdue_actions(actor) if show == "overdue" else selectors.open_actions(actor)
+    return selectors.actions_by_risk(actor, actions, risk)
+
+
+def _risk_context(risk: risk_lists.RiskQuery) -> dict[str, object]:
+    """The band and topic filters and the risk sort, for ``audits/_risk_filters.html``."""
+    return {
+        "risk": risk,
+        "band_choices": risk_lists.band_choices(),
+        "topic_choices": risk_lists.topic_choices(),
+        "topic_names": risk_lists.topic_names(),
+    }
+
+
+def _format(request: HttpRequest) -> str:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    return fmt
+
+
+@org_required
+@require_safe
+def caps_export(request: HttpRequest) -> HttpResponse:
+    """The corrective actions as the page lists them (same tab, filters and order), with risk columns."""
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER, OrgKind.SUPPLIER, OrgKind.AUDIT_FIRM)
+    fmt = _format(request)
+    risk = risk_lists.parse(request.GET)
+    return exports.caps_response(_caps(actor, request.GET.get("show", "overdue"), risk), risk, fmt)
 
 
 # --- Recognition and coverage -------------------------------------------------------------------
@@ -680,11 +719,39 @@ def coverage(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require_kind(OrgKind.MEMBER)
     state = request.GET.get("state", "")
-    policy = selectors.effective_policy(actor.org)  # once for the counts, the filter and the table
-    page = Paginator(selectors.coverage_sites(actor, state, policy), 50).get_page(request.GET.get("page"))
+    risk = risk_lists.parse(request.GET)
+    # Once for the counts, the list to act on and the table: the policy and the member's view.
+    policy = selectors.effective_policy(actor.org)
+    own = selectors.member_view(actor)
+    page = Paginator(selectors.coverage_sites(actor, state, policy, risk, own), 50).get_page(request.GET.get("page"))
     rows = selectors.with_states(actor, list(page.object_list), policy)
-    context = {"coverage": selectors.coverage(actor, policy), "page": page, "rows": rows, "state": state}
+    act_on = selectors.sites_to_act_on(actor, policy, own)
+    context = {
+        "coverage": selectors.coverage(actor, policy, own),
+        "page": page,
+        "rows": rows,
+        "state": state,
+        # The first few high-risk sites without a recognised audit; the rest through the filter.
+        "act_on": list(act_on[:ACT_ON_SHOWN]),
+        "act_on_count": act_on.count(),
+        **_risk_context(risk),
+    }
     return render(request, "audits/coverage.html", context)
+
+
+ACT_ON_SHOWN = 10
+
+
+@org_required
+@require_safe
+def coverage_export(request: HttpRequest) -> HttpResponse:
+    """The coverage table (same state, filters and order), each site's state and risk columns."""
+    actor = actor_of(request)
+    actor.require_kind(OrgKind.MEMBER)
+    fmt = _format(request)
+    risk = risk_lists.parse(request.GET)
+    links = selectors.coverage_export_rows(actor, request.GET.get("state", ""), risk=risk)
+    return exports.coverage_response(links, risk, fmt)
 
 
 @org_required

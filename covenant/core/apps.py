@@ -16,6 +16,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from covenant.core.cache import create_cache_tables
+
+        # The throttles' table (settings.CACHES["throttle"] without Redis) comes with `migrate`.
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="covenant.core.cache_tables")
         # Menu positions, for every app (each registers its own): main 10-170, account 10-30.
         # Dashboard cards: 10 what-you-can-do, 20 participants, 30 chain, 40 audits, 50 risk, 90 account.
         navigation.register(

@@ -236,3 +236,38 @@ def keyed_hash(secret: bytes, purpose: str, value: str | bytes) -> str:
 def derived_key(secret: bytes, purpose: str, value: str) -> bytes:
     """A 32-byte key that only someone holding both ``secret`` and ``value`` can compute."""
     return hmac.new(secret, b"key\x00" + purpose.encode() + b"\x00" + value.encode("utf-8"), hashlib.sha256).digest()
+
+
+# --- Remediation: what suppliers and members read and write --------------------------------------
+
+
+def remediation_key(case_key: bytes) -> bytes:
+    """The key of a case's remediation texts (corrective actions): derived from the case key, so
+    whoever holds the case key holds it too, while a supplier given only this key reads the
+    actions and nothing the reporter wrote."""
+    return derived_key(case_key, "remediation", "v1")
+
+
+def case_box_private(case_key: bytes) -> bytes:
+    """The private half of the case's drop box: derived from the case key, so only those holding
+    the case key (handlers, the reporter, a member given the full case) open what was put in it."""
+    return derived_key(case_key, "case-box", "v1")
+
+
+def case_box_public(case_key: bytes) -> bytes:
+    return public_key_of(case_box_private(case_key))
+
+
+def seal_for_case(box_public: bytes, aad: bytes, plaintext: bytes) -> bytes:
+    """Seal text to a case's drop box: anyone can write it (members and suppliers hold no case
+    key), only holders of the case key read it. A sealed box has no associated data, so the
+    binding to the case and the field travels inside and is checked on opening."""
+    return seal_to(box_public, len(aad).to_bytes(2, "big") + aad + plaintext)
+
+
+def open_for_case(case_key: bytes, aad: bytes, sealed: bytes) -> bytes:
+    opened = open_sealed(case_box_private(case_key), sealed)
+    size = int.from_bytes(opened[:2], "big")
+    if opened[2 : 2 + size] != aad:
+        raise DecryptionError("sealed text belongs to another case or field")
+    return opened[2 + size :]

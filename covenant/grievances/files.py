@@ -99,3 +99,45 @@ def shred(name: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     path.unlink(missing_ok=True)
+
+
+def _wav_fmt_and_data(data: bytes) -> bytes | None:
+    """Rebuild a RIFF/WAVE file from its ``fmt `` and ``data`` chunks only (no LIST/INFO or
+    other metadata chunks); None when it is not a readable WAVE file."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    pos, kept = 12, {}
+    while pos + 8 <= len(data):
+        chunk_id, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        body = data[pos + 8 : pos + 8 + size]
+        if chunk_id in (b"fmt ", b"data") and chunk_id not in kept:
+            kept[chunk_id] = body
+        pos += 8 + size + (size & 1)
+    if b"fmt " not in kept or not kept.get(b"data"):
+        return None
+    chunks = b"".join(
+        cid + len(body).to_bytes(4, "little") + body + (b"\x00" if len(body) & 1 else b"")
+        for cid, body in ((b"fmt ", kept[b"fmt "]), (b"data", kept[b"data"]))
+    )
+    return b"RIFF" + (4 + len(chunks)).to_bytes(4, "little") + b"WAVE" + chunks
+
+
+def clean_recording(data: bytes) -> tuple[bytes, str]:
+    """A voice recording (WAV or MP3, as telephony providers give them), without metadata
+    chunks or tags, and its type. Raises ValueError for anything else or anything too large
+    (the caller hears a spoken message, never this text)."""
+    limit = int(settings.GRIEVANCE_VOICE_MAX_BYTES)
+    if len(data) > limit:
+        raise ValueError("recording too large")
+    wav = _wav_fmt_and_data(data)
+    if wav is not None:
+        return wav, "audio/wav"
+    if data.startswith(b"ID3") and len(data) > 10:
+        # An ID3v2 tag (title, artist, comments): its size is a 28-bit "syncsafe" integer.
+        size = int.from_bytes(bytes(b & 0x7F for b in data[6:10]), "big") + 10
+        data = data[size:]
+    if len(data) > 4 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
+        if data[-128:-125] == b"TAG":  # an ID3v1 tag at the end
+            data = data[:-128]
+        return data, "audio/mpeg"
+    raise ValueError("not a WAV or MP3 recording")

@@ -17,8 +17,20 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from covenant.core.actors import Actor
-from covenant.grievances import public, selectors, services
-from covenant.grievances.models import Case, Channel, Mechanism, Outcome, RemedyType, Stage, Topic
+from covenant.grievances import public, remediation, selectors, services
+from covenant.grievances.models import (
+    Case,
+    Channel,
+    CommitmentStatus,
+    ContributionType,
+    Mechanism,
+    MemberEntryKind,
+    Outcome,
+    RemedyType,
+    Stage,
+    Topic,
+    VerificationMethod,
+)
 from covenant.orgs.models import Organisation
 from covenant.registry.interface import Facility, facility_by_public_id, get_facility
 
@@ -164,7 +176,7 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the members the case was routed to: handlers hold the key already.
         self.fields["org"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            grievance_recipients__case=case, grievance_recipients__handler=False
+            grievance_recipients__case=case, grievance_recipients__handler=False, grievance_recipients__supplier=False
         )
 
 
@@ -207,3 +219,75 @@ class OperatorIntakeForm(forms.Form):
             workplace=data["workplace"],
             contact=data["contact"],
         )
+
+
+def _translation_languages() -> list[tuple[str, str]]:
+    return list(dict([*settings.GRIEVANCE_LANGUAGES, *settings.LANGUAGES]).items())
+
+
+class TranslationForm(forms.Form):
+    """A translation of the report (entry 0) or of the entry with that number."""
+
+    entry = forms.IntegerField(label=_("Translation of"), min_value=0, max_value=2**31 - 1)
+    language = forms.ChoiceField(label=_("Language"), choices=_translation_languages)
+    text = CaseText(label=_("Translation"))
+
+
+# --- Remedy with the supplier and the members (remediation.py) -------------------------------------
+
+
+class ShareSupplierForm(forms.Form):
+    """Nothing to fill in: the site's supplier is the one with a verified claim."""
+
+
+class ActionForm(forms.Form):
+    text = CaseText(label=_("What the site must do"))
+    due_on = forms.DateField(label=_("Due date"), required=False)
+
+
+class EvidenceForm(forms.Form):
+    note = CaseText(label=_("What was done, and how it can be checked"))
+
+
+class VerifyForm(forms.Form):
+    method = forms.ChoiceField(label=_("Verified by"), choices=VerificationMethod.choices)
+    note = CaseText(label=_("Note (for the handlers)"), required=False)
+
+
+class MemberEntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Entry"), choices=MemberEntryKind.choices)
+    text = CaseText(label=_("Text"))
+    owner = forms.CharField(label=_("Owner (commitments)"), max_length=200, required=False)
+    due_on = forms.DateField(label=_("Due date (commitments)"), required=False)
+    contribution_type = forms.ChoiceField(
+        label=_("Contribution"), choices=[("", "—"), *ContributionType.choices], required=False
+    )
+    amount = AmountField(
+        label=_("Amount"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": _("Give the amount as a number.")},
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+
+    def entry_input(self) -> remediation.EntryInput:
+        data = self.cleaned_data
+        return remediation.EntryInput(
+            kind=data["kind"],
+            text=data["text"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            contribution_type=data["contribution_type"],
+            amount=data["amount"],
+            currency=data["currency"],
+        )
+
+
+class CommitmentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CommitmentStatus.choices)
+
+
+class ShowToReporterForm(forms.Form):
+    shown = forms.BooleanField(label=_("Show to the reporter"), required=False)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -25,6 +26,7 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     WHATSAPP = "whatsapp", _("WhatsApp")
     OPERATOR = "operator", _("Hotline operator")
+    VOICE = "voice", _("Voice call")
 
 
 class Stage(models.TextChoices):
@@ -211,6 +213,11 @@ class Case(models.Model):
     receipt_wrapped_key = models.BinaryField()
     receipt_must_change = models.BooleanField(default=False)  # read out by a hotline operator
     reminded_on = models.DateField(null=True, blank=True)
+    # The reporter agreed at intake that the site's supplier may read what they wrote (default no).
+    supplier_consent = models.BooleanField(default=False)
+    # The public half of the case's drop box (crypto.case_box_public): members and suppliers seal
+    # their texts to it without holding the case key. Empty for cases filed before it existed.
+    box_public_key = models.BinaryField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_on", "reference"]
@@ -257,6 +264,9 @@ class CaseRecipient(models.Model):
     org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="grievance_recipients")
     handler = models.BooleanField(default=False)  # secretariat or co-handling CSO: the full case
     full_access = models.BooleanField(default=False)  # a member given the full case
+    # The site's supplier, given the remediation view: ``sealed_key`` holds the remediation key,
+    # or the case key (``full_access``) when the reporter consented.
+    supplier = models.BooleanField(default=False)
     sealed_key = models.BinaryField(null=True, blank=True)
     routed_on = models.DateField(default=timezone.localdate)
     # A handler organisation has not opened the case since the reporter last wrote (per
@@ -321,6 +331,27 @@ class Attachment(models.Model):
         return str(self.id)
 
 
+class Translation(models.Model):
+    """A handler's translation of the report (``entry`` empty) or of one entry, sealed with the
+    case key like the original (``aad = case:<id>:translation:<id>``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="translations")
+    entry = models.ForeignKey(CaseEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8)
+    author_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_on = models.DateField()
+    body_enc = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.case} translation ({self.language})"
+
+
 class Remedy(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies")
     type = models.CharField(max_length=20, choices=RemedyType.choices)
@@ -368,3 +399,118 @@ class SeenMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- Remediation: corrective actions on the site, members' entries ----------------------------------
+
+
+class ActionStatus(models.TextChoices):
+    """The states of an audit's corrective action (audits.CapStatus), which grievances may not
+    import: open, progress once evidence came in, closed only when verified."""
+
+    OPEN = "open", _("Open")
+    PROGRESS = "progress", _("Progress made")
+    CLOSED = "closed", _("Closed")
+
+
+class VerificationMethod(models.TextChoices):
+    DESK = "desk_review", _("Desk review")
+    FOLLOW_UP = "follow_up_audit", _("Follow-up audit")
+
+
+class CaseAction(models.Model):
+    """A corrective action a case opens on its site: the supplier adds evidence, a handler or a
+    routed member verifies it, and only then is it closed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    number = models.PositiveIntegerField()
+    # What to do, under the case's remediation key (the supplier reads it; crypto.remediation_key).
+    text_enc = models.BinaryField()
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    opened_on = models.DateField()
+    verification_method = models.CharField(max_length=16, choices=VerificationMethod.choices, blank=True)
+    verified_on = models.DateField(null=True, blank=True)
+    verified_by_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Sealed to the case's drop box (handlers read it).
+    verification_note_enc = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="one_action_number_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case} action {self.number}"
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status != ActionStatus.CLOSED and self.due_on is not None and self.due_on < today
+
+
+class ActionEvidence(models.Model):
+    """What the supplier did about an action; the note sealed to the case's drop box."""
+
+    action = models.ForeignKey(CaseAction, on_delete=models.CASCADE, related_name="evidence")
+    org = models.ForeignKey("orgs.Organisation", null=True, on_delete=models.SET_NULL, related_name="+")
+    added_on = models.DateField()
+    note_enc = models.BinaryField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"evidence for {self.action}"
+
+
+# The reporter reads these labels on the follow-up page, in the intake's languages; a context
+# keeps the staff catalogue's "Comment" (a verb there) or "Dropped" from standing in for them.
+class MemberEntryKind(models.TextChoices):
+    COMMENT = "comment", pgettext_lazy("member entry", "Comment")
+    COMMITMENT = "commitment", pgettext_lazy("member entry", "Commitment")
+    CONTRIBUTION = "contribution", pgettext_lazy("member entry", "Contribution to remedy")
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("commitment", "Open")
+    DONE = "done", pgettext_lazy("commitment", "Done")
+    DROPPED = "dropped", pgettext_lazy("commitment", "Dropped")
+
+
+class ContributionType(models.TextChoices):
+    MONEY = "money", _("Money")
+    IN_KIND = "in_kind", _("In kind")
+    OTHER = "other", _("Other")
+
+
+class MemberEntry(models.Model):
+    """A routed member's comment, commitment or contribution to remedy. The text (and a
+    commitment's owner) is sealed to the case's drop box: the handlers read it, and the reporter
+    when a handler chooses to show it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="member_entries")
+    number = models.PositiveIntegerField()
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=MemberEntryKind.choices)
+    created_on = models.DateField()
+    body_enc = models.BinaryField()  # JSON {text, owner}
+    due_on = models.DateField(null=True, blank=True)  # commitments
+    status = models.CharField(max_length=10, choices=CommitmentStatus.choices, blank=True)  # commitments
+    contribution_type = models.CharField(max_length=10, choices=ContributionType.choices, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    shown_to_reporter = models.BooleanField(default=False)  # a handler's choice, per entry
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="one_member_entry_number_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.number}"

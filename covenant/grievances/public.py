@@ -3,7 +3,9 @@
 No account, no JavaScript, one small stylesheet. The language is part of the URL and
 activated for the request only (the staff UI keeps its own language list). Nothing about
 the person is kept: no IP address or user agent is stored or logged (the throttle keeps a
-keyed hash of the source address in the cache, with an expiry, and nothing else).
+keyed hash of the source address in the cache, with an expiry, and nothing else). The
+reporter's own browser keeps a keyed hash of its receipts (``DEVICE_COOKIE``), so that a
+shared address's limit does not lock the reporter out of their own case.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_safe
 
 from covenant.core.actors import Actor
-from covenant.grievances import crypto, selectors, services
+from covenant.grievances import crypto, remediation, selectors, services
 from covenant.grievances.models import Case, Channel, Mechanism, Satisfaction, Stage, Topic
 from covenant.registry.interface import facility_by_public_id
 
@@ -56,9 +59,20 @@ def in_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+def heading(mechanism: Mechanism) -> str:
+    """The mechanism's name in the active language. The name it opened with is English
+    ("<secretariat>: grievances"); the secretariat's own name is a proper name and stays. A name
+    the initiative chose itself is shown as it is."""
+    secretariat = mechanism.secretariat.name
+    if mechanism.name != services.default_mechanism_name(secretariat):
+        return mechanism.name
+    return translation.gettext("%(name)s: complaints") % {"name": secretariat}
+
+
 def _context(mechanism: Mechanism, lang: str, **extra: Any) -> dict[str, Any]:
     return {
         "mechanism": mechanism,
+        "heading": heading(mechanism),
         "lang": lang,
         "rtl": lang in settings.GRIEVANCE_RTL_LANGUAGES,
         "languages": intake_languages(),
@@ -73,10 +87,19 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
 @require_safe
 def choose_language(request: HttpRequest, slug: str) -> HttpResponse:
     mechanism = selectors.public_mechanism(slug)
-    response = render(
-        request, "grievances/public/languages.html", {"mechanism": mechanism, "languages": intake_languages()}
-    )
-    return _no_store(response)
+    # Each choice says what it leads to in its own language, so nobody needs English to pick.
+    choices = []
+    for code, name in intake_languages():
+        with translation.override(code):
+            choices.append((code, name, translation.gettext("Report a problem at work")))
+    context = {
+        "mechanism": mechanism,
+        "heading": heading(mechanism),
+        "languages": intake_languages(),
+        "choices": choices,
+        "rtl_languages": settings.GRIEVANCE_RTL_LANGUAGES,
+    }
+    return _no_store(render(request, "grievances/public/languages.html", context))
 
 
 @in_language
@@ -136,6 +159,7 @@ def intake_from_post(
         workplace=post.get("workplace", ""),
         contact=post.get("contact", "") if post.get("share_contact") or channel == Channel.OPERATOR else "",
         photos=_photos(request),
+        supplier_consent=bool(post.get("supplier_consent")) and channel == Channel.WEB,
     )
     return intake, errors
 
@@ -149,7 +173,9 @@ def intake(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpRespons
     searching = request.method == "POST" and post.get("action") == "search"
     found = find_workplaces(q, town) if searching and q else []
     errors: list[str] = []
-    values: dict[str, Any] = {k: post.get(k, "") for k in ("what", "workplace", "contact", "site_id", "facility")}
+    values: dict[str, Any] = {
+        k: post.get(k, "") for k in ("what", "workplace", "contact", "site_id", "facility", "supplier_consent")
+    }
     values["topics"] = post.getlist("topics")
     if request.method == "POST" and not searching:
         intake_input, errors = intake_from_post(request, mechanism, lang, Channel.WEB)
@@ -165,11 +191,13 @@ def intake(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpRespons
             except ValidationError as exc:
                 errors = list(exc.messages)
             else:
-                return _render(
+                response = _render(
                     request,
                     "grievances/public/receipt.html",
                     _context(mechanism, lang, receipt=crypto.format_receipt(submitted.receipt)),
                 )
+                _remember_device(request, response, mechanism, submitted.receipt)
+                return response
     context = _context(
         mechanism,
         lang,
@@ -183,6 +211,32 @@ def intake(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpRespons
         max_mb=int(settings.GRIEVANCE_PHOTO_MAX_BYTES) // (1024 * 1024),
     )
     return _render(request, "grievances/public/intake.html", context, status=400 if errors else 200)
+
+
+# A browser that sent a report or opened a case keeps its receipt's ``services.device_token``
+# (at most three, the latest first), only for this mechanism's public pages: with it, a shared
+# address's limit on failed look-ups does not lock its own case (docs/grievances.md).
+DEVICE_COOKIE = "grv_device"
+DEVICE_COOKIE_DAYS = 180
+DEVICE_TOKENS_KEPT = 3
+
+
+def _devices(request: HttpRequest) -> list[str]:
+    return [t for t in request.COOKIES.get(DEVICE_COOKIE, "").split(".") if t][:DEVICE_TOKENS_KEPT]
+
+
+def _remember_device(request: HttpRequest, response: HttpResponse, mechanism: Mechanism, receipt: str) -> None:
+    token = services.device_token(receipt)
+    tokens = [token] + [t for t in _devices(request) if t != token]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        ".".join(tokens[:DEVICE_TOKENS_KEPT]),
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        path=reverse("grievances:languages", args=[mechanism.slug]),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
+    )
 
 
 def _source(request: HttpRequest) -> str:
@@ -230,7 +284,7 @@ def follow_up(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResp
     if request.method == "GET":
         return _render(request, "grievances/public/follow_up.html", _context(mechanism, lang))
     try:
-        opened = services.open_case(request.POST.get("receipt", ""), _source(request))
+        opened = services.open_case(request.POST.get("receipt", ""), _source(request), _devices(request))
     except services.Throttled:
         return _render(
             request, "grievances/public/follow_up.html", _context(mechanism, lang, throttled=True), status=429
@@ -268,7 +322,12 @@ def follow_up(request: HttpRequest, mechanism: Mechanism, lang: str) -> HttpResp
         ask_satisfaction=case.stage == Stage.CLOSED and not case.satisfaction,
         outcome=case.get_outcome_display() if case.stage == Stage.CLOSED and case.outcome else "",
         remedies=reporter_remedies(case, opened.key),
+        # Members' entries a handler chose to show (remediation.py).
+        member_entries=remediation.reporter_member_entries(case, opened.key),
         satisfaction_choices=Satisfaction.choices,
         max_mb=int(settings.GRIEVANCE_PHOTO_MAX_BYTES) // (1024 * 1024),
     )
-    return _render(request, "grievances/public/case.html", context, status=400 if errors else 200)
+    response = _render(request, "grievances/public/case.html", context, status=400 if errors else 200)
+    if receipt:
+        _remember_device(request, response, mechanism, receipt)
+    return response

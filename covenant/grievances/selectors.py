@@ -60,6 +60,9 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
         qs = qs.filter(recipients__org=org, recipients__handler=True)
     elif org.kind == OrgKind.MEMBER:
         qs = qs.filter(recipients__org=org, recipients__handler=False)
+    elif org.kind == OrgKind.SUPPLIER:
+        # The site's supplier, once a handler shared the case with it for remedy (remediation.py).
+        qs = qs.filter(recipients__org=org, recipients__supplier=True)
     else:
         return Case.objects.none()
     # One recipient row per (case, org): the join above cannot multiply rows.
@@ -155,7 +158,7 @@ def handlers_of(case: Case) -> QuerySet[Any]:
 
 
 def member_recipients(case: Case) -> QuerySet[CaseRecipient]:
-    return case.recipients.filter(handler=False).select_related("org").order_by("org__name")
+    return case.recipients.filter(handler=False, supplier=False).select_related("org").order_by("org__name")
 
 
 # --- Finding a site in the register -----------------------------------------------------------

@@ -10,17 +10,17 @@ secretariat's administrators the time of day a worker acted. The case history ke
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -33,7 +33,10 @@ from covenant.core import audit as trail
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
 from covenant.core.throttle import bump
+from covenant.core.throttle import throttle_cache as cache
 from covenant.grievances import crypto, files
+from covenant.grievances.evidence import SOURCE as EVIDENCE_SOURCE
+from covenant.grievances.evidence import refresh_case_signals
 from covenant.grievances.models import (
     STAGE_FLOW,
     URGENT_TOPICS,
@@ -53,9 +56,11 @@ from covenant.grievances.models import (
     Satisfaction,
     Stage,
     Topic,
+    Translation,
 )
 from covenant.orgs.models import Membership, Organisation, OrgKind, Role
 from covenant.registry.interface import Facility, active_links, search_facilities
+from covenant.risk.interface import clear_signals
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +108,8 @@ def _may_hold_key(actor: Actor) -> Organisation:
     if org.kind in (OrgKind.SECRETARIAT, OrgKind.CSO):
         if actor.role != Role.GRIEVANCE_HANDLER:
             raise PermissionDenied(_("Only grievance handlers may do this."))
-    elif org.kind == OrgKind.MEMBER:
+    elif org.kind in (OrgKind.MEMBER, OrgKind.SUPPLIER):
+        # A supplier holds a key to read the remediation of cases shared with it (see share_with_supplier).
         actor.require_admin()
     else:
         raise PermissionDenied(_("Your organisation does not receive grievances."))
@@ -134,6 +140,11 @@ def set_up_key(actor: Actor, passphrase: str) -> str:
     return keys.recovery_key
 
 
+def default_mechanism_name(secretariat_name: str) -> str:
+    """The name a mechanism opens with, for the staff pages; the public pages show it translated."""
+    return f"{secretariat_name}: grievances"
+
+
 def _open_mechanism(actor: Actor, secretariat: Organisation) -> Mechanism:
     found = Mechanism.objects.filter(secretariat=secretariat).first()
     if found is not None:
@@ -143,7 +154,9 @@ def _open_mechanism(actor: Actor, secretariat: Organisation) -> Mechanism:
     while Mechanism.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
-    mechanism = Mechanism.objects.create(secretariat=secretariat, slug=slug, name=f"{secretariat.name}: grievances")
+    mechanism = Mechanism.objects.create(
+        secretariat=secretariat, slug=slug, name=default_mechanism_name(secretariat.name)
+    )
     trail.record(actor, "grievances.mechanism.opened", obj=mechanism, org_id=secretariat.pk, summary={"slug": slug})
     return mechanism
 
@@ -248,6 +261,9 @@ class Intake:
     workplace: str = ""  # free text, when the site was not found
     contact: str = ""  # optional; empty means anonymous
     photos: Sequence[bytes] = field(default_factory=list)
+    supplier_consent: bool = False  # the site's supplier may read what they wrote (default no)
+    # Voice calls: the caller's recording (WAV or MP3), which stands for the text.
+    recordings: Sequence[bytes] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -340,13 +356,13 @@ def submit(actor: Actor, intake: Intake, *, receipt: str | None = None) -> Submi
         org = actor.require_org()
         if actor.role != Role.GRIEVANCE_HANDLER or org.pk not in {o.pk for o in handler_orgs(mechanism)}:
             raise PermissionDenied(_("Only grievance handlers may enter a case for someone."))
-    what = _validate_text(intake.what)
+    what = _validate_text(intake.what, required=not intake.recordings)
     workplace = _validate_text(intake.workplace, required=False)[:500]
     contact = _validate_text(intake.contact, required=False)[:500]
     topics = [t for t in dict.fromkeys(intake.topics) if t in Topic.values] or [Topic.OTHER]
     if intake.facility is None and not workplace and intake.channel == Channel.WEB:
         raise ValidationError(_("Please tell us the workplace: find it, give the site id, or write its name."))
-    photos = _clean_photos(intake.photos)
+    photos = _clean_photos(intake.photos) + [files.clean_recording(data) for data in intake.recordings]
     routes = routes_for(mechanism, intake.facility)
     keys = {k.org_id: bytes(k.public_key) for k in OrgKey.objects.filter(org__in=[r.org for r in routes])}
     if mechanism.secretariat_id not in keys:
@@ -375,6 +391,8 @@ def submit(actor: Actor, intake: Intake, *, receipt: str | None = None) -> Submi
             receipt_lookup=receipt_keys.lookup.hex(),
             receipt_must_change=intake.channel == Channel.OPERATOR,
             urgent=bool(URGENT_TOPICS.intersection(topics)),
+            supplier_consent=bool(intake.supplier_consent),
+            box_public_key=crypto.case_box_public(case_key),
         )
         case.content_enc = seal_text(case, case_key, "content", content)
         case.receipt_wrapped_key = crypto.encrypt(receipt_keys.wrap_key, case_key, _aad(case, "receipt"))
@@ -439,28 +457,61 @@ def count_submission(source: str) -> None:
         raise Throttled
 
 
-def open_case(receipt_text: str, source: str) -> Opened | None:
+def device_token(receipt: str) -> str:
+    """What a browser keeps once it has sent a report or opened a case (a cookie, see
+    ``public.py``): proof that it knew this receipt before. A keyed hash of the receipt, so it
+    neither reveals the receipt nor opens anything without it, and it vouches for no other."""
+    return crypto.keyed_hash(server_secret(), "follow-up-device", receipt)[:32]
+
+
+def _release(key: str) -> None:
+    """Give back an attempt taken with ``_bump``."""
+    try:
+        left = int(cache.decr(key))
+    except ValueError:  # forgotten meanwhile: nothing to give back
+        return
+    if left < 0:  # gone, and recreated by Redis's DECRBY without an expiry
+        cache.delete(key)
+
+
+def open_case(receipt_text: str, source: str, devices: Iterable[str] = ()) -> Opened | None:
     """Open a case with its receipt, or ``None``. ``source`` is any per-client value (it is
     only ever kept as a keyed hash in the cache, with an expiry). Always does one Argon2
-    derivation, so an unknown receipt costs and answers the same as a wrong one."""
+    derivation, so an unknown receipt costs and answers the same as a wrong one.
+
+    The source's limit counts failed look-ups. Its attempt is taken before the receipt is
+    checked, so parallel requests, in any number of processes, cannot slip more guesses past
+    the limit than it allows; a right receipt gives it back. ``devices``: the browser's
+    ``device_token`` values. A receipt whose token the browser holds is not held to its
+    address's limit (only to the receipt's own), so people behind one shared address keep
+    their own case when someone else there has used up the address's tries; a token vouches
+    only for its own receipt, so it lets nobody guess another."""
     receipt = crypto.normalize_receipt(receipt_text or "")
     receipt_key, source_key = _throttle_keys(receipt or "-", source)
-    if (cache.get(source_key) or 0) >= settings.GRIEVANCE_THROTTLE_PER_SOURCE:
+    known_device = receipt is not None and any(
+        hmac.compare_digest(device_token(receipt), token) for token in devices if isinstance(token, str)
+    )
+    if not known_device and _bump(source_key) > settings.GRIEVANCE_THROTTLE_PER_SOURCE:
         raise Throttled
     if receipt is not None and _bump(receipt_key) > settings.GRIEVANCE_THROTTLE_PER_RECEIPT:
+        if not known_device:
+            _release(source_key)  # refused before any guess was checked
         raise Throttled
     derived = _receipt_keys(receipt or "0" * crypto.RECEIPT_DIGITS)
     case = None
     if receipt is not None:
         case = Case.objects.select_related("mechanism", "facility").filter(receipt_lookup=derived.lookup.hex()).first()
+    if case is not None:
+        try:
+            key = crypto.decrypt(derived.wrap_key, bytes(case.receipt_wrapped_key), _aad(case, "receipt"))
+        except crypto.DecryptionError:
+            case = None
     if case is None:
-        _bump(source_key)
+        if known_device:
+            _bump(source_key)
         return None
-    try:
-        key = crypto.decrypt(derived.wrap_key, bytes(case.receipt_wrapped_key), _aad(case, "receipt"))
-    except crypto.DecryptionError:
-        _bump(source_key)
-        return None
+    if not known_device:
+        _release(source_key)
     opened = Opened(case=case, key=key)
     if case.receipt_must_change:
         opened.new_receipt = _replace_receipt(case, key)
@@ -625,6 +676,8 @@ def move_to(
             _event(actor, locked, "grievances.case.stage", stage=stage, outcome=outcome)
         else:
             _event(actor, locked, "grievances.case.stage", stage=stage)
+        # Admitted, closed or appealed: what the case tells its routed members' risk view.
+        refresh_case_signals(locked)
     return locked
 
 
@@ -748,7 +801,7 @@ def record_remedy(actor: Actor, case: Case, key: bytes | None, data: RemedyInput
 def grant_full_access(actor: Actor, case: Case, key: bytes | None, org: Organisation) -> None:
     """Give a routed member the full case: seal the case key to its public key."""
     require_handler(actor, case)
-    recipient = case.recipients.filter(org=org, handler=False).first()
+    recipient = case.recipients.filter(org=org, handler=False, supplier=False).first()
     if recipient is None:
         raise ValidationError(_("This organisation did not receive the case."))
     org_key = OrgKey.objects.filter(org=org).first()
@@ -808,6 +861,7 @@ def link_case_to_site(actor: Actor, case: Case, key: bytes | None, facility: Fac
         locked.country = facility.country or locked.country
         locked.save(update_fields=["facility", "country"])
         added, removed = _reroute(locked, key, facility)
+        refresh_case_signals(locked)  # its risk signals follow it to the site, for the members now routed
         _add_entry(locked, key, EntryKind.NOTE, body=reason, actor=actor)
         _event(
             actor,
@@ -918,6 +972,43 @@ def attachment_bytes(attachment: Attachment, key: bytes) -> bytes:
     return crypto.decrypt(key, files.read(attachment.path), _aad(attachment.case, f"attachment:{attachment.pk}"))
 
 
+def add_translation(
+    actor: Actor, case: Case, key: bytes | None, *, entry_seq: int | None, language: str, text: str
+) -> Translation:
+    """A handler's translation of the report (``entry_seq`` None) or of one entry, sealed with
+    the case key like the original."""
+    require_handler(actor, case)
+    body = _validate_text(text)
+    if key is None:
+        raise ValidationError(_("Unlock your organisation's key first."))
+    languages = {code for code, _name in settings.GRIEVANCE_LANGUAGES} | {code for code, _name in settings.LANGUAGES}
+    if language not in languages:
+        raise ValidationError(_("Choose a language."))
+    entry = None
+    if entry_seq is not None:
+        entry = case.entries.filter(seq=entry_seq).first()
+        if entry is None or entry.body_enc is None:
+            raise ValidationError(_("This entry has no text to translate."))
+    with transaction.atomic():
+        locked = _lock(case)
+        translation = Translation(
+            case=locked,
+            entry=entry,
+            language=language,
+            author_org=actor.org,
+            author=actor.user,
+            created_on=timezone.localdate(),
+        )
+        translation.body_enc = seal_text(locked, key, f"translation:{translation.pk}", body)
+        translation.save(force_insert=True)
+        _event(actor, case, "grievances.case.translation", language=language, entry=entry_seq or 0)
+    return translation
+
+
+def translation_body(translation: Translation, key: bytes) -> str:
+    return open_text(translation.case, key, f"translation:{translation.pk}", translation.body_enc)
+
+
 def record_read(actor: Actor, case: Case) -> None:
     """Reading a full case is itself recorded (who read which case, never what it says)."""
     with transaction.atomic():
@@ -938,6 +1029,7 @@ def purge_closed(today: date | None = None) -> int:
             paths = list(case.attachments.values_list("path", flat=True))
             _shred_all(paths)
             with transaction.atomic():
+                clear_signals(source=EVIDENCE_SOURCE, source_ref=str(case.pk))
                 case.delete()
                 trail.record(
                     Actor.system(via="cli"),

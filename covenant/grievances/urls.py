@@ -1,6 +1,6 @@
 from django.urls import path
 
-from covenant.grievances import public, views, webhooks
+from covenant.grievances import public, views, voice, webhooks
 
 app_name = "grievances"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     # SMS gateway and WhatsApp Cloud API webhooks (signed; see webhooks.py).
     path("hooks/grievances/sms/", webhooks.sms, name="sms_webhook"),
     path("hooks/grievances/whatsapp/", webhooks.whatsapp, name="whatsapp_webhook"),
+    path("hooks/grievances/voice/", voice.call, name="voice_webhook"),
     # Handlers and the members cases are routed to.
     path("grievances/", views.case_list, name="list"),
     path("grievances/key/", views.key, name="key"),
@@ -33,4 +34,22 @@ urlpatterns = [
     path("grievances/cases/<uuid:case_id>/urgent/", views.set_urgent, name="set_urgent"),
     path("grievances/cases/<uuid:case_id>/close/", views.close, name="close"),
     path("grievances/cases/<uuid:case_id>/photos/<uuid:attachment_id>/", views.photo, name="photo"),
+    # Remedy with the site's supplier and the routed members (remediation.py).
+    path("grievances/cases/<uuid:case_id>/supplier/", views.share_supplier, name="share_supplier"),
+    path("grievances/cases/<uuid:case_id>/actions/", views.open_action, name="open_action"),
+    path("grievances/cases/<uuid:case_id>/actions/<int:number>/evidence/", views.add_evidence, name="add_evidence"),
+    path("grievances/cases/<uuid:case_id>/actions/<int:number>/verify/", views.verify_action, name="verify_action"),
+    path("grievances/cases/<uuid:case_id>/member-entries/", views.add_member_entry, name="add_member_entry"),
+    path(
+        "grievances/cases/<uuid:case_id>/member-entries/<int:number>/status/",
+        views.commitment_status,
+        name="commitment_status",
+    ),
+    path(
+        "grievances/cases/<uuid:case_id>/member-entries/<int:number>/reporter/",
+        views.show_member_entry,
+        name="show_member_entry",
+    ),
+    path("grievances/cases/<uuid:case_id>/recordings/<uuid:attachment_id>/", views.recording, name="recording"),
+    path("grievances/cases/<uuid:case_id>/translations/", views.add_translation, name="add_translation"),
 ]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from covenant.core.actors import Actor
 from covenant.core.decorators import org_required
 from covenant.core.web import F, actor_of, flash_errors, form_action, form_error_messages
-from covenant.grievances import crypto, forms, keyring, public, selectors, services
+from covenant.grievances import crypto, forms, keyring, public, remediation, selectors, services
 from covenant.grievances.models import (
     STAGE_FLOW,
     Attachment,
@@ -110,7 +110,7 @@ def key(request: HttpRequest) -> HttpResponse:
         "unlocked": _private_key(request) is not None,
         "recovery_key": recovery_key,
         "next": next_url,
-        "may_hold": actor.kind in (OrgKind.SECRETARIAT, OrgKind.CSO, OrgKind.MEMBER),
+        "may_hold": actor.kind in (OrgKind.SECRETARIAT, OrgKind.CSO, OrgKind.MEMBER, OrgKind.SUPPLIER),
     }
     return _no_store(render(request, "grievances/key.html", context))
 
@@ -130,26 +130,49 @@ def _render_detail(
     """The case page; the link search and the closing preview render it with their part filled in."""
     recipient = selectors.recipient(actor, case)
     handler = bool(recipient and recipient.handler and selectors.is_handler(actor))
-    key = services.case_key_for(actor, case, _private_key(request))
+    private = _private_key(request)
+    key = services.case_key_for(actor, case, private)
     content = services.read_content(case, key) if key else None
     new_message = bool(recipient and recipient.unread)
+    # The site's supplier without the reporter's consent follows the stages only, no messages.
+    stages_only = bool(recipient and recipient.supplier and not recipient.full_access)
     if content is not None:
         services.record_read(actor, case)
         if handler:
             # Read with its content: the reporter's new messages were shown, the marker goes.
             services.mark_seen(actor, case)
+    # Handlers' translations, shown beside what they translate (seq 0: the report itself).
+    translated: dict[int, list[dict[str, str]]] = {}
+    if key:
+        for t in case.translations.select_related("entry").order_by("created_on", "pk"):
+            t.case = case  # the key's associated data names the case; no query per translation
+            seq = t.entry.seq if t.entry is not None else 0
+            translated.setdefault(seq, []).append({"language": t.language, "text": services.translation_body(t, key)})
     entries = []
     for entry in case.entries.select_related("author_org"):
         if entry.kind == EntryKind.NOTE and not handler:
             continue
-        entries.append({"entry": entry, "body": services.entry_body(entry, key) if key else ""})
+        if stages_only and entry.kind != EntryKind.STAGE:
+            continue
+        entries.append(
+            {
+                "entry": entry,
+                "body": services.entry_body(entry, key) if key else "",
+                "translations": translated.get(entry.seq, []),
+            }
+        )
+    case_attachments = list(case.attachments.all()) if key else []
     context = {
         "case": case,
         "handler": handler,
         "content": content,
         "locked": key is None and (handler or bool(recipient and recipient.full_access)),
         "entries": entries,
-        "attachments": list(case.attachments.all()) if key else [],
+        "attachments": [a for a in case_attachments if not a.content_type.startswith("audio/")],
+        "recordings": [a for a in case_attachments if a.content_type.startswith("audio/")],
+        "report_translations": translated.get(0, []),
+        "translatable": [row["entry"] for row in entries if row["body"]] if handler else [],
+        "translation_languages": forms._translation_languages() if handler else [],
         "inadmissible_reason": services.open_text(case, key, "inadmissible", case.inadmissible_reason_enc)
         if key
         else "",
@@ -167,6 +190,7 @@ def _render_detail(
         "new_message": new_message and handler,
         "outcomes": Outcome.choices,
         "may_close": handler and Stage.CLOSED in STAGE_FLOW.get(case.stage, ()),
+        **remediation.remediation(actor, case, private),
         **(extra or {}),
     }
     return _no_store(render(request, "grievances/detail.html", context, status=status))
@@ -368,6 +392,73 @@ def photo(request: HttpRequest, case_id: uuid.UUID, attachment_id: uuid.UUID) ->
     return _no_store(response)
 
 
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The one range of a ``Range: bytes=a-b`` header (what an audio element asks for to seek)."""
+    unit, _sep, spec = header.partition("=")
+    if unit.strip() != "bytes" or "," in spec:
+        return None
+    first, _dash, last = spec.strip().partition("-")
+    try:
+        if first:
+            start, end = int(first), int(last) if last else size - 1
+        else:
+            start, end = max(0, size - int(last)), size - 1
+    except ValueError:
+        return None
+    end = min(end, size - 1)
+    return (start, end) if 0 <= start <= end else None
+
+
+@org_required
+@never_cache
+@require_safe
+def recording(request: HttpRequest, case_id: uuid.UUID, attachment_id: uuid.UUID) -> HttpResponse:
+    """A voice report's recording, decrypted for whoever may read the case in full (an audio
+    element plays it; it has no public URL and is never cached)."""
+    actor = actor_of(request)
+    case = selectors.get_case(actor, case_id)
+    key = services.case_key_for(actor, case, _private_key(request))
+    if key is None:
+        raise Http404
+    attachment = case.attachments.filter(pk=attachment_id, content_type__startswith="audio/").first()
+    if attachment is None:
+        raise Http404
+    try:
+        data = services.attachment_bytes(attachment, key)
+    except (FileNotFoundError, crypto.DecryptionError) as exc:
+        raise Http404 from exc
+    wanted = _byte_range(request.headers.get("Range", ""), len(data)) if request.headers.get("Range") else None
+    if wanted is not None:
+        start, end = wanted
+        response = HttpResponse(data[start : end + 1], content_type=attachment.content_type, status=206)
+        response["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
+    else:
+        response = HttpResponse(data, content_type=attachment.content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return _no_store(response)
+
+
+@org_required
+@require_POST
+def add_translation(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _on_case(
+        request,
+        case,
+        forms.TranslationForm,
+        lambda form: services.add_translation(
+            actor,
+            case,
+            key,
+            entry_seq=form.cleaned_data["entry"] or None,
+            language=form.cleaned_data["language"],
+            text=form.cleaned_data["text"],
+        ),
+    )
+
+
 @org_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -435,4 +526,129 @@ def participation(request: HttpRequest) -> HttpResponse:
         lambda form: services.set_participation(actor, mechanism, form.cleaned_data["takes_part"]),
         success_message=_("Saved."),
         redirect_to=reverse("grievances:list"),
+    )
+
+
+# --- Remedy with the site's supplier and the routed members (remediation.py) -----------------------
+
+
+def _back(case: Case) -> str:
+    return reverse("grievances:detail", args=[case.pk]) + "#remediation"
+
+
+def _remedy_action(
+    request: HttpRequest, case: Case, form_class: type[F], service: Callable[[F], object]
+) -> HttpResponse:
+    return form_action(request, form_class, service, success_message=_("Saved."), redirect_to=_back(case))
+
+
+@org_required
+@require_POST
+def share_supplier(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _remedy_action(
+        request, case, forms.ShareSupplierForm, lambda form: remediation.share_with_supplier(actor, case, key)
+    )
+
+
+@org_required
+@require_POST
+def open_action(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor, case, key = _handling(request, case_id)
+    return _remedy_action(
+        request,
+        case,
+        forms.ActionForm,
+        lambda form: remediation.open_action(actor, case, key, form.cleaned_data["text"], form.cleaned_data["due_on"]),
+    )
+
+
+def _case_action(request: HttpRequest, case_id: uuid.UUID, number: int) -> tuple[Actor, Case, Any]:
+    actor = actor_of(request)
+    case = selectors.get_case(actor, case_id)
+    action = case.actions.filter(number=number).first()
+    if action is None:
+        raise Http404
+    action.case = case
+    return actor, case, action
+
+
+@org_required
+@require_POST
+def add_evidence(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
+    actor, case, action = _case_action(request, case_id, number)
+    if remediation.supplier_recipient(actor, case) is None:
+        raise PermissionDenied(_("Only the site's supplier adds evidence."))
+    return _remedy_action(
+        request,
+        case,
+        forms.EvidenceForm,
+        lambda form: remediation.add_evidence(actor, action, form.cleaned_data["note"]),
+    )
+
+
+@org_required
+@require_POST
+def verify_action(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
+    actor, case, action = _case_action(request, case_id, number)
+    if not (remediation.is_case_handler(actor, case) or remediation.member_recipient(actor, case)):
+        raise PermissionDenied(_("You may not verify this action."))
+    return _remedy_action(
+        request,
+        case,
+        forms.VerifyForm,
+        lambda form: remediation.verify_action(actor, action, form.cleaned_data["method"], form.cleaned_data["note"]),
+    )
+
+
+@org_required
+@require_POST
+def add_member_entry(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    actor = actor_of(request)
+    case = selectors.get_case(actor, case_id)
+    if remediation.member_recipient(actor, case) is None:
+        raise PermissionDenied(_("Only the members the case is routed to add entries."))
+    return _remedy_action(
+        request,
+        case,
+        forms.MemberEntryForm,
+        lambda form: remediation.add_member_entry(actor, case, form.entry_input()),
+    )
+
+
+def _member_entry(request: HttpRequest, case_id: uuid.UUID, number: int) -> tuple[Actor, Case, Any]:
+    actor = actor_of(request)
+    case = selectors.get_case(actor, case_id)
+    entries = case.member_entries.filter(number=number)
+    if not remediation.is_case_handler(actor, case):
+        entries = entries.filter(org=actor.org)  # a member finds its own entries only
+    entry = entries.first()
+    if entry is None:
+        raise Http404
+    entry.case = case
+    return actor, case, entry
+
+
+@org_required
+@require_POST
+def commitment_status(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
+    actor, case, entry = _member_entry(request, case_id, number)
+    return _remedy_action(
+        request,
+        case,
+        forms.CommitmentStatusForm,
+        lambda form: remediation.set_commitment_status(actor, entry, form.cleaned_data["status"]),
+    )
+
+
+@org_required
+@require_POST
+def show_member_entry(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
+    actor, case, _key = _handling(request, case_id)
+    _actor, _case, entry = _member_entry(request, case_id, number)
+    return _remedy_action(
+        request,
+        case,
+        forms.ShowToReporterForm,
+        lambda form: remediation.show_to_reporter(actor, entry, form.cleaned_data["shown"]),
     )

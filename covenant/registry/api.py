@@ -5,18 +5,22 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, cast
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from covenant.core.actors import Actor
 from covenant.core.apiutils import Page, PathId
 from covenant.core.web import actor_of
 from covenant.matching import Record
 from covenant.orgs.models import OrgKind
 from covenant.registry import exports, matchindex, selectors, services
 from covenant.registry.countries import parse_country
+from covenant.registry.extensions import ChainView, chain_view, unknown_values
 from covenant.registry.listfiles import FIELD_LABELS, REQUIRED_FIELDS
 from covenant.registry.models import (
     Confirmation,
@@ -184,10 +188,22 @@ class LinkOut(Schema):
     reference: str
     start_date: date | None
     end_date: date | None
+    columns: dict[str, str | float | int | None] = Field(
+        default_factory=dict,
+        description=(
+            "Columns that capabilities above the register add (risk: risk_band, risk_score, "
+            "risk_top_topic; with a topic, risk_topic_score and risk_topic_band), in your own view."
+        ),
+    )
 
     @staticmethod
     def resolve_facility(obj: SupplyLink) -> str:
         return obj.facility.public_id
+
+    @staticmethod
+    def resolve_columns(obj: SupplyLink, context: dict[str, Any]) -> dict[str, Any]:
+        view = getattr(context.get("request"), "chain_view", None)
+        return view.export_dict(obj) if isinstance(view, ChainView) else {}
 
     @staticmethod
     def resolve_name(obj: SupplyLink) -> str:
@@ -378,8 +394,29 @@ def supply_chain(
     include_ended: Annotated[
         bool, Field(description="Also list links that have ended (their end_date is past).")
     ] = False,
+    band: Annotated[
+        str, Field(max_length=40, description="Risk band: low, medium, high, very_high, or high_plus (high or worse).")
+    ] = "",
+    topic: Annotated[
+        str, Field(max_length=40, description="A topic code: bands, the band filter and the sort follow that topic.")
+    ] = "",
+    sort: Annotated[
+        str, Field(max_length=40, description="risk: highest risk first; empty: tier, country, name.")
+    ] = "",
 ) -> Any:
-    return selectors.member_links(_member(request), tier=tier, country=country, include_ended=include_ended)
+    actor = _member(request)
+    links = selectors.member_links(actor, tier=tier, country=country, include_ended=include_ended)
+    return _with_columns(request, actor, links, {"band": band, "topic": topic, "sort": sort})
+
+
+def _with_columns(request: HttpRequest, actor: Actor, links: QuerySet[SupplyLink], query: dict[str, str]) -> Any:
+    """The providers' filters, sort and columns (``registry/extensions.py``); 422 for a value none knows."""
+    unknown = unknown_values(query)
+    if unknown:
+        raise HttpError(422, f"Unknown value: {', '.join(unknown)}")
+    view = chain_view(actor, links, query)
+    request.chain_view = view  # type: ignore[attr-defined]  # read by LinkOut.resolve_columns
+    return view.links
 
 
 @router.get(
@@ -397,8 +434,18 @@ def supply_chain(
         }
     },
 )
-def export_chain(request: HttpRequest, format: Literal["csv", "xlsx"] = "csv") -> HttpResponse:
-    return exports.chain_response(selectors.member_links(_member(request), include_ended=True), format)
+def export_chain(
+    request: HttpRequest,
+    format: Literal["csv", "xlsx"] = "csv",
+    band: Annotated[str, Field(max_length=40, description="As for GET /supply-chain.")] = "",
+    topic: Annotated[str, Field(max_length=40, description="As for GET /supply-chain.")] = "",
+    sort: Annotated[str, Field(max_length=40, description="As for GET /supply-chain.")] = "",
+) -> HttpResponse:
+    actor = _member(request)
+    links = selectors.member_links(actor, include_ended=True)
+    _with_columns(request, actor, links, {"band": band, "topic": topic, "sort": sort})
+    view: ChainView = request.chain_view  # type: ignore[attr-defined]
+    return exports.chain_response(view.links, format, view)
 
 
 # --- Lists and column mapping: what the lists page and the mapping page do ----------------

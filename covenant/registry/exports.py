@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 from covenant.core.downloads import table_response
+from covenant.registry.extensions import ChainView
 from covenant.registry.models import ListUpload, Publication, SupplyLink
 from covenant.registry.results import RESULT_HEADER
 
@@ -29,9 +30,10 @@ CHAIN_HEADER = [
 ]
 
 
-def _chain_rows(links: Iterable[SupplyLink]) -> Iterable[list[Any]]:
+def _chain_rows(links: Iterable[SupplyLink], view: ChainView | None = None) -> Iterable[list[Any]]:
     for link in links:
         f = link.facility
+        extra = view.export_values(link) if view is not None else []
         yield [
             f.public_id,
             f.name,
@@ -46,11 +48,15 @@ def _chain_rows(links: Iterable[SupplyLink]) -> Iterable[list[Any]]:
             link.reference,
             link.start_date.isoformat() if link.start_date else "",
             link.end_date.isoformat() if link.end_date else "",
+            *extra,
         ]
 
 
-def chain_response(links: Iterable[SupplyLink], fmt: str) -> HttpResponse:
-    return table_response(CHAIN_HEADER, _chain_rows(links), fmt, "supply-chain")
+def chain_response(links: Iterable[SupplyLink], fmt: str, view: ChainView | None = None) -> HttpResponse:
+    """The chain under :data:`CHAIN_HEADER`, then the columns apps above the register add
+    (``registry/extensions.py``: risk's band, score and topic)."""
+    header = CHAIN_HEADER + ([c.key for c in view.columns] if view is not None else [])
+    return table_response(header, _chain_rows(links, view), fmt, "supply-chain")
 
 
 def disclosure_csv(publication: Publication) -> HttpResponse:

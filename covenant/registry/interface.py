@@ -27,6 +27,9 @@ register stay strings (``"registry.Facility"``).
   mapped beyond tier 1: "Sites in your chain"). Ended links count in neither.
 - **Changes to react to**: the signals :data:`facility_merged`, :data:`claim_verified` and
   :data:`facilities_changed` (see ``registry/signals.py``).
+- **Adding to the supply chain page** from above: :func:`register_chain_provider` with a
+  :class:`ChainProvider` (filters, sorts and columns; ``registry/extensions.py``); ``risk``
+  adds its band, score and topic this way.
 - **Matching** a name against the register: :func:`matcher`.
 - :func:`file_error_text`: an unreadable upload's error in the reader's language (its
   messages are the register's catalogue; a candidate for ``core``). CSV/XLSX downloads are
@@ -38,6 +41,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from covenant.registry.extensions import ChainColumn, ChainFilter, ChainProvider, register_chain_provider
 from covenant.registry.messages import file_error_text
 from covenant.registry.models import Facility, FacilityStatus, SupplyLink, SupplyLinkQuerySet
 from covenant.registry.selectors import (
@@ -63,6 +67,9 @@ if TYPE_CHECKING:
     from covenant.matching import Matcher
 
 __all__ = [
+    "ChainColumn",
+    "ChainFilter",
+    "ChainProvider",
     "ChainSite",
     "Facility",
     "FacilityStatus",
@@ -85,6 +92,7 @@ __all__ = [
     "own_facilities",
     "own_link",
     "own_links",
+    "register_chain_provider",
     "resolve_merged",
     "search_facilities",
 ]

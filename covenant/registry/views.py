@@ -23,6 +23,7 @@ from covenant.core.web import actor_of, flash_errors, form_action
 from covenant.orgs.models import OrgKind
 from covenant.registry import exports, selectors, services
 from covenant.registry.countries import parse_country
+from covenant.registry.extensions import chain_view
 from covenant.registry.forms import (
     ClaimForm,
     EdgeForm,
@@ -386,20 +387,23 @@ def chain(request: HttpRequest) -> HttpResponse:
     # Ended links are history: listed (marked, with their end date) only when asked for.
     include_ended = request.GET.get("ended") == "1"
     links = selectors.member_links(actor, tier=tier, country=country, q=q, include_ended=include_ended)
+    # Apps above the register add their filters, sort and columns (risk: band, score, topic).
+    view = chain_view(actor, links, request.GET)
+    links = view.links
+    # Plain values: the providers' columns (risk's CASE per row) are not computed for the map.
+    located = links.filter(facility__lat__isnull=False, facility__lng__isnull=False)
     points = [
-        MapPoint(
-            link.facility.lat,
-            link.facility.lng,
-            link.facility.name,
-            f"tier-{min(link.tier, 3)}",
-            href=reverse("registry:facility", args=[link.facility.public_id]),
+        MapPoint(lat, lng, name, f"tier-{min(tier, 3)}", href=reverse("registry:facility", args=[public_id]))
+        for lat, lng, name, tier, public_id in located.values_list(
+            "facility__lat", "facility__lng", "facility__name", "tier", "facility__public_id"
         )
-        for link in links.only("tier", "facility__name", "facility__lat", "facility__lng", "facility__public_id")
-        if link.facility.lat is not None and link.facility.lng is not None
+        if lat is not None and lng is not None  # filtered above; says so to the type checker
     ]
     page = Paginator(links, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": [(link, view.cells(link)) for link in page.object_list],
+        "extra": view,
         "summary": selectors.chain_summary(actor),
         "map_svg": render_world_map(points=points, title=_("Your supply chain"), focus="points" if points else None),
         "tier": tier,
@@ -419,7 +423,9 @@ def chain_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    return exports.chain_response(selectors.member_links(actor, include_ended=True), fmt)
+    # The page's filters and sort carry over to the download, with the providers' columns.
+    view = chain_view(actor, selectors.member_links(actor, include_ended=True), request.GET)
+    return exports.chain_response(view.links, fmt, view)
 
 
 @org_required

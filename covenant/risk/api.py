@@ -25,6 +25,10 @@ BandName = Literal["low", "medium", "high", "very_high"]
 class ContributionOut(Schema):
     label: str
     points: float
+    source: str | None = Field(
+        None, description="For site evidence: audit, grievance, event, sanctions; null for the inherent score's lines."
+    )
+    observed_on: date | None = Field(None, description="For site evidence: the date it was observed.")
 
 
 class TopicRiskOut(Schema):
@@ -34,6 +38,8 @@ class TopicRiskOut(Schema):
     band: BandName
     explanation: list[ContributionOut]
     your_score: float | None
+    your_review_on: date | None = Field(None, description="Your score applies up to and including this day.")
+    your_score_expired: bool = Field(False, description="Past its review date: the computed score applies.")
 
 
 class SiteRiskOut(Schema):
@@ -56,6 +62,10 @@ class SiteRowOut(Schema):
     severity: int
     sanctions_hit: bool
     in_event: bool
+    overridden: bool = Field(False, description="Your own override replaced a topic's score.")
+    evidence: bool = Field(
+        False, description="Moved by evidence you may read (audits shared with you, grievance cases routed to you)."
+    )
 
 
 class HeatCellOut(Schema):
@@ -108,6 +118,8 @@ def risk_overview(
             "severity": r.severity,
             "sanctions_hit": r.sanctioned,
             "in_event": r.events > 0,
+            "overridden": r.overridden,
+            "evidence": r.evidence,
         }
         for r in paged["items"]
     ]
@@ -141,8 +153,13 @@ def facility_risk(request: HttpRequest, public_id: str) -> dict[str, object]:
                 "adjusted": t.adjusted,
                 "band": t.band,
                 "explanation": [{"label": a, "points": b} for a, b, _added in t.explanation]
-                + [{"label": s.explanation, "points": s.delta} for s in t.signals],
+                + [
+                    {"label": s.text, "points": s.delta, "source": s.source, "observed_on": s.observed_on}
+                    for s in t.lines
+                ],
                 "your_score": t.override.score if t.override else None,
+                "your_review_on": t.override.review_on if t.override else None,
+                "your_score_expired": bool(t.override and t.override.expired),
             }
             for t in view.topics
         ],
@@ -226,6 +243,11 @@ class OverrideIn(Schema):
     topic: str = Field(..., description="The topic's code, as in GET /risk/facilities/{id}.")
     score: float = Field(..., ge=0, le=10, description="Your score, 0 (no risk) to 10.")
     justification: str = Field(..., max_length=2000, description="Why, in a sentence or two.")
+    review_on: date | None = Field(
+        None,
+        description="Until when your score applies (that day included): after today, at most 24 months ahead;"
+        " 12 months ahead if left out. Setting the score again with a new date renews it.",
+    )
 
 
 class OverrideOut(Schema):
@@ -233,6 +255,10 @@ class OverrideOut(Schema):
     topic: str
     score: float
     justification: str
+    review_on: date
+    review_state: Literal["", "due", "expired"] = Field(
+        ..., description='"due" within 30 days of the review date, "expired" after it (no longer applied).'
+    )
     created_at: datetime
 
     @staticmethod
@@ -280,6 +306,12 @@ def _own_site(request: HttpRequest, public_id: str) -> tuple[Actor, Facility]:
     return actor, site
 
 
+@router.get("/risk/overrides", response=list[OverrideOut], summary="Your own scores of sites, soonest review first")
+@paginate(Page)
+def list_risk_overrides(request: HttpRequest) -> Any:
+    return selectors.own_overrides(actor_of(request))
+
+
 @router.put(
     "/risk/facilities/{public_id}/override",
     response=OverrideOut,
@@ -287,7 +319,9 @@ def _own_site(request: HttpRequest, public_id: str) -> tuple[Actor, Facility]:
 )
 def set_risk_override(request: HttpRequest, public_id: str, payload: OverrideIn) -> RiskOverride:
     actor, site = _own_site(request, public_id)
-    return services.set_override(actor, site, payload.topic, payload.score, payload.justification)
+    return services.set_override(
+        actor, site, payload.topic, payload.score, payload.justification, review_on=payload.review_on
+    )
 
 
 @router.delete(

@@ -19,6 +19,13 @@ class RiskConfig(AppConfig):
         facility_merged.connect(move_signals_on_merge, dispatch_uid="risk.move_signals_on_merge")
         facilities_changed.connect(score_changed_sites, dispatch_uid="risk.score_changed_sites")
 
+        # The supply chain page's band, score and topic columns, filters and sort: the register
+        # sits below risk, so risk hands them to it.
+        from covenant.registry.interface import register_chain_provider
+        from covenant.risk.lists import CHAIN_RISK
+
+        register_chain_provider(CHAIN_RISK)
+
         from covenant.risk.selectors import dashboard_card
 
         member, secretariat = (OrgKind.MEMBER,), (OrgKind.SECRETARIAT,)

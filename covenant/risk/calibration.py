@@ -8,15 +8,28 @@ demo sector) prints both; with ``--write`` it stores the limits in ``data/bands.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from covenant.risk.scoring import (
+    BAND_LIMITS,
     BAND_TARGETS,
     BANDS,
     BANDS_FILE,
     Calibration,
+    ReferenceData,
+    band_index,
+    calibrate,
+    reference_profiles,
+    score_profile,
+    severity_of,
+    summarise,
 )
+
+Counts = tuple[int, int, int, int]  # low, medium, high, very high
+# (country, sector, products as a site lists them, number of sites)
+SiteGroup = tuple[str, str, Sequence[str], int]
 
 
 @dataclass(frozen=True)
@@ -64,3 +77,104 @@ def report(result: Calibration, members: list[MemberBands]) -> str:
             f" | {m.counts[3] / m.sites:.0%} | {m.listed_high + m.listed_very_high}, {m.listed_very_high}"
         )
     return "\n".join(lines)
+
+
+# --- The secretariat's preview of an indicator before it is published ------------------------
+
+
+class _Bands:
+    """A site's band (inherent risk, no signals) under one reference data, once per profile."""
+
+    def __init__(self, ref: ReferenceData, limits: Sequence[float]) -> None:
+        self.ref = ref
+        self.limits = limits
+        self.severity = {t: severity_of(ref, t) for t in ref.topics}
+        self.cache: dict[tuple[str, str, tuple[str, ...]], int] = {}
+
+    def of(self, country: str, sector: str, goods: tuple[str, ...]) -> int:
+        key = (country, sector, goods)
+        if key not in self.cache:
+            score = summarise(score_profile(self.ref, country, sector, goods).scores, self.severity).score
+            self.cache[key] = band_index(score, self.limits)
+        return self.cache[key]
+
+    def of_site(self, country: str, sector: str, products: Sequence[str]) -> int:
+        return self.of(country, sector, self.ref.goods_in(country, products))
+
+
+def _counts(bands: Iterable[tuple[int, int]]) -> Counts:
+    out = [0, 0, 0, 0]
+    for band, n in bands:
+        out[band] += n
+    return (out[0], out[1], out[2], out[3])
+
+
+@dataclass(frozen=True)
+class Shift:
+    label: str
+    before: Counts
+    after: Counts
+    up: int = 0  # sites whose band rises
+    down: int = 0
+
+
+@dataclass(frozen=True)
+class Preview:
+    limits: tuple[float, float, float]  # the band limits in force (both columns use them)
+    rows: list[Shift]
+    # Members over the issue's mark (more than half their sites high or very high, or more
+    # than a fifth very high), before and after: counts only, no member named.
+    members: int
+    members_over_before: int
+    members_over_after: int
+    recalibrated: Calibration  # what `covenant calibrate-risk` would set on the new data
+
+
+def _shift(label: str, before: _Bands, after: _Bands, groups: Sequence[SiteGroup]) -> Shift:
+    pairs = [(before.of_site(c, s, p), after.of_site(c, s, p), n) for c, s, p, n in groups]
+    return Shift(
+        label,
+        _counts((b, n) for b, _a, n in pairs),
+        _counts((a, n) for _b, a, n in pairs),
+        up=sum(n for b, a, n in pairs if a > b),
+        down=sum(n for b, a, n in pairs if a < b),
+    )
+
+
+def _over(counts: Counts) -> bool:
+    total = sum(counts)
+    return bool(total) and ((counts[2] + counts[3]) / total > 0.5 or counts[3] / total > 0.2)
+
+
+def preview(
+    before: ReferenceData,
+    after: ReferenceData,
+    *,
+    sites: Sequence[SiteGroup],
+    chain_sites: Sequence[SiteGroup],
+    members: dict[int, Sequence[SiteGroup]],
+    labels: tuple[str, str, str],
+    limits: Sequence[float] | None = None,
+) -> Preview:
+    """Band counts before and after a change of reference data, under the band limits in force:
+    over every reference profile of each (as the calibration counts them), the register's active
+    sites, and the sites in members' chains; and how many members pass the issue's mark."""
+    limits = tuple(limits or BAND_LIMITS)
+    b, a = _Bands(before, limits), _Bands(after, limits)
+    reference = Shift(
+        labels[0],
+        _counts((b.of(*key), 1) for key in reference_profiles(before)),
+        _counts((a.of(*key), 1) for key in reference_profiles(after)),
+    )
+    over_before = over_after = 0
+    for groups in members.values():
+        over_before += _over(_counts((b.of_site(c, s, p), n) for c, s, p, n in groups))
+        over_after += _over(_counts((a.of_site(c, s, p), n) for c, s, p, n in groups))
+    return Preview(
+        limits=(limits[0], limits[1], limits[2]),
+        rows=[reference, _shift(labels[1], b, a, sites), _shift(labels[2], b, a, chain_sites)],
+        members=len(members),
+        members_over_before=over_before,
+        members_over_after=over_after,
+        recalibrated=calibrate(after),
+    )

@@ -94,6 +94,53 @@ def render(line: Sequence[Any]) -> tuple[str, float, bool]:
     return label, points, True
 
 
+_SEVERITY_COUNTS = {
+    "critical": gettext_lazy("%(n)s critical"),
+    "major": gettext_lazy("%(n)s major"),
+    "minor": gettext_lazy("%(n)s minor"),
+}
+
+
+def render_signal(code: str, params: dict[str, Any], fallback: str) -> str:
+    """A signal's line (``SiteSignal.code``/``params``) in the active language: its source
+    and its date, then what it says; counts only, never what anyone wrote. A signal without
+    a known code is shown as written (``fallback``, its English ``explanation``)."""
+    p = params or {}
+    match code:
+        case "audit_findings":
+            counts = p.get("counts") or {}
+            detail = ", ".join(
+                str(_SEVERITY_COUNTS[sev]) % {"n": counts[sev]}
+                for sev in ("critical", "major", "minor")
+                if counts.get(sev)
+            )
+            return _("Audit (%(scheme)s) of %(date)s: open findings (%(detail)s)") % {
+                "scheme": p.get("scheme", ""),
+                "date": p.get("date", ""),
+                "detail": detail,
+            }
+        case "audit_clean":
+            return _(
+                "Audit (%(scheme)s) of %(date)s: recognised under the sector benchmark, no open major or "
+                "critical finding (until %(until)s)"
+            ) % {"scheme": p.get("scheme", ""), "date": p.get("date", ""), "until": p.get("until", "")}
+        case "grievance_open":
+            return _("Grievance case routed to you, received %(date)s: admissible, open") % {"date": p.get("date", "")}
+        case "grievance_closed":
+            return _(
+                "Grievance case routed to you, received %(date)s: admissible, closed on %(closed)s "
+                "(counts until %(until)s)"
+            ) % {"date": p.get("date", ""), "closed": p.get("closed", ""), "until": p.get("until", "")}
+        case "grievance_remedied":
+            return _(
+                "Grievance case routed to you, received %(date)s: remedy agreed, closed on %(closed)s "
+                "(counts at half weight until %(until)s)"
+            ) % {"date": p.get("date", ""), "closed": p.get("closed", ""), "until": p.get("until", "")}
+        case "event":
+            return _("Risk event: %(title)s") % {"title": p.get("title", "")}
+    return fallback
+
+
 SPEND_LABELS = {
     ">1M": gettext_lazy("spend over €1 million"),
     "100k-1M": gettext_lazy("spend €100,000 – €1 million"),

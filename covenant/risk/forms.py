@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from covenant.risk.models import EventKind, IndicatorLevel, ResponseStatus, Topic
+from covenant.risk.models import EventKind, IndicatorLevel, ResponseStatus, Topic, default_review_date
 
 DEFAULT_CHECKLIST = "\n".join(
     [
@@ -26,6 +26,12 @@ class OverrideForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"))
     score = forms.FloatField(label=_("Your score (0-10)"), min_value=0, max_value=10)
     justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    review_on = forms.DateField(
+        label=_("Review date"),
+        initial=default_review_date,
+        help_text=_("Your score applies until this day, at most two years ahead; you are reminded a month before."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,13 +82,15 @@ class ResponseForm(forms.Form):
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     level = forms.ChoiceField(label=_("Level"), choices=IndicatorLevel.choices)
-    edition = forms.CharField(label=_("Edition"), max_length=40)
-    licence = forms.CharField(label=_("Licence"), max_length=200)
+    edition = forms.CharField(label=_("Edition"), max_length=40, required=False)
+    licence = forms.CharField(label=_("Licence"), max_length=200, required=False)
     url = forms.URLField(label=_("Web address"), required=False, max_length=300, assume_scheme="https")
     file = forms.FileField(
         label=_("File (CSV or Excel .xlsx)"),
         help_text=_(
-            "Columns: country, value (0-10, 10 = highest risk), source; and commodity for commodity indicators."
+            "Columns: country, value (0-10, 10 = highest risk), source; commodity for commodity indicators;"
+            " optionally edition, licence and raw (the value as published). Edition and licence come from"
+            " the file or from the fields above."
         ),
     )
 

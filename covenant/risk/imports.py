@@ -67,10 +67,15 @@ class IndicatorRows:
     values: list[tuple[str, str, float, str]] = field(default_factory=list)  # country, commodity, value, raw
     sources: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # From the optional columns of the same names: one value for the whole file, or blank.
+    edition: str = ""
+    licence: str = ""
 
 
 def parse_indicator_csv(data: bytes, *, level: str, filename: str = "indicator.csv") -> IndicatorRows:
-    """Columns: ``country``, ``value`` (0-10, 10 = highest risk), ``source``; ``commodity`` for commodity indicators.
+    """Columns: ``country``, ``value`` (0-10, 10 = highest risk), ``source``; ``commodity`` for commodity
+    indicators; optionally ``edition`` and ``licence`` (the same on every row) and ``raw`` (the value
+    as published, which explanations quote). See docs/risk.md, "Indicator files".
 
     CSV or XLSX, despite the name: the content decides.
     """
@@ -90,8 +95,23 @@ def parse_indicator_csv(data: bytes, *, level: str, filename: str = "indicator.c
         return out
     seen: dict[tuple[str, str], int] = {}
     sources: set[str] = set()
+    # Optional columns naming the whole set: the first row's value, and where it was.
+    whole: dict[str, tuple[str, int]] = {}
     for number, row in _dict_rows(table):
         problems = []
+        for column in ("edition", "licence"):
+            if column not in header:
+                continue
+            text = row.get(column, "").strip()
+            if not text:
+                problems.append(_("the edition is missing") if column == "edition" else _("the licence is missing"))
+            elif column not in whole:
+                whole[column] = (text, number)
+            elif whole[column][0] != text:
+                problems.append(
+                    _("%(column)s %(value)r differs from row %(row)s's %(first)r")
+                    % {"column": column, "value": text, "row": whole[column][1], "first": whole[column][0]}
+                )
         country = row.get("country", "").upper()
         if not known_country(country):
             problems.append(_("unknown country code %(code)r") % {"code": row.get("country", "")})
@@ -117,8 +137,11 @@ def parse_indicator_csv(data: bytes, *, level: str, filename: str = "indicator.c
             continue
         seen[key] = number
         sources.add(source)
-        out.values.append((country, commodity, value, row.get("value", "")))
+        raw = (row.get("raw", "").strip() or row.get("value", ""))[:60]
+        out.values.append((country, commodity, value, raw))
     out.sources = sorted(sources)
+    out.edition = whole.get("edition", ("", 0))[0][:40]
+    out.licence = whole.get("licence", ("", 0))[0][:200]
     return out
 
 

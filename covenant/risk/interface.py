@@ -15,7 +15,7 @@ participant reads:
   move the shared, stored risk (``SiteRisk``): its score and band, ``risk_bands``,
   the coverage counters, members' overviews and exports. Their explanations are
   shown to everyone who sees the site.
-- **Restricted** sources (``audit``; ``self_assessment`` and ``grievance`` later) are
+- **Restricted** sources (``audit``, ``grievance``; ``self_assessment`` later) are
   kept as signals but never enter the stored picture. They are applied per reader:
   a site's risk page and API show a reader only the restricted signals whose source
   object that reader may read (:func:`readable_signals`), with the score and band
@@ -25,7 +25,9 @@ participant reads:
   A restricted source without a registered rule is read by nobody.
 
 Write explanations without confidential content all the same (no grievance details,
-no names of members or workers), e.g. "Audit 2026-03: 2 major findings on wages".
+no names of members or workers), e.g. "Audit 2026-03: 2 major findings on wages", and
+give each a ``code`` with ``params`` that ``risk/explain.py`` renders in the reader's
+language (``render_signal``).
 
 Deltas are points on the 0-10 scale, limited to [-MAX_DELTA, +MAX_DELTA] per
 signal; the sum is applied after the inherent score and the result is kept
@@ -41,7 +43,7 @@ of high-risk sites). It only reads: a site without a stored risk yet is left out
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -63,6 +65,11 @@ class Signal:
     explanation: str
     observed_on: date | None = None
     expires_on: date | None = None
+    # The line for the reader's language (risk/explain.py renders it): a code known there and
+    # its parameters (counts, dates, names of schemes; never confidential words). Without a
+    # code, pages show ``explanation`` as written.
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class UnknownTopic(ValueError):
@@ -90,6 +97,8 @@ def replace_signals(*, facility_id: int, source: str, source_ref: str, signals: 
                 source_ref=source_ref,
                 delta=delta,
                 explanation=signal.explanation[:300],
+                code=signal.code,
+                params=dict(signal.params),
                 expires_on=signal.expires_on,
                 **fields,
             )
@@ -120,13 +129,39 @@ def clear_signals(*, source: str, source_ref: str, facility_id: int | None = Non
 #: ``(actor, refs) -> the refs among them whose source object the actor may read``
 ReadableRefs = Callable[[Actor, frozenset[str]], set[str]]
 _READERS: dict[str, ReadableRefs] = {}
+#: ``(actor, facility ids queryset) -> the refs of source objects at those sites the actor may
+#: read``: the same rule, asked the other way round for a whole chain (one joined query; the
+#: caller keeps the signals whose ref is among them, in Python: a member with 60,000 shared
+#: audits must not send 60,000 ids back to the database as parameters).
+ReadableAt = Callable[[Actor, QuerySet[Any]], Iterable[str]]
+_READERS_AT: dict[str, ReadableAt] = {}
 
 
-def register_reader(source: str, readable: ReadableRefs) -> None:
-    """The owning app's rule for who may read its restricted signals (call in ``AppConfig.ready``)."""
+def register_reader(source: str, readable: ReadableRefs, readable_at: ReadableAt | None = None) -> None:
+    """The owning app's rule for who may read its restricted signals (call in ``AppConfig.ready``);
+    ``readable_at`` the same rule for the sites of a chain, if the app offers it."""
     if source not in RESTRICTED_SOURCES:
         raise ValueError(f"{source!r} is not a restricted signal source; restricted: {', '.join(RESTRICTED_SOURCES)}")
     _READERS[source] = readable
+    if readable_at is not None:
+        _READERS_AT[source] = readable_at
+    else:
+        _READERS_AT.pop(source, None)
+
+
+def readable_refs_at(actor: Actor, source: str, facilities: QuerySet[Any]) -> set[str] | None:
+    """The refs of a restricted ``source``'s objects at the sites ``facilities`` (a queryset of
+    ids) that ``actor`` may read, by the app's chain-wide rule; None if it registered a rule
+    for refs only (then ask :func:`readable_refs` about the refs found). A source without
+    any rule is read by nobody."""
+    if source not in RESTRICTED_SOURCES:
+        return None
+    if source not in _READERS or actor.org is None:
+        return set()
+    reader_at = _READERS_AT.get(source)
+    if reader_at is None:
+        return None
+    return set(reader_at(actor, facilities))
 
 
 def readable_refs(actor: Actor, source: str, refs: Iterable[str]) -> set[str]:
@@ -193,3 +228,145 @@ def band_rows(facilities: QuerySet[Any] | None = None) -> QuerySet[Any]:
     the database then joins on the site directly instead of also filtering by a subquery."""
     rows = SiteRisk.objects.all() if facilities is None else SiteRisk.objects.filter(facility_id__in=facilities)
     return rows.values("facility_id", "band")
+
+
+# --- Scoring a (country, sector, products) that is no site: the quick scan ----------------
+
+
+@dataclass(frozen=True)
+class TopicRisk:
+    """One topic's inherent risk for a scanned combination, with its explanation lines
+    (``scoring.Line``: render them with :func:`explain_line` in the reader's language)."""
+
+    code: str
+    name: str
+    name_nl: str
+    score: float
+    band: str  # one of BAND_NAMES
+    severity: int
+    lines: tuple[Any, ...]
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_nl if self.name_nl and (get_language() or "").startswith("nl") else self.name
+
+
+@dataclass(frozen=True)
+class ScanRisk:
+    country: str
+    sector: str  # as scored ("" when none was given: mid-scale)
+    goods: tuple[str, ...]  # the products some commodity indicator lists for the country
+    topics: tuple[TopicRisk, ...]  # the highest risk first (the graver topic on a tie)
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    code: str
+    name: str
+    edition: str
+    source: str
+    url: str
+    licence: str
+    level: str  # country | commodity
+
+
+# The reference data of the last version read; replaced whole (one assignment), never changed
+# in place but for its "scored" memo, so a concurrent reader sees one version or the other.
+_SCAN_CACHE: dict[str, Any] = {"data": None}
+
+
+def _scan_reference() -> dict[str, Any]:
+    """The reference data, topics and indicator sources, kept in the process while the risk
+    data version stays the same (as the overview's profile cache): topics and weights bump it.
+    An indicator upload is followed by a recomputation, which rewrites profiles and so bumps
+    it; until that has run, scans show the values before the upload."""
+    from covenant.risk.models import Indicator
+    from covenant.risk.reference import load_reference
+    from covenant.risk.selectors import data_version
+
+    stamp = data_version()
+    current: dict[str, Any] | None = _SCAN_CACHE["data"]
+    if stamp is not None and current is not None and current["stamp"] == stamp:
+        return current
+    ref = load_reference()
+    names = {code: (name, name_nl) for code, name, name_nl in Topic.objects.values_list("code", "name", "name_nl")}
+    goods = sorted({good for values in ref.commodity_values.values() for _country, good in values})
+    sources = [
+        IndicatorSource(i.code, i.name, i.edition, i.source, i.url, i.licence, i.level)
+        for i in Indicator.objects.order_by("level", "name")
+    ]
+    fresh = {"stamp": stamp, "ref": ref, "names": names, "goods": goods, "sources": sources, "scored": {}}
+    if stamp is not None:
+        _SCAN_CACHE["data"] = fresh
+    return fresh
+
+
+class Scanner:
+    """One scan's view of the reference data (read once: the data version is checked when the
+    scanner is made, not per country and product)."""
+
+    def __init__(self) -> None:
+        self._data = _scan_reference()
+
+    def risk(self, country: str, sector: str, products: Iterable[str]) -> ScanRisk:
+        """Inherent risk per topic of a (country, sector, products) as a site there would have it:
+        the same formula, data and band limits as the register's sites (``scoring.score_profile``).
+        Reads only; nothing is stored. ``country`` is an ISO 3166-1 alpha-2 code."""
+        from covenant.risk.scoring import band, score_profile
+
+        data = self._data
+        ref = data["ref"]
+        goods = ref.goods_in(country, products)
+        key = (country, sector.strip().casefold(), goods)
+        found: ScanRisk | None = data["scored"].get(key)
+        if found is not None:
+            return found
+        scored = score_profile(ref, country, sector, goods)
+        topics = []
+        for code, score in scored.scores.items():
+            name, name_nl = data["names"].get(code, (code, ""))
+            severity = sum(ref.salience.get(code, (2, 2, 2)))
+            lines = tuple(tuple(line) for line in scored.explanation[code])
+            topics.append(TopicRisk(code, name, name_nl, score, band(score), severity, lines))
+        topics.sort(key=lambda t: (-t.score, -t.severity, t.code))
+        result = ScanRisk(country, sector.strip(), goods, tuple(topics))
+        if len(data["scored"]) < 5000:  # a bound, should someone scan everything
+            data["scored"][key] = result
+        return result
+
+    def goods(self) -> list[str]:
+        """Every product some commodity indicator lists (casefolded, as the indicators name them)."""
+        return list(self._data["goods"])
+
+    def sources(self) -> list[IndicatorSource]:
+        """The indicators scores are built from, with source, edition, web address and licence."""
+        return list(self._data["sources"])
+
+    def topic_labels(self) -> dict[str, str]:
+        """Each topic's name in the active language (topics are data: Dutch from ``name_nl``)."""
+        from django.utils.translation import get_language
+
+        dutch = (get_language() or "").startswith("nl")
+        names: dict[str, tuple[str, str]] = self._data["names"]
+        return {code: (nl if dutch and nl else en) for code, (en, nl) in names.items()}
+
+
+def scanner() -> Scanner:
+    """Score combinations that are no site (the quick scan), with the data in force."""
+    return Scanner()
+
+
+def band_limits() -> tuple[float, float, float]:
+    """The calibrated band limits in force: low below the first, very high from the last."""
+    from covenant.risk.scoring import BAND_LIMITS
+
+    return BAND_LIMITS
+
+
+def explain_line(line: Any) -> tuple[str, float, bool]:
+    """An explanation line in the active language: (text, number, whether it is added points)."""
+    from covenant.risk.explain import render
+
+    return render(line)

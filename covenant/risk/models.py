@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -67,7 +69,11 @@ class SiteSignal(models.Model):
     source = models.CharField(max_length=30)  # audit | self_assessment | grievance | event | sanctions
     source_ref = models.CharField(max_length=64)  # e.g. the audit's id
     delta = models.FloatField(help_text="Points added to (or, if negative, taken from) the 0-10 score")
-    explanation = models.CharField(max_length=300)
+    explanation = models.CharField(max_length=300)  # English; pages render ``code``/``params`` (explain.py)
+    # The line as a code with parameters (counts, dates, a scheme's name; never confidential
+    # words), rendered in the reader's language; "" for lines kept as English text only.
+    code = models.CharField(max_length=40, blank=True, default="")
+    params = models.JSONField(blank=True, default=dict)
     observed_on = models.DateField(default=timezone.localdate)
     expires_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -90,11 +96,21 @@ class IndicatorLevel(models.TextChoices):
     COMMODITY = "commodity", _("Country and commodity")
 
 
+class IndicatorStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class Indicator(models.Model):
     """A published country or commodity indicator (ITUC, ILAB, World Bank, or one the secretariat uploads).
 
     Values are kept normalised to 0-10 (10 = worst) next to the raw value as published,
     so every explanation can quote the source's own words ("rating 5+").
+
+    An uploaded set starts as a **draft**: scoring reads published indicators only
+    (``reference.load_reference``), so the secretariat can preview its effect first.
+    ``draft_weights`` holds weights waiting for publication (a draft's, or new weights
+    for a published indicator); ``TopicWeight`` holds only the weights in force.
     """
 
     code = models.SlugField(max_length=60, unique=True)
@@ -105,6 +121,10 @@ class Indicator(models.Model):
     url = models.URLField(_("web address"), max_length=300, blank=True)
     licence = models.CharField(_("licence"), max_length=200)
     builtin = models.BooleanField(default=False, help_text="Shipped with Covenant (covenant/risk/data)")
+    status = models.CharField(
+        _("status"), max_length=10, choices=IndicatorStatus.choices, default=IndicatorStatus.PUBLISHED
+    )
+    draft_weights = models.JSONField(null=True, blank=True)  # topic code -> points, not in force until published
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -234,14 +254,39 @@ class SiteRisk(models.Model):
         return f"{self.facility_id}: {self.score:.1f}"
 
 
+# An override is reviewed at least every two years; by default a year after it is set.
+OVERRIDE_REVIEW_MONTHS = 12
+OVERRIDE_MAX_MONTHS = 24
+# "Review due" this many days before the review date: the first reminder goes out then.
+OVERRIDE_DUE_DAYS = 30
+
+
+def add_months(day: date, months: int) -> date:
+    year = day.year + (day.month - 1 + months) // 12
+    month = (day.month - 1 + months) % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_review_date() -> date:
+    return add_months(timezone.localdate(), OVERRIDE_REVIEW_MONTHS)
+
+
 class RiskOverride(models.Model):
-    """A member's own judgement of a site's risk on a topic. Private to the member."""
+    """A member's own judgement of a site's risk on a topic. Private to the member.
+
+    It applies up to and including ``review_on``; after that it has expired and the
+    computed score applies again (``evidence.active_overrides`` is the one filter). The
+    ``reminded_*`` dates record for which review date each reminder went out, so a nightly
+    run sends each once, and a renewal (a new review date) arms them again."""
 
     org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="risk_overrides")
     facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="+")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("score"))
     justification = models.TextField(_("justification"))
+    review_on = models.DateField(_("review date"), default=default_review_date)
+    reminded_due_for = models.DateField(null=True, blank=True)
+    reminded_expired_for = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -250,6 +295,20 @@ class RiskOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.facility_id} {self.topic_id} = {self.score}"
+
+    @property
+    def expired(self) -> bool:
+        return self.review_on < timezone.localdate()
+
+    @property
+    def review_state(self) -> str:
+        """``expired``, ``due`` (within OVERRIDE_DUE_DAYS of the review date) or blank."""
+        today = timezone.localdate()
+        if self.review_on < today:
+            return "expired"
+        if self.review_on <= today + timedelta(days=OVERRIDE_DUE_DAYS):
+            return "due"
+        return ""
 
 
 # --- Risk events ---------------------------------------------------------------------

@@ -165,8 +165,12 @@ def builtin_reference() -> ReferenceData:
     return ref
 
 
-def load_reference() -> ReferenceData:
-    """Read indicators, values, weights and topics from the database for one scoring run."""
+def load_reference(with_draft: int | None = None) -> ReferenceData:
+    """Read the published indicators, their values and weights in force, and the topics, for one
+    scoring run. ``with_draft`` (an indicator's id) adds that indicator with its draft weights, as
+    if published: what the secretariat's preview compares against (nothing is written)."""
+    from django.db.models import Q
+
     from covenant.risk.models import Indicator, IndicatorValue, Topic, TopicWeight
 
     ref = ReferenceData()
@@ -174,18 +178,24 @@ def load_reference() -> ReferenceData:
     ref.topics = [row[0] for row in topic_rows]
     ref.salience = {code: (a, b, c) for code, a, b, c in topic_rows}
     ref.severity = {code: a + b + c for code, a, b, c in topic_rows}
+    included = Indicator.objects.filter(Q(status="published") | Q(pk=with_draft or 0))
     weights: dict[int, dict[str, float]] = {}
-    for ind_id, code, points in TopicWeight.objects.values_list("indicator_id", "topic__code", "points"):
+    for ind_id, code, points in TopicWeight.objects.filter(indicator__in=included).values_list(
+        "indicator_id", "topic__code", "points"
+    ):
         weights.setdefault(ind_id, {})[code] = points
-    for ind in Indicator.objects.order_by("level", "name"):
+    indicators = list(included.order_by("level", "name"))
+    for ind in indicators:
+        if ind.pk == with_draft and ind.draft_weights is not None:
+            weights[ind.pk] = {c: float(p) for c, p in ind.draft_weights.items() if c in ref.severity}
         ref.indicators.append(IndicatorInfo(ind.code, ind.name, ind.edition, ind.level, weights.get(ind.pk, {})))
         if ind.level == "country":
             ref.country_values[ind.code] = {}
         else:
             ref.commodity_values[ind.code] = {}
-    codes = {ind.pk: ind.code for ind in Indicator.objects.all()}
+    codes = {ind.pk: ind.code for ind in indicators}
     levels = {i.code: i.level for i in ref.indicators}
-    for ind_id, country, commodity, value, raw in IndicatorValue.objects.values_list(
+    for ind_id, country, commodity, value, raw in IndicatorValue.objects.filter(indicator__in=included).values_list(
         "indicator_id", "country", "commodity", "value", "raw"
     ):
         code = codes[ind_id]

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, overload
 
 import numpy as np
@@ -29,21 +30,29 @@ from covenant.orgs.models import OrgKind
 from covenant.registry.interface import (
     ChainSite,
     Facility,
+    FacilityStatus,
     SupplyLink,
+    active_links,
     beyond_tier_one,
     chain_site_ids,
     chain_sites_in,
     own_links,
 )
+from covenant.risk import calibration, evidence
+from covenant.risk.calibration import Preview, SiteGroup
+from covenant.risk.evidence import active_overrides, active_signals, member_scores, readable_evidence
+from covenant.risk.evidence import own_overrides as overrides_of
 from covenant.risk.explain import render as render_line
-from covenant.risk.interface import readable_signals
+from covenant.risk.explain import render_signal
 from covenant.risk.models import (
     BAND_CODES,
+    OVERRIDE_DUE_DAYS,
     RESTRICTED_SOURCES,
     EventAlert,
     EventResponse,
     HitStatus,
     Indicator,
+    IndicatorStatus,
     RiskEvent,
     RiskOverride,
     RiskProfile,
@@ -55,6 +64,7 @@ from covenant.risk.models import (
     Topic,
     TopicWeight,
 )
+from covenant.risk.reference import load_reference
 from covenant.risk.scoring import BAND_LIMITS, BANDS, adjust, band, band_index, breadth_of, summarise
 
 
@@ -85,6 +95,7 @@ class SiteRow:
     flagged: bool = False  # sanctioned/events looked up (the map's rows do without)
     spend: str = ""  # the link's spend band (exposure), "" when unknown or beyond tier 1
     breadth: float = 0.0  # the mean score over all topics (scoring.breadth_of)
+    evidence: bool = False  # moved by restricted evidence this member may read (risk/evidence.py)
 
 
 DETAIL_COLUMNS = (
@@ -227,7 +238,8 @@ def member_overview(
     profile), and the heat map adds each group once from a per-process cache of profile
     scores (numpy sums). The list is ordered by the database (severity, then score; for
     one topic, that topic's score; then name) and read a slice at a time. Only the few
-    sites with signals or the member's own overrides are read and scored one by one,
+    sites with signals or the member's own view (evidence it may read, its overrides:
+    ``evidence.member_scores``) are read and scored one by one,
     and merged into each slice (``_priority_pages``). See benchmarks/risk/bench_overview.py.
     """
     org = actor.require_kind(OrgKind.MEMBER)
@@ -247,13 +259,10 @@ def member_overview(
     names = {t.code: t.label for t in topic_list}
     if topic not in severity:
         topic = ""
-    overrides: dict[int, dict[str, float]] = defaultdict(dict)
-    for fid, code, score in (
-        scoped(actor, RiskOverride.objects.all(), owner="org")
-        .filter(facility_id__in=links.values("facility_id"))
-        .values_list("facility_id", "topic__code", "score")
-    ):
-        overrides[fid][code] = score
+    # The member's own view of the few sites where it differs from the stored picture:
+    # restricted evidence it may read (audits shared with it, cases routed to it) and its
+    # overrides. One home for that rule (risk/evidence.py); these sites are read one by one.
+    mine = member_scores(actor, links.values("facility_id"))
     scored = links.filter(facility__risk__isnull=False)
 
     def priority(scores: dict[str, float]) -> tuple[str, float, int, float]:
@@ -262,7 +271,7 @@ def member_overview(
         s = summarise(scores, severity)  # as the engine stores it on SiteRisk
         return s.top_topic, s.score, s.severity, s.breadth
 
-    # Sites with their own scores (signals, or this member's overrides): few, read one by one.
+    # Sites with their own scores (public signals, or this member's view): few, read one by one.
     single_columns = (
         "facility_id", "tier", "facility__public_id", "facility__name", "facility__country",
         "facility__lat", "facility__lng", "facility__risk__profile_id", "facility__risk__adjusted", "spend_band",
@@ -272,23 +281,21 @@ def member_overview(
     own_rows = list(scored.filter(facility_id__in=with_signals).values_list(*single_columns))
     seen = {row[0] for row in own_rows}
     own_rows += [
-        row for row in scored.filter(facility_id__in=list(overrides)).values_list(*single_columns) if row[0] not in seen
+        row for row in scored.filter(facility_id__in=list(mine)).values_list(*single_columns) if row[0] not in seen
     ]
     # Sites with their own scores, as full rows with their own priority.
     single_rows: dict[int, SiteRow] = {}
     singles: list[tuple[str, int | None, dict[str, float], int, float]] = []  # as groups, of one site
     for fid, link_tier, public_id, name, cc, lat, lng, profile_id, adjusted, spend in own_rows:
-        scores = adjusted or profiles.get(profile_id) or {}
-        own = overrides.get(fid)
-        if own:
-            scores = {**scores, **own}
+        view = mine.get(fid)
+        scores = view.scores if view else adjusted or profiles.get(profile_id) or {}
         if not scores:
             continue
         top, value, sev, breadth = priority(scores)
         singles.append((cc, None, scores, 1, value))
         single_rows[fid] = SiteRow(
-            fid, public_id, name, cc, lat, lng, link_tier, value, band(value), sev, top, bool(own), spend=spend,
-            breadth=breadth,
+            fid, public_id, name, cc, lat, lng, link_tier, value, band(value), sev, top, bool(view and view.overridden),
+            spend=spend, breadth=breadth, evidence=bool(view and view.evidence),
         )  # fmt: skip
     # Sites in the chain only through the member's edges (beyond tier 1): read one by one
     # too. They have no tier of their own (SiteRow.tier None), so a tier filter leaves them out.
@@ -300,20 +307,24 @@ def member_overview(
         if commodity:
             beyond = beyond.filter(products__icontains=commodity)
         n_beyond = beyond.count()
+        # An audit shared with the member may well be of a site beyond tier 1 (a spinning mill).
+        mine_beyond = member_scores(actor, beyond.values("pk")) if n_beyond else {}
         for fid, public_id, name, cc, lat, lng, profile_id, adjusted in beyond.filter(risk__isnull=False).values_list(
             "pk", "public_id", "name", "country", "lat", "lng", "risk__profile_id", "risk__adjusted"
         ):
-            scores = adjusted or profiles.get(profile_id) or {}
+            view = mine_beyond.get(fid)
+            scores = view.scores if view else adjusted or profiles.get(profile_id) or {}
             if not scores:
                 continue
             top, value, sev, breadth = priority(scores)
             singles.append((cc, None, scores, 1, value))
             single_rows[fid] = SiteRow(
-                fid, public_id, name, cc, lat, lng, None, value, band(value), sev, top, breadth=breadth
-            )
+                fid, public_id, name, cc, lat, lng, None, value, band(value), sev, top, bool(view and view.overridden),
+                breadth=breadth, evidence=bool(view and view.evidence),
+            )  # fmt: skip
     # Every other linked site shares its profile's scores: the database counts them per
     # (country, profile) for the heat map, and orders them for the list, a page at a time.
-    rest = scored.filter(facility__risk__adjusted__isnull=True).exclude(facility_id__in=list(overrides))
+    rest = scored.filter(facility__risk__adjusted__isnull=True).exclude(facility_id__in=list(mine))
     summary = _profile_summary()
     countries = _profile_countries()
     per_profile: dict[int, tuple[str, float, int, float]] = {}
@@ -323,7 +334,7 @@ def member_overview(
     # Counted per profile straight from SiteRisk: a profile belongs to one country (the
     # engine scores a site from its own country), so the register need not be joined.
     plain = SiteRisk.objects.filter(
-        adjusted__isnull=True, facility_id__in=links.exclude(facility_id__in=list(overrides)).values("facility_id")
+        adjusted__isnull=True, facility_id__in=links.exclude(facility_id__in=list(mine)).values("facility_id")
     )
     for profile_id, n in plain.values_list("profile_id").annotate(n=Count("pk")).order_by():
         scores = profiles.get(profile_id)
@@ -608,6 +619,17 @@ def _sort_key(r: SiteRow) -> tuple[int, int, float, int, int, float, str, int]:
 # --- One site ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One signal's line as this reader sees it: in its language, with its source and date."""
+
+    text: str
+    delta: float
+    source: str  # audit | grievance | event | sanctions | self_assessment
+    observed_on: date
+    restricted: bool  # evidence only readers of its source see (risk/evidence.py)
+
+
 @dataclass
 class TopicRisk:
     topic: Topic
@@ -617,6 +639,7 @@ class TopicRisk:
     explanation: list[tuple[str, float, bool]]  # text in the reader's language, number, added points?
     signals: list[SiteSignal]
     override: RiskOverride | None = None
+    lines: list[EvidenceLine] = field(default_factory=list)  # the signals' lines, rendered
 
 
 @dataclass
@@ -629,30 +652,43 @@ class SiteRiskView:
     sanctions: list[ScreeningHit] = field(default_factory=list)
     events: list[RiskEvent] = field(default_factory=list)
     can_override: bool = False
-    # Restricted evidence this reader may read (an audit shared with it) moves its view:
-    # the stored, shared picture does not include it.
+    # Restricted evidence this reader may read (an audit shared with it, a case routed to
+    # it) moves its view: the stored, shared picture does not include it.
     restricted: bool = False
+    overridden: bool = False  # the overall score includes the reader's own overrides
+
+
+def _line(signal: SiteSignal) -> EvidenceLine:
+    return EvidenceLine(
+        render_signal(signal.code, signal.params, signal.explanation),
+        signal.delta,
+        signal.source,
+        signal.observed_on,
+        signal.source in RESTRICTED_SOURCES,
+    )
 
 
 def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
     """A site's risk by topic with its explanation, as this reader may see it.
 
-    The stored picture (public evidence) is sector data. Restricted evidence (an audit)
-    is added only for a reader who may read its source, with the scores and band it
-    moves; anyone else sees the stored picture, without a trace of it. The override
-    shown is only the actor's own organisation's."""
+    The stored picture (public evidence) is sector data. Restricted evidence (an audit, a
+    grievance case) is added only for a reader who may read its source, with the scores and
+    band it moves; anyone else sees the stored picture, without a trace of it. The override
+    shown is only the actor's own organisation's. The overall score and band are the
+    reader's view (``evidence.member_scores``: evidence and its own overrides), as its
+    overview lists the site."""
     actor.require_org()
     risk = SiteRisk.objects.select_related("profile").filter(facility=facility).first()
     if risk is None:
         return SiteRiskView(facility=facility, computed=False)
-    today = timezone.localdate()
-    active = SiteSignal.objects.filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today), facility=facility, observed_on__lte=today
-    ).select_related("topic")
     signals: dict[str, list[SiteSignal]] = defaultdict(list)
-    for signal in readable_signals(actor, active):
+    public = active_signals([facility.pk]).exclude(source__in=RESTRICTED_SOURCES).select_related("topic")
+    for signal in list(public) + readable_evidence(actor, [facility.pk]).get(facility.pk, []):
         signals[signal.topic.code].append(signal)
-    own = {o.topic_id: o for o in scoped(actor, RiskOverride.objects.all(), owner="org").filter(facility=facility)}
+    # Shown beside the computed score, expired ones too (to renew or remove them); the
+    # overall score counts only those in force (member_scores, through active_overrides).
+    own = {o.topic_id: o for o in overrides_of(actor, [facility.pk])}
+    in_force = active_overrides(actor, [facility.pk]).exists() if own else False
     topic_list = topics()
     inherent = risk.profile.scores
     adjusted = risk.adjusted or inherent
@@ -662,8 +698,9 @@ def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
         # This reader's own view: the stored picture's public deltas plus the restricted ones it may read.
         deltas = {code: sum(s.delta for s in ss) for code, ss in signals.items()}
         adjusted = adjust(inherent, deltas)
-        summary = summarise(adjusted, {t.code: t.severity for t in topic_list})
-        overall, band_code = summary.score, BANDS[summary.band]
+    view = member_scores(actor, [facility.pk]).get(facility.pk) if (restricted or in_force) else None
+    if view is not None:
+        overall, band_code = view.summary.score, BANDS[view.summary.band]
     items = []
     for t in topic_list:
         if t.code not in inherent:
@@ -677,6 +714,7 @@ def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
                 explanation=[render_line(line) for line in risk.profile.explanation.get(t.code, [])],
                 signals=signals.get(t.code, []),
                 override=own.get(t.pk),
+                lines=[_line(sig) for sig in signals.get(t.code, [])],
             )
         )
     items.sort(key=lambda x: (-band_index(x.adjusted), -x.topic.severity, -x.adjusted))
@@ -700,7 +738,33 @@ def site_risk(actor: Actor, facility: Facility) -> SiteRiskView:
         events=list(RiskEvent.objects.filter(pk__in=event_ids)),
         can_override=can_override,
         restricted=restricted,
+        overridden=bool(view and view.overridden),
     )
+
+
+def own_overrides(actor: Actor) -> QuerySet[RiskOverride]:
+    """The member's overrides, expired ones too, soonest review date first (its overrides page)."""
+    actor.require_kind(OrgKind.MEMBER)
+    return (
+        evidence.own_overrides(actor)
+        .select_related("facility", "topic", "facility__risk__profile", "created_by")
+        .order_by("review_on", "facility__name", "topic__position")
+    )
+
+
+def override_review_marks(actor: Actor, facility_ids: Sequence[int]) -> dict[int, str]:
+    """Per site on a list, ``expired`` or ``due`` where one of the member's overrides is past or
+    near its review date (``RiskOverride.review_state``); sites without such are left out."""
+    if actor.kind != OrgKind.MEMBER or not facility_ids:
+        return {}
+    soon = timezone.localdate() + timedelta(days=OVERRIDE_DUE_DAYS)
+    marks: dict[int, str] = {}
+    due = evidence.own_overrides(actor, facility_ids).filter(review_on__lte=soon)
+    for item in due.only("facility_id", "review_on"):
+        state = item.review_state
+        if marks.get(item.facility_id) != "expired":
+            marks[item.facility_id] = state
+    return marks
 
 
 def get_override(actor: Actor, override_id: int) -> RiskOverride:
@@ -777,8 +841,10 @@ def event_stats(event: RiskEvent) -> EventStats:
 
 
 def indicators(actor: Actor) -> QuerySet[Indicator]:
+    """Every participant reads the published indicators (provenance); drafts are the secretariat's."""
     actor.require_org()
-    return Indicator.objects.annotate(n_values=Count("values")).order_by("-builtin", "name")
+    qs = Indicator.objects.annotate(n_values=Count("values")).order_by("-builtin", "name")
+    return qs if actor.is_secretariat else qs.filter(status=IndicatorStatus.PUBLISHED)
 
 
 def get_indicator(actor: Actor, indicator_id: int) -> Indicator:
@@ -786,7 +852,42 @@ def get_indicator(actor: Actor, indicator_id: int) -> Indicator:
 
 
 def weights_of(indicator: Indicator) -> dict[str, float]:
+    """The weights in force (none for a draft; see ``Indicator.draft_weights``)."""
     return dict(TopicWeight.objects.filter(indicator=indicator).values_list("topic__code", "points"))
+
+
+def _site_groups(qs: QuerySet[Any], prefix: str = "") -> list[SiteGroup]:
+    fields = [f"{prefix}country", f"{prefix}sector", f"{prefix}products"]
+    return [
+        (country, sector or "", [p for p in products if isinstance(p, str)] if isinstance(products, list) else [], n)
+        for country, sector, products, n in qs.values_list(*fields).annotate(n=Count("pk")).order_by()
+    ]
+
+
+def indicator_preview(actor: Actor, indicator: Indicator) -> Preview:
+    """The sector's bands with the indicator's draft (new data or new weights) as if published,
+    beside those in force: reference profiles, the register's active sites, members' chains
+    (counts only: no member named). Reads only; nothing is stored."""
+    actor.require_kind(OrgKind.SECRETARIAT)
+    if indicator.draft_weights is None:
+        raise Http404
+    active = Facility.objects.filter(status=FacilityStatus.ACTIVE)
+    links = active_links().filter(facility__status=FacilityStatus.ACTIVE)
+    members: dict[int, list[SiteGroup]] = defaultdict(list)
+    for org_id, country, sector, products, n in (
+        links.values_list("org_id", "facility__country", "facility__sector", "facility__products")
+        .annotate(n=Count("facility_id", distinct=True))
+        .order_by()
+    ):
+        members[org_id].append((country, sector or "", products if isinstance(products, list) else [], n))
+    return calibration.preview(
+        load_reference(),
+        load_reference(with_draft=indicator.pk),
+        sites=_site_groups(active),
+        chain_sites=_site_groups(active.filter(pk__in=links.values("facility_id"))),
+        members=dict(members),
+        labels=("reference", "register", "linked"),
+    )
 
 
 def sanctions_lists(actor: Actor) -> QuerySet[SanctionsList]:

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from covenant.core import mail
 from covenant.core.actors import Actor
 from covenant.core.audit import record
+from covenant.core.errors import Conflict
 from covenant.core.models import Job
 from covenant.core.services import create_job, fail_job, finish_job, report_progress
 from covenant.matching import Matcher, MatchIndex, Record
@@ -30,11 +32,14 @@ from covenant.registry.interface import Facility, FacilityStatus
 from covenant.risk import engine, imports
 from covenant.risk.interface import Signal, clear_signals, replace_signals
 from covenant.risk.models import (
+    OVERRIDE_DUE_DAYS,
+    OVERRIDE_MAX_MONTHS,
     EventAlert,
     EventResponse,
     HitStatus,
     Indicator,
     IndicatorLevel,
+    IndicatorStatus,
     IndicatorValue,
     ResponseStatus,
     RiskEvent,
@@ -45,6 +50,8 @@ from covenant.risk.models import (
     SiteSignal,
     Topic,
     TopicWeight,
+    add_months,
+    default_review_date,
 )
 from covenant.risk.reference import load_builtin
 from covenant.risk.screening import Entry, Screener
@@ -109,25 +116,39 @@ def upload_indicator(
     data: bytes,
     weights: dict[str, float],
 ) -> Indicator:
-    """A country or commodity indicator from a CSV. Any bad row: row-numbered errors, nothing changes."""
+    """A country or commodity indicator from a CSV or XLSX, kept as a **draft** with its weights:
+    scoring does not read it until :func:`publish_indicator`. Any bad row: row-numbered errors,
+    nothing changes. Uploading again under the same name and edition replaces the draft."""
     _require_secretariat(actor)
     if level not in IndicatorLevel.values:
         raise ValidationError(_("Choose a level."))
     parsed = imports.parse_indicator_csv(data, level=level)
     errors = list(parsed.errors)
     topics = dict(Topic.objects.values_list("code", "pk"))
-    for code, points in weights.items():
-        if code not in topics:
-            errors.append(_("Unknown topic %(code)s.") % {"code": code})
-        elif not 0 <= points <= MAX_POINTS:
-            errors.append(_("Points must be between 0 and %(max)s.") % {"max": MAX_POINTS})
-    if not any(p > 0 for p in weights.values()):
-        errors.append(_("Map the indicator to at least one topic."))
-    if not licence.strip():
+    errors += _weight_errors(weights, topics)
+    edition, licence = edition.strip(), licence.strip()
+    for given, in_file, label in ((edition, parsed.edition, _("edition")), (licence, parsed.licence, _("licence"))):
+        if given and in_file and given != in_file:
+            errors.append(
+                _("The form says %(label)s %(given)r, the file %(in_file)r.")
+                % {"label": label, "given": given, "in_file": in_file}
+            )
+    edition, licence = edition or parsed.edition, licence or parsed.licence
+    if not edition:
+        errors.append(_("Give the edition (or an edition column in the file)."))
+    if not licence:
         errors.append(_("Say under which licence the data may be used."))
+    if not parsed.values and not errors:
+        errors.append(_("The file holds no values."))
+    code = slugify(f"{name}-{edition}")[:60] or "indicator"
+    existing = Indicator.objects.filter(code=code).first()
+    if existing is not None and existing.builtin:
+        errors.append(_("A shipped indicator has that name and edition; choose another name."))
+    elif existing is not None and existing.status == IndicatorStatus.PUBLISHED:
+        errors.append(_("A published indicator has that name and edition: upload the new data as a new edition."))
     if errors:
         raise ValidationError(errors)
-    code = slugify(f"{name}-{edition}")[:60] or "indicator"
+    draft_weights = {c: float(p) for c, p in weights.items() if p > 0}
     with transaction.atomic():
         indicator, created = Indicator.objects.update_or_create(
             code=code,
@@ -135,15 +156,15 @@ def upload_indicator(
                 "name": name.strip(),
                 "level": level,
                 "source": "; ".join(parsed.sources)[:300],
-                "edition": edition.strip(),
+                "edition": edition,
                 "url": url.strip(),
-                "licence": licence.strip(),
+                "licence": licence,
                 "builtin": False,
+                "status": IndicatorStatus.DRAFT,
+                "draft_weights": draft_weights,
                 "updated_at": timezone.now(),
             },
         )
-        if indicator.builtin:
-            raise ValidationError(_("A shipped indicator has that name and edition; choose another name."))
         IndicatorValue.objects.filter(indicator=indicator).delete()
         IndicatorValue.objects.bulk_create(
             [
@@ -151,14 +172,32 @@ def upload_indicator(
                 for c, g, v, r in parsed.values
             ]
         )
-        _write_weights(indicator, weights, topics)
         record(
             actor,
             "risk.indicator.uploaded",
             obj=indicator,
-            summary={"values": len(parsed.values), "weights": weights, "replaced": not created},
+            summary={
+                "values": len(parsed.values),
+                "weights": draft_weights,
+                "edition": edition,
+                "licence": licence,
+                "status": IndicatorStatus.DRAFT,
+                "replaced": not created,
+            },
         )
     return indicator
+
+
+def _weight_errors(weights: dict[str, float], topics: dict[str, int], *, require_one: bool = True) -> list[str]:
+    errors = []
+    for code, points in weights.items():
+        if code not in topics:
+            errors.append(_("Unknown topic %(code)s.") % {"code": code})
+        elif not 0 <= points <= MAX_POINTS:
+            errors.append(_("Points must be between 0 and %(max)s.") % {"max": MAX_POINTS})
+    if require_one and not any(p > 0 for p in weights.values()):
+        errors.append(_("Map the indicator to at least one topic."))
+    return errors
 
 
 def _write_weights(indicator: Indicator, weights: dict[str, float], topics: dict[str, int]) -> None:
@@ -169,22 +208,81 @@ def _write_weights(indicator: Indicator, weights: dict[str, float], topics: dict
 
 
 def set_weights(actor: Actor, indicator: Indicator, weights: dict[str, float]) -> None:
+    """New weights wait as a draft beside the ones in force until :func:`publish_indicator`.
+    All zero is allowed for a published indicator: publishing that retires it from scoring."""
     _require_secretariat(actor)
     topics = dict(Topic.objects.values_list("code", "pk"))
-    bad = [c for c, p in weights.items() if c not in topics or not 0 <= p <= MAX_POINTS]
-    if bad:
-        raise ValidationError(_("Points must be between 0 and %(max)s.") % {"max": MAX_POINTS})
+    errors = _weight_errors(weights, topics, require_one=indicator.status == IndicatorStatus.DRAFT)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         before = dict(TopicWeight.objects.filter(indicator=indicator).values_list("topic__code", "points"))
-        _write_weights(indicator, weights, topics)
-        record(actor, "risk.indicator.weights_set", obj=indicator, summary={"before": before, "after": weights})
+        indicator.draft_weights = {c: float(p) for c, p in weights.items() if p > 0}
+        indicator.save(update_fields=["draft_weights"])
+        record(
+            actor,
+            "risk.indicator.weights_drafted",
+            obj=indicator,
+            summary={"in_force": before, "draft": indicator.draft_weights},
+        )
+
+
+def publish_indicator(actor: Actor, indicator: Indicator) -> Job:
+    """Put a draft indicator, or a published one's draft weights, in force, and recompute."""
+    _require_secretariat(actor)
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if indicator.draft_weights is None:
+            raise Conflict(_("Nothing waits to be published for this indicator."))
+        topics = dict(Topic.objects.values_list("code", "pk"))
+        before = dict(TopicWeight.objects.filter(indicator=indicator).values_list("topic__code", "points"))
+        first = indicator.status == IndicatorStatus.DRAFT
+        _write_weights(indicator, indicator.draft_weights, topics)
+        after = indicator.draft_weights
+        indicator.status = IndicatorStatus.PUBLISHED
+        indicator.draft_weights = None
+        indicator.updated_at = timezone.now()
+        indicator.save(update_fields=["status", "draft_weights", "updated_at"])
+        record(
+            actor,
+            "risk.indicator.published",
+            obj=indicator,
+            summary={"first_publication": first, "before": before, "after": after, "values": indicator.values.count()},
+        )
+    return start_recompute(actor)
+
+
+def discard_draft(actor: Actor, indicator: Indicator) -> None:
+    """Drop a draft indicator (its values go with it), or a published one's draft weights."""
+    _require_secretariat(actor)
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if indicator.draft_weights is None and indicator.status == IndicatorStatus.PUBLISHED:
+            raise Conflict(_("Nothing waits to be published for this indicator."))
+        summary = {"status": indicator.status, "draft": indicator.draft_weights, "name": str(indicator)}
+        record(actor, "risk.indicator.draft_discarded", obj=indicator, summary=summary)
+        if indicator.status == IndicatorStatus.DRAFT:
+            indicator.delete()
+        else:
+            indicator.draft_weights = None
+            indicator.save(update_fields=["draft_weights"])
 
 
 # --- Overrides -------------------------------------------------------------------------
 
 
-def set_override(actor: Actor, facility: Facility, topic_code: str, score: float, justification: str) -> RiskOverride:
-    """A member's own judgement of a site's risk on one topic, shown beside the computed value."""
+def set_override(
+    actor: Actor,
+    facility: Facility,
+    topic_code: str,
+    score: float,
+    justification: str,
+    review_on: date | None = None,
+) -> RiskOverride:
+    """A member's own judgement of a site's risk on one topic, shown beside the computed value.
+
+    It applies until its review date (by default a year ahead, at most two years); setting
+    it again with a new date renews it."""
     org = actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
     if not registry.own_links(actor, include_ended=True).filter(facility=facility).exists():
@@ -196,7 +294,16 @@ def set_override(actor: Actor, facility: Facility, topic_code: str, score: float
         raise ValidationError(_("The score must be between 0 and 10."))
     if len(justification.strip()) < 10:
         raise ValidationError(_("Explain why in a sentence or two."))
+    today = timezone.localdate()
+    review_on = review_on or default_review_date()
+    latest = add_months(today, OVERRIDE_MAX_MONTHS)
+    if not today < review_on <= latest:
+        raise ValidationError(
+            _("Choose a review date after today and at most %(months)s months ahead (until %(latest)s).")
+            % {"months": OVERRIDE_MAX_MONTHS, "latest": latest.isoformat()}
+        )
     with transaction.atomic():
+        previous = RiskOverride.objects.filter(org=org, facility=facility, topic=topic).first()
         override, _created = RiskOverride.objects.update_or_create(
             org=org,
             facility=facility,
@@ -204,6 +311,7 @@ def set_override(actor: Actor, facility: Facility, topic_code: str, score: float
             defaults={
                 "score": round(score, 1),
                 "justification": justification.strip(),
+                "review_on": review_on,
                 "created_by": actor.user,
                 "created_at": timezone.now(),
             },
@@ -219,9 +327,74 @@ def set_override(actor: Actor, facility: Facility, topic_code: str, score: float
                 "score": override.score,
                 "computed": computed.scores.get(topic.code) if computed is not None else None,
                 "justification": override.justification[:300],
+                "review_on": review_on.isoformat(),
+                # A renewal: the date it replaces (and whether it had already expired).
+                "previous_review_on": previous.review_on.isoformat() if previous else None,
             },
         )
     return override
+
+
+def send_override_reminders(today: date | None = None, days_before: int = OVERRIDE_DUE_DAYS) -> int:
+    """E-mail each member's admins and editors about its overrides whose review date is near
+    (within ``days_before``) and about those that expired. Once per override, stage and review
+    date: renewing with a new date arms both reminders again. One e-mail per member and
+    run lists its overrides; returns the number of members reminded."""
+    today = today or timezone.localdate()
+    system = Actor.system(via="task")
+    soon = today + timedelta(days=days_before)
+    due = RiskOverride.objects.filter(review_on__gte=today, review_on__lte=soon).exclude(
+        reminded_due_for=F("review_on")
+    )
+    expired = RiskOverride.objects.filter(review_on__lt=today).exclude(reminded_expired_for=F("review_on"))
+    per_org: dict[int, dict[str, list[RiskOverride]]] = {}
+    for stage, qs in (("due", due), ("expired", expired)):
+        for item in qs.select_related("facility", "topic").order_by("review_on", "pk"):
+            per_org.setdefault(item.org_id, {"due": [], "expired": []})[stage].append(item)
+    sent = 0
+    for org_id, stages in sorted(per_org.items()):
+        with transaction.atomic():
+            # Marked in the transaction that records the reminder: a second run finds nothing.
+            for stage, field in (("due", "reminded_due_for"), ("expired", "reminded_expired_for")):
+                for item in stages[stage]:
+                    RiskOverride.objects.filter(pk=item.pk).update(**{field: item.review_on})
+            record(
+                system,
+                "risk.override.reminded",
+                object_type="risk.riskoverride",
+                org_id=org_id,
+                summary={
+                    "due": [item.pk for item in stages["due"]],
+                    "expired": [item.pk for item in stages["expired"]],
+                },
+            )
+            recipients = people_to_tell([org_id])
+            if recipients:
+                context = {
+                    "due": stages["due"],
+                    "expired": stages["expired"],
+                    "link": settings.SITE_URL + reverse("risk:overrides"),
+                }
+
+                def write(context: dict[str, Any] = context) -> tuple[str, str]:
+                    n_due, n_expired = len(context["due"]), len(context["expired"])
+                    if n_expired:
+                        subject = ngettext(
+                            "%(n)s of your risk overrides has expired",
+                            "%(n)s of your risk overrides have expired",
+                            n_expired,
+                        ) % {"n": n_expired}
+                    else:
+                        subject = ngettext(
+                            "%(n)s of your risk overrides is due for review",
+                            "%(n)s of your risk overrides are due for review",
+                            n_due,
+                        ) % {"n": n_due}
+                    return subject, render_to_string("risk/email/override_reminder.txt", context)
+
+                transaction.on_commit(mail.after_commit(recipients, write))
+        sent += 1
+    return sent
 
 
 def remove_override(actor: Actor, override: RiskOverride) -> None:
@@ -337,6 +510,8 @@ def _add_event_signals(event: RiskEvent, facility_ids: Sequence[int]) -> None:
                 source_ref=str(event.pk),
                 delta=min(4.0, event.raise_by),
                 explanation=label[:300],
+                code="event",
+                params={"title": event.title},
                 observed_on=event.starts_on,
                 expires_on=event.ends_on,
             )

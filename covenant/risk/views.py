@@ -20,7 +20,8 @@ from covenant.orgs.models import OrgKind
 from covenant.registry import interface as registry
 from covenant.risk import selectors, services
 from covenant.risk.forms import EventForm, IndicatorForm, OverrideForm, ResponseForm, SanctionsForm, WeightsForm
-from covenant.risk.models import HitStatus
+from covenant.risk.models import HitStatus, Indicator
+from covenant.risk.scoring import BANDS
 
 # The map shows the highest-priority sites; the list and the exports have all of them.
 MAP_POINTS = 1000
@@ -71,6 +72,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     topics = selectors.topics()
     context = {
+        # Overrides of the page's sites near or past their review date ("review due", "expired").
+        "review_marks": selectors.override_review_marks(actor, [r.facility_id for r in page.object_list]),
         # The heat map's column totals: the salient issues are the largest (selectors.salient_issues).
         "heat_totals": [data.topic_high.get(t.code, 0) for t in topics],
         "heat": data.heat[:HEAT_COUNTRIES],
@@ -95,6 +98,7 @@ EXPORT_HEADER = [
     "band",
     "severity",
     "your_override",
+    "your_evidence",
     "sanctions_hit",
     "in_active_event",
 ]
@@ -119,6 +123,7 @@ def export(request: HttpRequest) -> HttpResponse:
             r.band,
             r.severity,
             r.overridden,
+            r.evidence,
             r.sanctioned,
             r.events > 0,
         ]
@@ -138,15 +143,29 @@ def override(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.set_override(
-                actor, site, form.cleaned_data["topic"], form.cleaned_data["score"], form.cleaned_data["justification"]
+                actor,
+                site,
+                form.cleaned_data["topic"],
+                form.cleaned_data["score"],
+                form.cleaned_data["justification"],
+                review_on=form.cleaned_data["review_on"],
             )
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("Your score is saved beside the computed one."))
     else:
-        messages.error(request, _("Choose a topic, a score from 0 to 10 and say why."))
+        messages.error(request, _("Choose a topic, a score from 0 to 10, a review date and say why."))
     return redirect("registry:facility", public_id=site.public_id)
+
+
+@org_required
+@require_safe
+def overrides(request: HttpRequest) -> HttpResponse:
+    """The member's own scores with their review dates: renew them on each site's page."""
+    actor = _member(request)
+    page = Paginator(selectors.own_overrides(actor), 50).get_page(request.GET.get("page"))
+    return render(request, "risk/overrides.html", {"page": page})
 
 
 @org_required
@@ -273,7 +292,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
-                services.upload_indicator(
+                item = services.upload_indicator(
                     actor,
                     name=d["name"],
                     level=d["level"],
@@ -286,8 +305,8 @@ def indicators(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 flash_errors(request, exc)
             else:
-                job = services.start_recompute(actor)
-                messages.success(request, _("Indicator saved. Risk is being recomputed."))
+                messages.success(request, _("Draft saved: nothing is scored with it until you publish it."))
+                return redirect("risk:indicator_preview", indicator_id=item.pk)
     elif request.method == "POST":
         raise PermissionDenied
     return render(
@@ -305,22 +324,89 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
     weights = selectors.weights_of(item)
     form = None
     if actor.is_secretariat and actor.can_edit:
-        form = WeightsForm(request.POST or None, initial_weights=weights)
+        form = WeightsForm(request.POST or None, initial_weights=item.draft_weights or weights)
         if request.method == "POST" and form.is_valid():
             try:
                 services.set_weights(actor, item, form.weights())
             except ValidationError as exc:
                 flash_errors(request, exc)
             else:
-                services.start_recompute(actor)
-                messages.success(request, _("Weights saved. Risk is being recomputed."))
-                return redirect("risk:indicators")
+                messages.success(request, _("Draft weights saved: compare, then publish them."))
+                return redirect("risk:indicator_preview", indicator_id=item.pk)
     elif request.method == "POST":
         raise PermissionDenied
     values = item.values.order_by("country", "commodity")[:300]  # type: ignore[attr-defined]
     return render(
         request, "risk/indicator.html", {"indicator": item, "weights": weights, "form": form, "values": values}
     )
+
+
+@org_required
+@require_safe
+def indicator_preview(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """The sector's bands with the draft as if published, beside those in force. Reads only."""
+    actor = _secretariat(request)
+    item = selectors.get_indicator(actor, indicator_id)
+    preview = selectors.indicator_preview(actor, item)
+    return render(
+        request,
+        "risk/indicator_preview.html",
+        {
+            "indicator": item,
+            "preview": preview,
+            "bands": BANDS,
+            "weight_rows": _weight_rows(item),
+            "can_edit": actor.can_edit,
+        },
+    )
+
+
+def _weight_rows(item: Indicator) -> list[tuple[str, float, float]]:
+    """(topic, points in force, points in the draft) for each topic either maps."""
+    now, draft = selectors.weights_of(item), item.draft_weights or {}
+    return [
+        (t.label, now.get(t.code, 0), draft.get(t.code, 0))
+        for t in selectors.topics()
+        if now.get(t.code) or draft.get(t.code)
+    ]
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def indicator_publish(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST puts the draft in force and starts the recomputation."""
+    actor = _secretariat(request)
+    actor.require_edit()
+    item = selectors.get_indicator(actor, indicator_id)
+    if item.draft_weights is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            job = services.publish_indicator(actor, item)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+            return redirect("risk:indicator", indicator_id=item.pk)
+        messages.success(request, _("Published. Risk is being recomputed."))
+        return render(
+            request,
+            "risk/indicators.html",
+            {"indicators": selectors.indicators(actor), "form": None, "job": job, "topics": selectors.topics()},
+        )
+    return render(request, "risk/indicator_publish.html", {"indicator": item, "weight_rows": _weight_rows(item)})
+
+
+@org_required
+@require_POST
+def indicator_discard(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    actor = _secretariat(request)
+    item = selectors.get_indicator(actor, indicator_id)
+    try:
+        services.discard_draft(actor, item)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return redirect("risk:indicator", indicator_id=item.pk)
+    messages.success(request, _("The draft is discarded; what is in force is unchanged."))
+    return redirect("risk:indicators")
 
 
 @org_required

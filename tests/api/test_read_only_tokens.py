@@ -202,12 +202,34 @@ WRITES: dict[str, Write] = {
     "remove_risk_override": Write(
         "admin_a", {"public_id": _x("shared", "public_id")}, query=lambda w: {"topic": "wages"}
     ),
+    # Issue 15: members' entries and the supplier's evidence on a grievance case.
+    "add_member_entry": Write(
+        "admin_a",
+        {"case_id": lambda w: _remediation(w, "case").pk},
+        body=lambda w: {"kind": "comment", "text": "probe"},
+    ),
+    "add_action_evidence": Write(
+        "supplier_admin",
+        {
+            "case_id": lambda w: _remediation(w, "case").pk,
+            "number": lambda w: _remediation(w, "grievance_action").number,
+        },
+        body=lambda w: {"note": "probe"},
+    ),
     "respond_to_event": Write(
         "admin_a",
         {"event_id": _x("event")},
         body=lambda w: {"facility": w.extras["cocoa"].public_id, "status": "done", "checklist_done": [0, 1]},
     ),
 }
+
+
+def _remediation(w: World, key: str) -> Any:
+    """A grievance case shared with the site's supplier, with a corrective action open."""
+    from tests.grievances.builders import remediation_world
+
+    remediation_world(w)
+    return w.extras[key]
 
 
 def _write_operations() -> dict[str, tuple[str, str, dict[str, Any]]]:

@@ -166,10 +166,14 @@ def test_an_audit_the_member_may_not_read_changes_nothing(world: World) -> None:
 def test_counting_is_one_statement_that_only_reads(world: World) -> None:
     policy, _members = _small_world(world, 5)
     actor = actor_of(world.admin_a)
+    with CaptureQueriesContext(connection) as view:
+        selectors.member_view(actor)
     with CaptureQueriesContext(connection) as ctx:
         result = selectors.coverage(actor, policy)
     statements = [q["sql"] for q in ctx.captured_queries]
-    # One for the suppliers sharing everything, one for the counts; nothing scores or writes.
-    assert len(statements) == 2, statements
+    # One for the suppliers sharing everything, one for the counts, and those that read the few
+    # sites the member's own view moves (risk.evidence.member_scores: readable restricted
+    # evidence, its overrides); nothing scores or writes.
+    assert len(statements) == 2 + len(view.captured_queries), statements
     assert not [s for s in statements if s.lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     assert result.unscored == 1

@@ -53,11 +53,11 @@ MAIN_MENU_BY_KIND = {
     ],
     "member": [
         "Dashboard", "Supply chain", "Lists", "Review", "Risk", "Risk events", "Register", "Audits", "Audit coverage",
-        "Joint audits", "Corrective actions", "Grievances", "Organisations",
+        "Joint audits", "Corrective actions", "Grievances", "Quick scan", "Organisations",
     ],
     "supplier": [
         "Dashboard", "Risk events", "Register", "Audits", "Joint audits", "Corrective actions", "Claims",
-        "Organisations",
+        "Grievances", "Organisations",
     ],
     "audit_firm": [
         "Dashboard", "Risk events", "Register", "Audits", "Joint audits", "Corrective actions", "Organisations",

@@ -60,13 +60,17 @@ def _caches_setting(**env_extra: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- which backend
 
 
-def test_without_redis_url_the_cache_is_per_process_memory() -> None:
-    assert _caches_setting()["default"] == {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+def test_without_redis_url_the_throttles_count_in_the_database() -> None:
+    caches = _caches_setting()
+    assert caches["default"] == {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    assert caches["throttle"]["BACKEND"] == "covenant.core.cache.DatabaseCache"
 
 
 def test_with_redis_url_the_cache_is_redis_with_our_prefix_and_version() -> None:
     # Only the settings are read: no connection is made, so the host need not exist.
-    default = _caches_setting(REDIS_URL="redis://cache.example.invalid:6379/3")["default"]
+    caches = _caches_setting(REDIS_URL="redis://cache.example.invalid:6379/3")
+    assert caches["throttle"] == caches["default"]
+    default = caches["default"]
     assert default == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.example.invalid:6379/3",

@@ -25,7 +25,15 @@ from covenant.grievances import files, webhooks
 from covenant.grievances.models import Case
 from tests.conftest import World, client_for
 from tests.grievances import test_webhooks as webhook_tests
-from tests.grievances.builders import PASSPHRASE, SECRET_NAME, SECRET_PHONE, SECRET_TEXT, photo_bytes
+from tests.grievances.builders import (
+    PASSPHRASE,
+    SECRET_NAME,
+    SECRET_PHONE,
+    SECRET_TEXT,
+    SUPPLIER_PASSPHRASE,
+    photo_bytes,
+    remediation_world,
+)
 
 WEB_TEXT = "canary-web supervisor Karim slapped Fatema near the cutting table"
 WEB_NAME = "Fatema Begum Chowdhury"
@@ -44,6 +52,11 @@ LINK_TEXT = "canary-link she named the dye house behind the bus stand"
 URGENT_TEXT = "canary-urgent-reason the supervisor threatened her family"
 CLOSE_TEXT = "canary-closing Rahim was moved off the line and the exit is open"
 REMEDY_TEXT = "canary-remedy-text four weeks of wages repaid to Fatema"
+ACTION_TEXT = "canary-action rehire the two sewers dismissed after the walkout"
+EVIDENCE_TEXT = "canary-evidence signed contracts for Moushumi and Rokeya"
+VERIFY_TEXT = "canary-verified called Moushumi, she is back on line 3"
+MEMBER_TEXT = "canary-member-commitment we fund the back pay for Rokeya"
+MEMBER_OWNER = "canary-owner Jannatul Ferdous"
 
 
 def _value_bytes(value: object) -> bytes:
@@ -108,6 +121,14 @@ def _needles(photo: bytes) -> list[bytes]:
             URGENT_TEXT,
             CLOSE_TEXT,
             REMEDY_TEXT,
+            ACTION_TEXT,
+            EVIDENCE_TEXT,
+            VERIFY_TEXT,
+            MEMBER_TEXT,
+            MEMBER_OWNER,
+            "Moushumi",
+            "Rokeya",
+            "Jannatul",
         )
     ]
     needles.append(json.dumps(BENGALI).strip('"').encode())  # as a JSON-escaped string
@@ -157,6 +178,26 @@ def test_dump_holds_no_case_content(
     handler.post(reverse("grievances:add_message", args=[case.pk]), {"text": MESSAGE_TEXT})
     handler.post(reverse("grievances:set_retaliation", args=[case.pk]), {"at_risk": "on", "measures": NOTE_TEXT})
     assert NOTE_TEXT in handler.get(reverse("grievances:detail", args=[case.pk])).content.decode()
+    # Remedy with the site's supplier and member A: actions, evidence, verification, commitments.
+    remediation_world(gw)
+    action = case.actions.get()
+    handler.post(reverse("grievances:open_action", args=[case.pk]), {"text": ACTION_TEXT})
+    second = case.actions.exclude(pk=action.pk).get()
+    supplier = client_for(gw.supplier_admin)
+    supplier.post(reverse("grievances:key"), {"action": "unlock", "passphrase": SUPPLIER_PASSPHRASE})
+    assert ACTION_TEXT in supplier.get(reverse("grievances:detail", args=[case.pk])).content.decode()
+    supplier.post(reverse("grievances:add_evidence", args=[case.pk, second.number]), {"note": EVIDENCE_TEXT})
+    handler.post(
+        reverse("grievances:verify_action", args=[case.pk, second.number]),
+        {"method": "desk_review", "note": VERIFY_TEXT},
+    )
+    client_for(gw.admin_a).post(
+        reverse("grievances:add_member_entry", args=[case.pk]),
+        {"kind": "commitment", "text": MEMBER_TEXT, "owner": MEMBER_OWNER},
+    )
+    handler.post(reverse("grievances:show_member_entry", args=[case.pk, 1]), {"shown": "on"})
+    page = handler.get(reverse("grievances:detail", args=[case.pk])).content.decode()
+    assert all(text in page for text in (EVIDENCE_TEXT, VERIFY_TEXT, MEMBER_TEXT, MEMBER_OWNER))
     # Linking to a site, triage, a remedy and closing: each reason, text and message sealed too.
     handler.post(
         reverse("grievances:link_site", args=[case.pk]), {"site": gw.extras["other"].public_id, "reason": LINK_TEXT}
@@ -177,6 +218,7 @@ def test_dump_holds_no_case_content(
     )
     assert follow.status_code == 200 and MESSAGE_TEXT in follow.content.decode()
     assert CLOSE_TEXT in follow.content.decode() and REMEDY_TEXT in follow.content.decode()
+    assert MEMBER_TEXT in follow.content.decode()
 
     # The SMS and WhatsApp channels: a whole dialogue each, with the number left as contact.
     settings.GRIEVANCE_SMS_AUTH_TOKEN = webhook_tests.SMS_TOKEN

@@ -43,7 +43,7 @@ def test_intake_page_in_every_language_is_light_and_script_free(gw: World, lang:
     response = Client().get(_intake_url(gw, lang))
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
+    assert f'<html lang="{lang}" dir="{"rtl" if lang in settings.GRIEVANCE_RTL_LANGUAGES else "ltr"}">' in html
     assert "<script" not in html and "style=" not in html
     css = Path(finders.find("grievances/report.css") or "").read_bytes()
     assert len(response.content) + len(css) < 50 * 1024
@@ -485,3 +485,48 @@ def test_operator_intake_shows_form_errors_and_keeps_what_was_typed(gw: World) -
     assert Case.objects.count() == cases
     response = client.post(url, {"language": "en", "site_id": gw.extras["shared"].public_id, "what": "Caller says"})
     assert response.status_code == 200 and Case.objects.get(channel="operator").facility == gw.extras["shared"]
+
+
+def test_people_behind_one_address_keep_their_own_case(gw: World, settings: object) -> None:
+    """A factory's shared connection: someone there used up the address's failed look-ups.
+    A reporter whose browser sent the report (or opened the case before) still reaches it;
+    the browser's token helps with no other receipt, and a browser without one waits."""
+    settings.GRIEVANCE_THROTTLE_PER_SOURCE = 3  # type: ignore[attr-defined]
+    shared_address = {"REMOTE_ADDR": "203.0.113.40"}
+    reporter = Client(**shared_address)
+    sent = reporter.post(_intake_url(gw), {"site_id": gw.extras["shared"].public_id, "what": "Locked fire exits"})
+    receipt = _receipt_on(sent.content.decode())
+    cookie = sent.cookies["grv_device"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert cookie["path"] == f"/report/{gw.extras['mechanism'].slug}/"
+    assert receipt not in cookie.value
+    # A right receipt does not use up the address's tries: it gives its attempt back.
+    for _ in range(5):
+        assert reporter.post(_follow_url(gw), {"receipt": receipt}).status_code == 200
+    guesser = Client(**shared_address)
+    for i in range(3):
+        assert guesser.post(_follow_url(gw), {"receipt": f"{i:016d}"}).status_code == 404
+    assert guesser.post(_follow_url(gw), {"receipt": gw.extras["receipt"]}).status_code == 429
+    # The reporter's browser still opens its own case from the locked address ...
+    page = reporter.post(_follow_url(gw), {"receipt": receipt})
+    assert page.status_code == 200 and "Locked fire exits" in page.content.decode()
+    # ... but its token is no help with any other receipt: those are refused, unchecked.
+    assert reporter.post(_follow_url(gw), {"receipt": gw.extras["receipt"]}).status_code == 429
+    assert reporter.post(_follow_url(gw), {"receipt": "9" * 16}).status_code == 429
+    # A copied token without the receipt is nothing; someone else's browser waits the hour.
+    other = Client(**shared_address)
+    other.cookies["grv_device"] = cookie.value
+    assert other.post(_follow_url(gw), {"receipt": gw.extras["receipt"]}).status_code == 429
+    assert Client(**shared_address).post(_follow_url(gw), {"receipt": receipt}).status_code == 429
+    # Another address is not held back.
+    elsewhere = Client(REMOTE_ADDR="198.51.100.9")
+    assert elsewhere.post(_follow_url(gw), {"receipt": gw.extras["receipt"]}).status_code == 200
+
+
+def test_a_browser_that_opened_a_case_is_remembered_for_it(gw: World, settings: object) -> None:
+    settings.GRIEVANCE_THROTTLE_PER_SOURCE = 2  # type: ignore[attr-defined]
+    browser = Client(REMOTE_ADDR="203.0.113.41")
+    assert browser.post(_follow_url(gw), {"receipt": gw.extras["receipt"]}).status_code == 200
+    for i in range(2):
+        Client(REMOTE_ADDR="203.0.113.41").post(_follow_url(gw), {"receipt": f"{i:016d}"})
+    assert browser.post(_follow_url(gw), {"receipt": gw.extras["receipt"]}).status_code == 200

@@ -95,17 +95,26 @@ def test_a_new_site_in_a_running_events_area_is_raised_at_once(world: World) -> 
 def test_a_full_recomputation_keeps_the_sites_created_while_it_ran(world: World, monkeypatch: Any) -> None:
     make_facility("Early Mill", "BD", "Savar", sector="Garments")
     created: list[int] = []
-    site_rows = engine._site_rows
+    site_rows, copy_chunks = engine._site_rows, engine._site_copy_chunks
 
-    def rows_then_a_new_site(*args: Any, **kwargs: Any) -> Any:
-        yield from site_rows(*args, **kwargs)
+    def a_new_site() -> None:
         if not created:  # the new site's own scoring passes here too
             # The rows are computed; a site is created (and scored in its own transaction)
             # before the recomputation rewrites the table.
             created.append(0)
             created[0] = make_facility("Late Mill", "CI", "Soubré", sector="Agriculture", products=["Cocoa"]).pk
 
+    def rows_then_a_new_site(*args: Any, **kwargs: Any) -> Any:
+        yield from site_rows(*args, **kwargs)
+        a_new_site()
+
+    def copy_text_then_a_new_site(*args: Any, **kwargs: Any) -> Any:  # PostgreSQL: rows as COPY text
+        computed = copy_chunks(*args, **kwargs)
+        a_new_site()
+        return computed
+
     monkeypatch.setattr(engine, "_site_rows", rows_then_a_new_site)
+    monkeypatch.setattr(engine, "_site_copy_chunks", copy_text_then_a_new_site)
     engine.recompute_all()
     assert created
     assert SiteRisk.objects.filter(facility_id=created[0]).exists()

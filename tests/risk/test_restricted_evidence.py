@@ -157,7 +157,7 @@ def test_the_owner_and_a_member_it_is_shared_with_see_it_others_still_do_not(wor
     assert (owner["band"], foa(owner)["adjusted"], foa(owner)["band"]) == ("medium", 5.37, "medium")
     assert any(SCHEME in line["label"] and "1 critical, 1 major" in line["label"] for line in foa(owner)["explanation"])
     page = client_for(world.extras["owner_admin"]).get(reverse("registry:facility", args=[site.public_id]))
-    assert SCHEME in page.content.decode() and "audit evidence your organisation may read" in page.content.decode()
+    assert SCHEME in page.content.decode() and "evidence your organisation may read" in page.content.decode()
     # Shared with member B: B sees it too, member A (also linked) still sees the public picture.
     audit_services.grant_access(actor_of(world.extras["owner_admin"]), audit, world.member_b)
     assert api(world.admin_b) == owner
@@ -182,6 +182,6 @@ def test_restricted_sources_are_read_through_the_owning_apps_rule(world: World, 
     assert readable_refs(actor_of(world.coordinator), "audit", [ref]) == set()
     assert readable_refs(actor_of(world.admin_a), "event", ["7"]) == {"7"}  # public: everyone
     # A restricted source whose app registered no rule is read by nobody, not even its owner.
-    assert readable_refs(owner, "grievance", ["g-1"]) == set()
+    assert readable_refs(owner, "self_assessment", ["s-1"]) == set()
     with pytest.raises(ValueError, match="not a restricted"):
         register_reader("event", lambda actor, refs: set(refs))

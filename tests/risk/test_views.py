@@ -154,11 +154,15 @@ def test_indicator_upload_recomputes(rworld: World, django_capture_on_commit_cal
     w = rworld
     upload = io.BytesIO(b"country,value,source\nCI,9,Walk Free GSI 2023\nTM,8,Walk Free GSI 2023\n")
     upload.name = "gsi.csv"
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(w.coordinator).post(reverse("risk:indicators"), {**INDICATOR_FORM, "file": upload})
-    assert response.status_code == 200
+    response = client_for(w.coordinator).post(reverse("risk:indicators"), {**INDICATOR_FORM, "file": upload})
     indicator = Indicator.objects.get(name="Global Slavery Index")
+    # A draft first (tests/risk/test_indicator_drafts.py): compared, then published.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("risk:indicator_preview", args=[indicator.pk])
     assert indicator.values.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(w.coordinator).post(reverse("risk:indicator_publish", args=[indicator.pk]))
+    assert response.status_code == 200
     page = client_for(w.admin_a).get(reverse("registry:facility", args=[w.extras["cocoa"].public_id])).content
     assert "Global Slavery Index 2023: 9" in page.decode()
     assert client_for(w.admin_a).post(reverse("risk:indicators"), {}).status_code == 403

@@ -508,6 +508,9 @@ CASES: dict[str, Case] = {
         data=lambda w: {"facility": _x(w, "audit_site").public_id},
     ),
     "audits:coverage": Case("own", url=lambda w: _audits(w, reverse("audits:coverage"))),
+    "audits:coverage_export": Case(
+        "own", url=lambda w: _audits(w, reverse("audits:coverage_export")) + "?format=csv&sort=risk&band=high_plus"
+    ),
     "audits:requests": Case("own", url=lambda w: _audits(w, reverse("audits:requests")), methods=("GET", "POST")),
     "audits:recognition": Case("own", url=lambda w: _audits(w, reverse("audits:recognition")), methods=("GET", "POST")),
     # Joint audits (issue 13): member A's request for the shared site joined a joint audit (A is its
@@ -589,6 +592,7 @@ CASES: dict[str, Case] = {
         },
     ),
     "audits:caps": Case("own", url=lambda w: _audits(w, reverse("audits:caps") + "?show=open")),
+    "audits:caps_export": Case("own", url=lambda w: _audits(w, reverse("audits:caps_export") + "?show=open&sort=risk")),
     "audits:detail": Case("object", url=lambda w: _audit_url(w, "audits:detail")),
     "audits:report": Case("object", url=lambda w: _audit_url(w, "audits:report")),
     # Writes on the audit are its supplier's (member A only reads it).
@@ -749,6 +753,7 @@ CASES: dict[str, Case] = {
     "api:list_audits": Case("own", url=lambda w: _audits(w, reverse("api:list_audits"))),
     "api:create_audit": Case("own", url=lambda w: _audits(w, reverse("api:create_audit")), methods=("POST",)),
     "api:get_coverage": Case("own", url=lambda w: _audits(w, reverse("api:get_coverage"))),
+    "api:coverage_sites": Case("own", url=lambda w: _audits(w, reverse("api:coverage_sites")) + "?sort=risk"),
     "api:get_audit": Case("object", url=lambda w: _audit_url(w, "api:get_audit")),
     "api:download_report": Case("object", url=lambda w: _audit_url(w, "api:download_report")),
     "api:upload_report": Case(
@@ -838,6 +843,7 @@ CASES: dict[str, Case] = {
     "risk:remove_override": Case(
         "object", url=lambda w: reverse("risk:remove_override", args=[_r(w, "override").pk]), methods=("POST",)
     ),
+    "risk:overrides": Case("own"),
     "risk:events": Case(
         "shared",
         methods=("GET", "POST"),
@@ -870,8 +876,7 @@ CASES: dict[str, Case] = {
         "shared",
         methods=("GET", "POST"),
         writer="secretariat",
-        ok={"POST": 200},  # the page shows the recomputation's progress
-        data=lambda w: {
+        data=lambda w: {  # a draft: the secretariat goes on to compare it with what is in force
             "name": "Probe index",
             "level": "country",
             "edition": "1",
@@ -886,6 +891,23 @@ CASES: dict[str, Case] = {
         methods=("GET", "POST"),
         writer="secretariat",
         data=lambda w: {"w_forced_labour": "2"},
+    ),
+    # Drafts (issue 14, item 7) are the secretariat's alone: comparing, publishing, discarding.
+    "risk:indicator_preview": Case(
+        "object", url=lambda w: reverse("risk:indicator_preview", args=[_draft(w, "preview")]), owner="secretariat"
+    ),
+    "risk:indicator_publish": Case(
+        "object",
+        url=lambda w: reverse("risk:indicator_publish", args=[_draft(w, "publish")]),
+        methods=("GET", "POST"),
+        owner="secretariat",
+        ok={"POST": 200},  # the page shows the recomputation's progress
+    ),
+    "risk:indicator_discard": Case(
+        "object",
+        url=lambda w: reverse("risk:indicator_discard", args=[_draft(w, "discard")]),
+        methods=("POST",),
+        owner="secretariat",
     ),
     "risk:recompute": Case(
         "object", url=lambda w: reverse("risk:recompute"), methods=("POST",), owner="secretariat", ok={"POST": 200}
@@ -907,6 +929,7 @@ CASES: dict[str, Case] = {
         data=lambda w: {"decision": "confirm"},
     ),
     "api:risk_overview": Case("own"),
+    "api:list_risk_overrides": Case("own"),
     "api:facility_risk": Case("shared", url=lambda w: reverse("api:facility_risk", args=[_r(w, "shared").public_id])),
     "api:list_events": Case("shared"),
     "api:get_event": Case("shared", url=lambda w: reverse("api:get_event", args=[_r(w, "event").pk])),
@@ -1051,6 +1074,105 @@ CASES: dict[str, Case] = {
         by="grievance_handler",
         session=lambda w, client: _unlock(client),
     ),
+    # Issue 15: remedy with the site's supplier (its verified claim) and the routed members. Until
+    # a handler shares the case, the supplier is an outsider like any other; after, another supplier is.
+    "grievances:share_supplier": Case(
+        "object",
+        url=lambda w: reverse("grievances:share_supplier", args=[_claimed(w).pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+    ),
+    "grievances:open_action": Case(
+        "object",
+        url=lambda w: reverse("grievances:open_action", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+        data=lambda w: {"text": "probe"},
+    ),
+    "grievances:add_evidence": Case(
+        "object",
+        url=lambda w: reverse("grievances:add_evidence", args=[_gr(w, "case").pk, _gr(w, "grievance_action").number]),
+        methods=("POST",),
+        owner="supplier",
+        by="supplier_admin",
+        data=lambda w: {"note": "probe"},
+    ),
+    "grievances:verify_action": Case(
+        "object",
+        url=lambda w: reverse("grievances:verify_action", args=[_gr(w, "case").pk, _with_evidence(w).number]),
+        methods=("POST",),
+        by="grievance_handler",
+        data=lambda w: {"method": "desk_review"},
+    ),
+    "grievances:add_member_entry": Case(
+        "object",
+        url=lambda w: reverse("grievances:add_member_entry", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        data=lambda w: {"kind": "comment", "text": "probe"},
+    ),
+    "grievances:commitment_status": Case(
+        "object",
+        url=lambda w: reverse("grievances:commitment_status", args=[_g(w, "case").pk, _commitment(w).number]),
+        methods=("POST",),
+        data=lambda w: {"status": "done"},
+    ),
+    "grievances:show_member_entry": Case(
+        "object",
+        url=lambda w: reverse("grievances:show_member_entry", args=[_g(w, "case").pk, _commitment(w).number]),
+        methods=("POST",),
+        by="grievance_handler",
+        data=lambda w: {"shown": "on"},
+    ),
+    "api:get_remediation": Case("object", url=lambda w: reverse("api:get_remediation", args=[_g(w, "case").pk])),
+    "api:add_member_entry": Case(
+        "object",
+        url=lambda w: reverse("api:add_member_entry", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        data=lambda w: {"kind": "comment", "text": "probe"},
+        ok={"POST": 201},
+    ),
+    "api:add_action_evidence": Case(
+        "object",
+        url=lambda w: reverse("api:add_action_evidence", args=[_gr(w, "case").pk, _gr(w, "grievance_action").number]),
+        methods=("POST",),
+        owner="supplier",
+        by="supplier_admin",
+        data=lambda w: {"note": "probe"},
+        ok={"POST": 201},
+    ),
+    "grievances:voice_webhook": Case("public", methods=("POST",), data=lambda w: {"From": "+1", "CallSid": "CA1"}),
+    "grievances:recording": Case(
+        "object",
+        url=lambda w: reverse("grievances:recording", args=[_voice(w).case_id, _voice(w).pk]),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+    ),
+    "grievances:add_translation": Case(
+        "object",
+        url=lambda w: reverse("grievances:add_translation", args=[_g(w, "case").pk]),
+        methods=("POST",),
+        by="grievance_handler",
+        session=lambda w, client: _unlock(client),
+        data=lambda w: {"entry": "0", "language": "en", "text": "probe"},
+    ),
+    # --- Capability building: the quick scan is open to anyone; a member's drafts from it are its own.
+    "capability:quick_scan": Case(
+        "public", url=lambda w: reverse("capability:quick_scan") + "?country=CI&product=cocoa"
+    ),
+    "capability:quick_scan_pdf": Case(
+        "public", url=lambda w: reverse("capability:quick_scan_pdf") + "?country=CI&product=cocoa"
+    ),
+    "capability:drafts": Case("own", methods=("GET", "POST"), data=lambda w: {"country": "GH", "product": "coffee"}),
+    "capability:draft": Case("object", url=lambda w: reverse("capability:draft", args=[_scan_draft(w).pk])),
+    "capability:draft_list_file": Case(
+        "object", url=lambda w: reverse("capability:draft_list_file", args=[_scan_draft(w).pk])
+    ),
+    "capability:draft_delete": Case(
+        "object", url=lambda w: reverse("capability:draft_delete", args=[_scan_draft(w).pk]), methods=("POST",)
+    ),
+    "api:quick_scan_api": Case("public", url=lambda w: reverse("api:quick_scan_api") + "?country=CI&product=cocoa"),
 }
 
 
@@ -1061,6 +1183,53 @@ def _g(w: World, key: str):  # type: ignore[no-untyped-def]
     if "grievances" not in w.extras:
         grievance_world(w)
     return w.extras[key]
+
+
+def _voice(w: World):  # type: ignore[no-untyped-def]
+    """The recording of a voice case about the shared site (routed like the web case)."""
+    from tests.grievances.builders import voice_recording
+
+    _g(w, "case")
+    return voice_recording(w)
+
+
+def _claimed(w: World):  # type: ignore[no-untyped-def]
+    """The grievance case, its site's claim verified: the supplier it may be shared with."""
+    from covenant.registry import services as registry_services
+
+    case = _g(w, "case")
+    claim = w.extras["claim"]
+    claim.refresh_from_db()
+    if claim.status == "pending":
+        registry_services.decide_claim(actor_of(w.coordinator), claim, verified=True)
+    return case
+
+
+def _gr(w: World, key: str):  # type: ignore[no-untyped-def]
+    """The case shared with the site's supplier, with a corrective action open."""
+    from tests.grievances.builders import remediation_world
+
+    remediation_world(w)
+    return w.extras[key]
+
+
+def _with_evidence(w: World):  # type: ignore[no-untyped-def]
+    from covenant.grievances import remediation
+
+    action = _gr(w, "grievance_action")
+    remediation.add_evidence(actor_of(w.supplier_admin), action, "probe evidence")
+    return action
+
+
+def _commitment(w: World):  # type: ignore[no-untyped-def]
+    """Member A's commitment on the case."""
+    from covenant.grievances import remediation
+
+    if "commitment" not in w.extras:
+        w.extras["commitment"] = remediation.add_member_entry(
+            actor_of(w.admin_a), _g(w, "case"), remediation.EntryInput(kind="commitment", text="probe")
+        )
+    return w.extras["commitment"]
 
 
 def _unlock(client: Client, member_key_of: Any = None) -> None:
@@ -1152,6 +1321,25 @@ def _r(w: World, key: str):  # type: ignore[no-untyped-def]
     return w.extras[key]
 
 
+def _draft(w: World, key: str) -> int:
+    """A draft indicator of the secretariat's (one per route: publishing or discarding uses it up)."""
+    from covenant.risk import services as risk_services
+
+    name = f"draft-{key}"
+    if name not in w.extras:
+        w.extras[name] = risk_services.upload_indicator(
+            actor_of(w.coordinator),
+            name=f"Probe {key} index",
+            level="country",
+            edition="1",
+            licence="probe",
+            url="",
+            data=b"country,value,source\nCI,6,Probe\n",
+            weights={"forced_labour": 2.0},
+        )
+    return int(w.extras[name].pk)
+
+
 def _first_indicator() -> int:
     from covenant.risk.models import Indicator
 
@@ -1210,6 +1398,20 @@ def _file(name: str, content: bytes) -> io.BytesIO:
 
 def _x(w: World, key: str):  # type: ignore[no-untyped-def]
     return w.extras[key]
+
+
+def _scan_draft(w: World):  # type: ignore[no-untyped-def]
+    """Member A's draft supply chain from a quick scan, named with the canary."""
+    from covenant.capability import library, services
+    from covenant.capability.models import ScanDraft
+
+    if "scan_draft" not in w.extras:
+        cocoa = library.item("cocoa")
+        assert cocoa is not None
+        draft = services.create_draft(actor_of(w.admin_a), ["CI"], [cocoa])
+        ScanDraft.objects.filter(pk=draft.pk).update(name=f"scan {CANARY}")
+        w.extras["scan_draft"] = draft
+    return w.extras["scan_draft"]
 
 
 def _fingerprint(w: World) -> str:

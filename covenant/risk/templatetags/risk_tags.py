@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils import formats
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +40,21 @@ BAND_CODES = {code: code for code in _LABELS}
 @register.filter
 def band_label(code: str) -> str:
     return str(_LABELS.get(code, code))
+
+
+@register.filter
+def band_badge(value: int | None) -> str:
+    """An annotated band (``risk.lists``: 0-3, None when not scored yet) as its coloured label."""
+    if value is None:
+        return str(conditional_escape(_("not scored yet")))
+    code = BAND_CODES[("low", "medium", "high", "very_high")[int(value)]]
+    return mark_safe(f'<span class="band band-{code}">{conditional_escape(_LABELS[code])}</span>')  # noqa: S308
+
+
+@register.filter
+def topic_in(code: str | None, names: dict[str, str]) -> str:
+    """A topic code's name from ``risk.lists.topic_names()`` ("" for none)."""
+    return names.get(code or "", code or "")
 
 
 @register.filter
@@ -103,3 +118,29 @@ def heat_cells(cells: list[tuple[str, float, str, int]]) -> str:
         for _code, mean, band, n in cells
     )
     return mark_safe(html)  # noqa: S308
+
+
+@register.simple_tag
+def review_flag(state: str) -> str:
+    """An override's review state as a flag: "review due" (within a month) or "expired"."""
+    if state == "expired":
+        return format_html('<span class="flag">{}</span>', _("expired"))
+    if state == "due":
+        return format_html('<span class="flag">{}</span>', _("review due"))
+    return ""
+
+
+@register.simple_tag
+def review_mark(marks: dict[int, str], facility_id: int) -> str:
+    return review_flag(marks.get(facility_id, ""))
+
+
+@register.simple_tag
+def computed_score(override: Any) -> str:
+    """The stored (computed) score of an override's site and topic, or "not scored yet"."""
+    risk = getattr(override.facility, "risk", None)
+    if risk is None:
+        return str(_("not scored yet"))
+    scores = risk.adjusted or risk.profile.scores
+    value = scores.get(override.topic.code)
+    return "" if value is None else formats.number_format(value, 1)
