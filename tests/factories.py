@@ -361,3 +361,31 @@ def joint_audit_world(world: World) -> World:
     )
     world.extras.update(joint_link=joint, joint_link_audit=audit)
     return world
+
+
+def smeta_audit(world: World, site: Facility, findings: list[Any], *, days_ago: int = 10) -> Any:
+    """A SMETA 7.0 audit of ``site`` ended ``days_ago`` days ago, entered by the site's owner
+    (``world.extras["owner_admin"]``) with ``world.audit_firm`` and a qualified auditor."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from covenant.audits import services as audit_services
+    from covenant.audits.models import SchemeVersion
+    from tests.conftest import actor_of
+
+    end = timezone.localdate() - timedelta(days=days_ago)
+    return audit_services.create_audit(
+        actor_of(world.extras["owner_admin"]),
+        audit_services.AuditInput(
+            facility=site,
+            scheme_version=SchemeVersion.objects.get(scheme__code="smeta", version="7.0-4p"),
+            start_date=end - timedelta(days=2),
+            end_date=end,
+            audit_firm=world.audit_firm,
+            auditors=[audit_services.AuditorInput("Li Wei", "21701234", "CSCA", True)],
+            findings=findings,
+            report_name="report.pdf",
+            report_data=PDF_BYTES,
+        ),
+    )

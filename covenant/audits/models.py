@@ -17,6 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from covenant.core.remedy import CapStatus as CapStatus  # re-exported: the apps name it from here
+from covenant.core.remedy import Verification as Verification
+
 
 class AuditScheme(models.Model):
     """A family of audit protocols (SMETA, amfori BSCI, SA8000, RBA VAP, or one the secretariat adds)."""
@@ -345,17 +348,6 @@ class AuditRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit_id} read by {self.org_id}"
-
-
-class CapStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    PROGRESS = "progress", _("Progress made")
-    CLOSED = "closed", _("Closed")
-
-
-class Verification(models.TextChoices):
-    DESK = "desk_review", _("Desk review")
-    FOLLOW_UP = "follow_up_audit", _("Follow-up audit")
 
 
 class CorrectiveAction(models.Model):

@@ -23,7 +23,7 @@ from covenant.core.apiutils import Page, PathId
 from covenant.core.web import actor_of
 from covenant.grievances import remediation, selectors
 from covenant.grievances.models import (
-    ActionStatus,
+    CapStatus,
     Case,
     CaseAction,
     Channel,
@@ -77,13 +77,13 @@ def get_case(request: HttpRequest, case_id: uuid.UUID) -> Any:
 
 class CaseActionOut(Schema):
     number: int
-    status: ActionStatus
+    status: CapStatus
     due_on: date | None
     overdue: bool
     opened_on: date
     evidence: int  # pieces of evidence added
     verified_on: date | None
-    verification_method: str  # a VerificationMethod code once verified, "" before
+    verification_method: str  # a Verification code once verified, "" before
 
     @staticmethod
     def resolve_overdue(obj: CaseAction) -> bool:

@@ -29,7 +29,7 @@ from covenant.grievances.models import (
     RemedyType,
     Stage,
     Topic,
-    VerificationMethod,
+    Verification,
 )
 from covenant.orgs.models import Organisation
 from covenant.registry.interface import Facility, facility_by_public_id, get_facility
@@ -250,7 +250,7 @@ class EvidenceForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    method = forms.ChoiceField(label=_("Verified by"), choices=VerificationMethod.choices)
+    method = forms.ChoiceField(label=_("Verified by"), choices=Verification.choices)
     note = CaseText(label=_("Note (for the handlers)"), required=False)
 
 

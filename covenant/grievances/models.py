@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from covenant.core.remedy import CapStatus as CapStatus  # re-exported: the apps name it from here
+from covenant.core.remedy import Verification as Verification
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("Web form")
@@ -404,20 +407,6 @@ class SeenMessage(models.Model):
 # --- Remediation: corrective actions on the site, members' entries ----------------------------------
 
 
-class ActionStatus(models.TextChoices):
-    """The states of an audit's corrective action (audits.CapStatus), which grievances may not
-    import: open, progress once evidence came in, closed only when verified."""
-
-    OPEN = "open", _("Open")
-    PROGRESS = "progress", _("Progress made")
-    CLOSED = "closed", _("Closed")
-
-
-class VerificationMethod(models.TextChoices):
-    DESK = "desk_review", _("Desk review")
-    FOLLOW_UP = "follow_up_audit", _("Follow-up audit")
-
-
 class CaseAction(models.Model):
     """A corrective action a case opens on its site: the supplier adds evidence, a handler or a
     routed member verifies it, and only then is it closed."""
@@ -427,9 +416,9 @@ class CaseAction(models.Model):
     # What to do, under the case's remediation key (the supplier reads it; crypto.remediation_key).
     text_enc = models.BinaryField()
     due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(max_length=10, choices=CapStatus.choices, default=CapStatus.OPEN)
     opened_on = models.DateField()
-    verification_method = models.CharField(max_length=16, choices=VerificationMethod.choices, blank=True)
+    verification_method = models.CharField(max_length=16, choices=Verification.choices, blank=True)
     verified_on = models.DateField(null=True, blank=True)
     verified_by_org = models.ForeignKey(
         "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -449,7 +438,7 @@ class CaseAction(models.Model):
 
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.status != ActionStatus.CLOSED and self.due_on is not None and self.due_on < today
+        return self.status != CapStatus.CLOSED and self.due_on is not None and self.due_on < today
 
 
 class ActionEvidence(models.Model):

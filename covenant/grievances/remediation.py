@@ -44,7 +44,7 @@ from covenant.core.errors import Conflict
 from covenant.grievances import crypto
 from covenant.grievances.models import (
     ActionEvidence,
-    ActionStatus,
+    CapStatus,
     Case,
     CaseAction,
     CaseRecipient,
@@ -54,7 +54,7 @@ from covenant.grievances.models import (
     MemberEntryKind,
     OrgKey,
     Stage,
-    VerificationMethod,
+    Verification,
 )
 from covenant.grievances.services import _aad, _event, _lock, _validate_text, case_key_for, require_handler
 from covenant.orgs.models import Organisation, OrgKind, Role
@@ -94,7 +94,7 @@ def is_case_handler(actor: Actor, case: Case) -> bool:
 
 def can_verify(actor: Actor, action: CaseAction) -> bool:
     """A handler, or a member the case is routed to, verifies; never the site's supplier."""
-    if action.status != ActionStatus.PROGRESS:
+    if action.status != CapStatus.PROGRESS:
         return False
     return is_case_handler(actor, action.case) or (member_recipient(actor, action.case) is not None and actor.can_edit)
 
@@ -295,15 +295,15 @@ def add_evidence(actor: Actor, action: CaseAction, note: str) -> ActionEvidence:
         raise ValidationError(_("Describe the evidence."))
     with transaction.atomic():
         locked = CaseAction.objects.select_for_update().select_related("case__mechanism").get(pk=action.pk)
-        if locked.status == ActionStatus.CLOSED:
+        if locked.status == CapStatus.CLOSED:
             raise Conflict(_("This action is closed."))
         evidence = ActionEvidence.objects.create(
             action=locked, org=actor.org, added_on=timezone.localdate(), note_enc=b""
         )
         evidence.note_enc = _seal(locked.case, f"evidence:{evidence.pk}", note)
         evidence.save(update_fields=["note_enc"])
-        if locked.status == ActionStatus.OPEN:
-            locked.status = ActionStatus.PROGRESS
+        if locked.status == CapStatus.OPEN:
+            locked.status = CapStatus.PROGRESS
             locked.save(update_fields=["status"])
         _event(actor, locked.case, "grievances.action.evidence", number=locked.number)
         _tell_handlers(actor, locked.case, "evidence")
@@ -321,16 +321,16 @@ def verify_action(actor: Actor, action: CaseAction, method: str, note: str = "")
     case = action.case
     if not (is_case_handler(actor, case) or (member_recipient(actor, case) is not None and actor.can_edit)):
         raise PermissionDenied(_("You may not verify this action."))
-    if method not in VerificationMethod.values:
+    if method not in Verification.values:
         raise ValidationError(_("Say how the action was verified: desk review or follow-up audit."))
     note = _validate_text(note, required=False)
     with transaction.atomic():
         locked = CaseAction.objects.select_for_update().select_related("case__mechanism").get(pk=action.pk)
-        if locked.status == ActionStatus.CLOSED:
+        if locked.status == CapStatus.CLOSED:
             raise Conflict(_("This action is closed."))
-        if locked.status != ActionStatus.PROGRESS:
+        if locked.status != CapStatus.PROGRESS:
             raise Conflict(_("There is no evidence to verify yet."))
-        locked.status = ActionStatus.CLOSED
+        locked.status = CapStatus.CLOSED
         locked.verification_method = method
         locked.verified_on = timezone.localdate()
         locked.verified_by_org = actor.org
@@ -491,8 +491,8 @@ def remediation(actor: Actor, case: Case, private_key: bytes | None) -> dict[str
         "is_routed_member": member is not None,
         "site_supplier": site_supplier_org,
         "supplier_shared": case.recipients.filter(supplier=True).first() if handler else None,
-        "action_statuses": ActionStatus,
-        "verification_methods": VerificationMethod.choices,
+        "action_statuses": CapStatus,
+        "verification_methods": Verification.choices,
         "entry_kinds": MemberEntryKind.choices,
         "contribution_types": ContributionType.choices,
         "commitment_statuses": CommitmentStatus.choices,

@@ -16,7 +16,7 @@ from covenant.accounts import services as account_services
 from covenant.core.models import AuditEvent
 from covenant.grievances import remediation, services
 from covenant.grievances.models import (
-    ActionStatus,
+    CapStatus,
     Case,
     CaseAction,
     CaseRecipient,
@@ -178,7 +178,7 @@ def test_an_action_closes_only_when_verified_after_evidence(rw: World, django_ca
     # Nothing to verify before evidence.
     handler.post(verify, {"method": "desk_review"})
     action.refresh_from_db()
-    assert action.status == ActionStatus.OPEN
+    assert action.status == CapStatus.OPEN
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = supplier.post(
@@ -186,14 +186,14 @@ def test_an_action_closes_only_when_verified_after_evidence(rw: World, django_ca
         )
     assert response.status_code == 302
     action.refresh_from_db()
-    assert action.status == ActionStatus.PROGRESS
+    assert action.status == CapStatus.PROGRESS
     assert any(rw.grievance_handler.email in m.to for m in mail.outbox)
     assert all(EVIDENCE_TEXT not in m.body for m in mail.outbox)
     # The site never verifies its own action.
     assert supplier.post(verify, {"method": "desk_review"}).status_code == 403
     assert handler.post(verify, {"method": "desk_review", "note": "checked the photos"}).status_code == 302
     action.refresh_from_db()
-    assert action.status == ActionStatus.CLOSED and action.verified_by_org == rw.secretariat
+    assert action.status == CapStatus.CLOSED and action.verified_by_org == rw.secretariat
     page = handler.get(_detail(rw)).content.decode()
     assert EVIDENCE_TEXT in page and "checked the photos" in page and ACTION_TEXT in page
     # The supplier sees its action verified, not the handlers' note nor its own sealed evidence text.
@@ -215,7 +215,7 @@ def test_a_routed_member_may_verify_an_action(rw: World) -> None:
         == 302
     )
     action.refresh_from_db()
-    assert action.status == ActionStatus.CLOSED and action.verified_by_org == rw.member_a
+    assert action.status == CapStatus.CLOSED and action.verified_by_org == rw.member_a
 
 
 # --- Members' entries ------------------------------------------------------------------------------

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from covenant.audits import selectors as audit_selectors
 from covenant.audits import services as audit_services
@@ -31,7 +29,7 @@ from covenant.risk.evidence import member_scores
 from covenant.risk.interface import BAND_NAMES
 from covenant.risk.models import SiteRisk
 from tests.conftest import World, actor_of, client_for, make_org, make_user
-from tests.factories import PDF_BYTES, link, make_facility
+from tests.factories import link, make_facility, smeta_audit
 
 SMETA = ("smeta", "7.0-4p")
 
@@ -85,27 +83,9 @@ def _csv(response: Any) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def _audit(world: World, site: Facility, findings: list[audit_services.FindingInput]) -> Audit:
-    today = timezone.localdate()
-    return audit_services.create_audit(
-        actor_of(world.extras["owner_admin"]),
-        audit_services.AuditInput(
-            facility=site,
-            scheme_version=SchemeVersion.objects.get(scheme__code=SMETA[0], version=SMETA[1]),
-            start_date=today - timedelta(days=12),
-            end_date=today - timedelta(days=10),
-            audit_firm=world.audit_firm,
-            auditors=[audit_services.AuditorInput("Li Wei", "21701234", "CSCA", True)],
-            findings=findings,
-            report_name="report.pdf",
-            report_data=PDF_BYTES,
-        ),
-    )
-
-
 def _severe(world: World) -> Audit:
     # Section 2 is freedom of association, section 5 wages: open findings raise both.
-    return _audit(
+    return smeta_audit(
         world,
         world.extras["site"],
         [
@@ -275,7 +255,7 @@ def test_coverage_lists_high_risk_sites_without_a_recognised_audit(chain: World)
     _accept_smeta(chain)
     Facility.objects.filter(pk=high.pk).update(owner=chain.extras["site"].owner)
     high.refresh_from_db()
-    audit = _audit(chain, high, [audit_services.FindingInput("5", "minor", "Payslips unclear")])
+    audit = smeta_audit(chain, high, [audit_services.FindingInput("5", "minor", "Payslips unclear")])
     audit_services.grant_access(actor_of(chain.extras["owner_admin"]), audit, chain.member_a)
     assert audit_selectors.coverage_sites(a, "covered").filter(facility=high).exists()
     assert _view(a)[high.pk][0] == 3  # its own override still decides the wages score

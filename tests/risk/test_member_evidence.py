@@ -33,7 +33,7 @@ from covenant.risk.interface import readable_refs, topic_codes
 from covenant.risk.models import SiteRisk, SiteSignal
 from covenant.risk.selectors import _sort_key
 from tests.conftest import World, actor_of, client_for, make_org, make_user
-from tests.factories import PDF_BYTES, link, make_facility
+from tests.factories import link, make_facility, smeta_audit
 from tests.grievances.builders import PASSPHRASE, grievance_world
 
 SMETA = ("smeta", "7.0-4p")
@@ -61,24 +61,6 @@ def chain(world: World) -> World:
     return world
 
 
-def _audit(world: World, site: Facility, findings: list[audit_services.FindingInput]) -> Audit:
-    today = timezone.localdate()
-    return audit_services.create_audit(
-        actor_of(world.extras["owner_admin"]),
-        audit_services.AuditInput(
-            facility=site,
-            scheme_version=SchemeVersion.objects.get(scheme__code=SMETA[0], version=SMETA[1]),
-            start_date=today - timedelta(days=12),
-            end_date=today - timedelta(days=10),
-            audit_firm=world.audit_firm,
-            auditors=[audit_services.AuditorInput("Li Wei", "21701234", "CSCA", True)],
-            findings=findings,
-            report_name="report.pdf",
-            report_data=PDF_BYTES,
-        ),
-    )
-
-
 def _accept_smeta(world: World) -> None:
     """A sector benchmark that recognises the supplier's own SMETA audits (no APSCA register in tests)."""
     audit_services.set_policy(
@@ -93,7 +75,7 @@ def _accept_smeta(world: World) -> None:
 
 def _severe(world: World) -> Audit:
     # Section 2 is freedom of association: +2 (critical) +1 (major) makes the low site medium.
-    return _audit(
+    return smeta_audit(
         world,
         world.extras["site"],
         [
@@ -204,7 +186,7 @@ def test_a_recent_clean_recognised_audit_lowers_the_readers_view(chain: World) -
     site = chain.extras["site"]
     _accept_smeta(chain)
     # A minor finding does not make it unclean; the topic it is about is not lowered.
-    audit = _audit(chain, site, [audit_services.FindingInput("4", "minor", "marker-x age records incomplete")])
+    audit = smeta_audit(chain, site, [audit_services.FindingInput("4", "minor", "marker-x age records incomplete")])
     signals = {s.topic.code: s for s in SiteSignal.objects.filter(source="audit").select_related("topic")}
     version = audit.scheme_version
     covered = {str(s["topic"]) for s in version.sections if s.get("topic")} & topic_codes()
@@ -233,14 +215,14 @@ def test_a_recent_clean_recognised_audit_lowers_the_readers_view(chain: World) -
 def test_no_clean_credit_while_a_major_finding_is_open_or_the_audit_is_not_recognised(chain: World) -> None:
     site = chain.extras["site"]
     # Not recognised (the shipped benchmark wants a qualified auditor): no credit.
-    _audit(chain, site, [])
+    smeta_audit(chain, site, [])
     assert not SiteSignal.objects.filter(source="audit", delta__lt=0).exists()
     # The benchmark changes: the background refresh gives the credit.
     _accept_smeta(chain)
     assert audit_services.refresh_all_site_signals() == 1
     assert SiteSignal.objects.filter(source="audit", delta=audit_services.CLEAN_AUDIT_DELTA).exists()
     # A later audit with an open major finding speaks for the site: no credit while it is open.
-    later = _audit(chain, site, [audit_services.FindingInput("2", "major", "marker-x no collective agreement")])
+    later = smeta_audit(chain, site, [audit_services.FindingInput("2", "major", "marker-x no collective agreement")])
     Audit.objects.filter(pk=later.pk).update(end_date=timezone.localdate() - timedelta(days=2))
     audit_services.refresh_site_signals(site.pk)
     assert not SiteSignal.objects.filter(source="audit", delta__lt=0).exists()
