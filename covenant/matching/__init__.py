@@ -21,6 +21,7 @@ Public API::
     index.save("register.idx"); index = MatchIndex.load("register.idx")
 
     matcher = Matcher(index, Thresholds(match=0.8, review=0.3, margin=0.1))
+    people = Matcher(person_index, kind="people")  # a register of people, not sites
     result = matcher.match(row)                 # MatchResult
     result.decision                             # "match" | "review" | "new"
     result.registry_id, result.score            # best candidate (None for "new")

@@ -4,7 +4,7 @@ Usage::
 
     covenant match --registry REGISTRY.csv --list LIST.csv --out OUT.csv \\
         [--threshold-match 0.8] [--threshold-review 0.3] [--workers N] \\
-        [--index-cache PATH]
+        [--index-cache PATH] [--kind auto|facilities|people]
 
 Both inputs may be CSV (any common encoding and delimiter) or XLSX, read as the
 web upload reads them (``covenant.tabular``); errors name spreadsheet rows (the
@@ -33,9 +33,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from .csvio import InputError, RowProblem, read_rows
+from .csvio import InputError, RowProblem, person_columns, read_header, read_rows
 from .index import MatchIndex
-from .matcher import Matcher, MatchResult, Thresholds, default_workers
+from .matcher import KINDS, Matcher, MatchResult, Thresholds, default_workers
 from .records import Record
 
 __all__ = ["main"]
@@ -79,7 +79,8 @@ class _Progress:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="covenant match",
-        description="Match each row of a supplier list to a facility of a register.",
+        description="Match each row of a supplier list to a facility of a register (or a list of people "
+        "to a register of people: see --kind).",
     )
     p.add_argument("--registry", required=True, type=Path, help="register, CSV or XLSX (id,name,address,country)")
     p.add_argument("--list", required=True, type=Path, dest="list_path", help="supplier list, CSV or XLSX")
@@ -104,6 +105,18 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes (default: number of CPUs)",
     )
     p.add_argument("--index-cache", type=Path, help="save the built index here and reuse it")
+    p.add_argument(
+        "--kind",
+        choices=("auto", *KINDS),
+        default="auto",
+        help="what the rows are. facilities: sites, where a differing name word or house number is "
+        "taken for another site of the company (never an automatic match). people: persons with "
+        "addresses, where such differences are mostly typing errors; the name may be given as "
+        "given_name,surname (or first_name,last_name), the address in parts (street_number, address_1, "
+        "suburb, postcode...), date_of_birth and soc_sec_id/national_id are compared, and country may "
+        "be left out. auto (default): people when the register has a given-name, surname or "
+        "date-of-birth column, else facilities",
+    )
     return p
 
 
@@ -115,14 +128,29 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _kind(requested: str, registry: Path, err: TextIO) -> str:
+    """The kind of record to match as: ``requested``, or for ``auto`` what the register's columns say."""
+    if requested != "auto":
+        return requested
+    marks = person_columns(read_header(registry, label=str(registry)))
+    if marks:
+        err.write(
+            f"covenant match: {registry} has person columns ({', '.join(marks)}): matching as people "
+            "(--kind facilities to override)\n"
+        )
+        return "people"
+    return "facilities"
+
+
 def _build_index(
-    registry: Path, cache: Path | None, err: TextIO, workers: int = 1
+    registry: Path, cache: Path | None, err: TextIO, workers: int = 1, kind: str = "facilities"
 ) -> tuple[MatchIndex, list[tuple[int, str]]]:
     """The index of the usable register rows, and the ``(row, reason)`` of those skipped.
 
     The skipped rows are reported on ``err`` here, so they are named even when no row is left.
     """
-    fingerprint = _file_sha256(registry)
+    # The kind changes how rows are read (a person needs no country), so it is part of the key.
+    fingerprint = _file_sha256(registry) + ("" if kind == "facilities" else f":{kind}")
     if cache is not None and cache.exists():
         try:
             index = MatchIndex.load(cache)
@@ -139,7 +167,7 @@ def _build_index(
     skipped: list[tuple[int, str]] = []
 
     def usable() -> Iterator[Record]:
-        for number, item in read_rows(registry, label=str(registry)):
+        for number, item in read_rows(registry, label=str(registry), people=kind == "people"):
             if isinstance(item, RowProblem):
                 skipped.append((number, item.reason))
             elif item.id in first_row:
@@ -198,13 +226,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.monotonic()
     try:
-        index, skipped = _build_index(args.registry, args.index_cache, err, workers=args.workers)
-        rows: list[_ListRow] = list(read_rows(args.list_path, label=str(args.list_path)))
+        kind = _kind(args.kind, args.registry, err)
+        index, skipped = _build_index(args.registry, args.index_cache, err, workers=args.workers, kind=kind)
+        rows: list[_ListRow] = list(read_rows(args.list_path, label=str(args.list_path), people=kind == "people"))
         for number, item in rows:
             if isinstance(item, RowProblem):
                 err.write(f"covenant match: {args.list_path}: row {number}: {item.reason} (decision error)\n")
         usable = [(number, item) for number, item in rows if isinstance(item, Record)]
-        matcher = Matcher(index, thresholds)
+        matcher = Matcher(index, thresholds, kind=kind)
         progress: Callable[[int, int], None] = _Progress(err, "matching")
         matched = matcher.match_many([item for _, item in usable], workers=args.workers, progress=progress)
         results = {number: res for (number, _), res in zip(usable, matched, strict=True)}

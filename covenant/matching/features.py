@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .normalize import ADDRESS_GENERIC, GENERIC_SPELLINGS, NAME_GENERIC, address_tokens, name_tokens
 from .records import Record, identifier_keys
@@ -18,8 +18,10 @@ __all__ = [
     "ADDRESS_FEATURES",
     "FEATURES",
     "NAME_FEATURES",
+    "PERSON_FEATURES",
     "Prepared",
     "compare",
+    "compare_people",
     "prepare",
     "prepare_tokens",
 ]
@@ -61,16 +63,52 @@ NAME_FEATURES: tuple[str, ...] = (
     "identifier_conflict",
 )
 ADDRESS_FEATURES: frozenset[str] = frozenset(FEATURES) - frozenset(NAME_FEATURES)
+#: Features of the person model (``Matcher(kind="people")``): names and addresses
+#: compared part by part, numbers by how many agree rather than by a conflict.
+PERSON_FEATURES: tuple[str, ...] = (
+    "name_token_sort",
+    "name_weighted",
+    "name_parts",
+    "name_parts_min",
+    "name_parts_best",
+    "name_part_missing",
+    "address_weighted",
+    "address_token_set",
+    "address_parts",
+    "address_missing",
+    "number_share",
+    "number_conflict",
+    "name_x_address",
+    "country_differs",
+    "identifier_match",
+    "identifier_conflict",
+    "geo_near",
+    "geo_far",
+)
 
 _EARTH_KM = 6371.0
 
 #: Sites further apart than this (both sides with coordinates) are not matched
 #: automatically: geocodes of one site rarely differ by more.
 SISTER_SITE_KM = 10.0
+#: Sites further apart than this (both sides with coordinates) are *other sites*:
+#: unless an identifier is shared or the addresses agree (see ``far_site`` in
+#: :func:`compare`), the candidate is neither matched nor sent to review for its
+#: name. Geocodes of one facility in independently geocoded real lists (Open
+#: Apparel Registry, ``benchmarks/matching/data/oar``) differed by 0-19 km when
+#: their addresses were the same; the larger outliers (35 and 1,393 km) had the
+#: same address, which keeps the pair in review. A mine or plantation spans up to
+#: about ten kilometres, so 25 km is well beyond one site and its geocoding error.
+OTHER_SITE_KM = 25.0
 #: Share of each address's distinctive weight the other address lacks from
 #: which (with an address similarity below it) the two addresses are taken to
 #: name different places.
 ADDRESS_CONFLICT_SHARE = 0.5
+#: Address similarity from which two addresses whose postcodes differ are still
+#: taken to be one (the postcode mistyped or changed, the street and town the same:
+#: 0.69 for "524 East 2nd Ave" / "524 E. 2nd Avenue"; FSIS sister sites with another
+#: street and town scored 0.29-0.46).
+POSTCODE_ADDRESS_SAME = 0.6
 
 #: Share of a name's distinctive weight in words the other name lacks (place
 #: names of the other address set aside) from which a place name of this side is
@@ -424,6 +462,7 @@ def differing_words(
     others = [t for t in b if len(t) >= 2 and not t.isdigit()]
     places = [t for t in neutral if len(t) >= 4 and not t.isdigit()]
     initials = {t[0] for t in places}
+    a_words, b_words = set(a), set(b)
     for tok in dict.fromkeys(a):
         if tok.isdigit() or len(tok) < 3 or tok in neutral or _generic_like(tok):
             continue
@@ -432,7 +471,12 @@ def differing_words(
             continue
         if len(tok) >= 5 and tok in b_compact:
             continue
-        if any(_same_word(tok, other) for other in others):
+        if tok in b_words:
+            continue
+        # A word of ``b`` that ``a`` has as it is stands for that word, not for
+        # another spelling of this one ("Sir Pizza of Siemer" / "Sir Pizza of
+        # Tennessee": "sir" is Sir, not an abbreviation of Siemer).
+        if any(_same_word(tok, other) for other in others if other not in a_words):
             continue
         out.append(tok)
     return out
@@ -457,7 +501,10 @@ def _replaced_by(a: Sequence[str], b: Sequence[str], a_diff: Sequence[str]) -> l
         for tok in b[j1:j2]:
             if tok.isdigit() or len(tok) < 3 or tok in out:
                 continue
-            if any(_same_word(tok, other) for other in a if len(other) >= 2):
+            # A word repeated in ``b`` more often than ``a`` has it stands in the
+            # place of another ("Bee Plump Farms" / "Bee Bee Farms").
+            repeated = b.count(tok) > a.count(tok)
+            if any(_same_word(tok, other) for other in a if len(other) >= 2 and not (repeated and other == tok)):
                 continue
             # "Gmts" for "Garments": a contraction, not another word; "Kncting" for
             # "Knitting": a typo too garbled for a spelling rule, but alike.
@@ -504,6 +551,20 @@ def _locality_only(a: Prepared, b: Prepared) -> bool:
     return len(core) == 1 and not a.address_numbers and all(t in b.address_set for t in core)
 
 
+def _postcodes(address: Sequence[str], house: frozenset[str]) -> set[str]:
+    # Five- and six-digit numbers that are not house numbers: postal codes in most
+    # countries (longer runs are phone numbers and registration numbers).
+    return {t for t in address if t.isdigit() and 5 <= len(t) <= 6 and t not in house}
+
+
+def postcodes_differ(a: Sequence[str], b: Sequence[str], a_house: frozenset[str], b_house: frozenset[str]) -> bool:
+    """Both addresses carry a postcode and no two of them are one typo apart."""
+    pa, pb = _postcodes(a, a_house), _postcodes(b, b_house)
+    if not pa or not pb or not pa.isdisjoint(pb):
+        return False
+    return all(OSA.distance(x, y) >= 2 for x in pa for y in pb)
+
+
 def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lng1 = math.radians(a[0]), math.radians(a[1])
     lat2, lng2 = math.radians(b[0]), math.radians(b[1])
@@ -519,8 +580,13 @@ def compare(
     *,
     name_only: bool = False,
     lookalike: bool = True,
+    generic: Callable[[str], bool] | None = None,
 ) -> dict[str, float]:
     """Comparison features of query ``q`` against candidate ``c``.
+
+    ``generic`` tells the words generic in the register at hand (see
+    :func:`.index.register_generic`): like the listed generic words, they are
+    left out of the distinctive part of both names and never "differ".
 
     With ``lookalike`` (the default) the dict also carries the two flags that
     keep a pair from an automatic match, ``name_word_differs`` and
@@ -528,7 +594,8 @@ def compare(
     them only for candidates that score high enough to matter.
 
     Values are in [0, 1]. Besides the model features the dict carries
-    ``distance_km`` when both sides have coordinates, and
+    ``distance_km`` when both sides have coordinates, ``far_site`` when they
+    are more than :data:`OTHER_SITE_KM` apart and nothing else ties them, and
     ``same_<scheme>`` / ``different_<scheme>`` flags for identifiers, so a
     reviewer can be told why a candidate scored as it did.
     """
@@ -536,6 +603,14 @@ def compare(
     qn, cn = q.name_core, c.name_core
     q_text, c_text = q.name_text, c.name_text
     q_name, c_name = list(q.name), list(c.name)
+    common: frozenset[str] = NAME_GENERIC
+    learned: frozenset[str] = frozenset()
+    if generic is not None:
+        learned = frozenset(t for t in {*q.name, *c.name} if t not in NAME_GENERIC and generic(t))
+        if learned:
+            common = NAME_GENERIC | learned
+            qn = " ".join(_distinctive(q_name, common))
+            cn = " ".join(_distinctive(c_name, common))
     # A town in one side's name that the other side gives as its address
     # ("Dongguan Huaxin Garment" / "Huaxin Garments, Dongguan") is where the
     # site is, not part of what it is called: compare the names without it.
@@ -544,8 +619,8 @@ def compare(
     if q_place or c_place:
         q_name = [t for t in q_name if t not in q_place]
         c_name = [t for t in c_name if t not in c_place]
-        qn = " ".join(_distinctive(q_name, NAME_GENERIC))
-        cn = " ".join(_distinctive(c_name, NAME_GENERIC))
+        qn = " ".join(_distinctive(q_name, common))
+        cn = " ".join(_distinctive(c_name, common))
         q_text, c_text = " ".join(q_name), " ".join(c_name)
     # Align word splits first ("ningbohuayi" vs "ningbo huayi") so that the
     # token-based ratios compare like with like.
@@ -553,8 +628,8 @@ def compare(
     c_aligned = _join_runs(q_aligned, c_name)
     if q_aligned != q_name or c_aligned != c_name:
         q_name, c_name = q_aligned, c_aligned
-        qn = " ".join(_distinctive(q_name, NAME_GENERIC))
-        cn = " ".join(_distinctive(c_name, NAME_GENERIC))
+        qn = " ".join(_distinctive(q_name, common))
+        cn = " ".join(_distinctive(c_name, common))
         q_text, c_text = " ".join(q_name), " ".join(c_name)
     f["name_ratio"] = fuzz.ratio(qn, cn) / 100.0
     f["name_token_sort"] = fuzz.token_sort_ratio(q_text, c_text) / 100.0
@@ -588,8 +663,8 @@ def compare(
         # match (see matcher.site_confirmed).
         # Spellings are looked up in the whole other name, place names included
         # ("Nignbo Rizi Dresses" / "Ningbo Rizi Dresses", Ningbo being the town).
-        q_diff = differing_words(q_name, [*c_name, *c.name], c.name_compact, c.address_set)
-        c_diff = differing_words(c_name, [*q_name, *q.name], q.name_compact, q.address_set)
+        q_diff = differing_words(q_name, [*c_name, *c.name], c.name_compact, c.address_set | learned)
+        c_diff = differing_words(c_name, [*q_name, *q.name], q.name_compact, q.address_set | learned)
         # A place name set aside above ("... de Andes", the town of the other
         # address) still differs from another place name in its stead ("... de
         # Salgar"), not from that town misspelt ("Dooguan" for Dongguan).
@@ -599,12 +674,12 @@ def compare(
         if q_diff and not c_diff:
             c_diff = [p for p in sorted(c_place) if not _resembles_any(p, q_diff)]
             if not c_diff:
-                c_strict = differing_words(c_name, [*q_name, *q.name], q.name_compact, frozenset())
+                c_strict = differing_words(c_name, [*q_name, *q.name], q.name_compact, learned)
                 c_diff = [p for p in c_strict if not _resembles_any(p, q_diff)]
         elif c_diff and not q_diff:
             q_diff = [p for p in sorted(q_place) if not _resembles_any(p, c_diff)]
             if not q_diff:
-                q_strict = differing_words(q_name, [*c_name, *c.name], c.name_compact, frozenset())
+                q_strict = differing_words(q_name, [*c_name, *c.name], c.name_compact, learned)
                 q_diff = [p for p in q_strict if not _resembles_any(p, c_diff)]
         # A distinctive word in the place of a generic one ("Golden Sechrist
         # Bakery" / "Golden Grains Bakery", "R. L. Industrial" / "R. L.
@@ -674,15 +749,117 @@ def compare(
                 min(qa_missing, ca_missing) >= ADDRESS_CONFLICT_SHARE and f["address_weighted"] < ADDRESS_CONFLICT_SHARE
             )
 
+    # Postcodes that differ in more than a typo name other postal areas, even
+    # where a house number is shared by chance ("3280 E. 44th Street, Vernon, CA
+    # 90058" / "3280 Calf Canyon, Creston, CA 93432") or a street's ordinal reads
+    # as one ("2 Anderson Ave, ... 07074" / "524 E. 2nd Ave, ... 07203"), unless
+    # the addresses otherwise agree (then the postcode is the error).
+    if lookalike and not address_conflict and not f["address_missing"]:
+        address_conflict = (
+            postcodes_differ(q.address, c.address, q.address_numbers, c.address_numbers)
+            and f["address_weighted"] < POSTCODE_ADDRESS_SAME
+        )
+
     if q.coords is not None and c.coords is not None:
         d = _haversine_km(q.coords, c.coords)
         f["distance_km"] = round(d, 3)
         f["geo_near"] = math.exp(-d / 2.0)
         f["geo_far"] = 1.0 if d > 50.0 else 0.0
         address_conflict = address_conflict or d > SISTER_SITE_KM
+        # Far apart means another site, unless something else ties the two: a
+        # shared identifier, or addresses that agree (then one geocode is wrong,
+        # and a person should look). Not a model feature: the matcher sets such a
+        # candidate aside (see ``Matcher._decide``). Computed on every pass, as
+        # every candidate needs it, not only the best.
+        addresses_agree = (
+            not f["address_missing"] and not f["number_conflict"] and f["address_weighted"] >= ADDRESS_CONFLICT_SHARE
+        )
+        if d > OTHER_SITE_KM and not id_match and not addresses_agree:
+            f["far_site"] = 1.0
     else:
         f["geo_near"] = 0.0
         f["geo_far"] = 0.0
     if lookalike:
         f["address_conflict"] = 1.0 if address_conflict else 0.0
+    return f
+
+
+def _parts_similarity(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float]:
+    """Mean, least and greatest Jaro-Winkler similarity of each word of the shorter side to its
+    best counterpart on the other (order-free: a given name and a surname swapped, or
+    one of them missing, still compare part by part)."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if not short:
+        return 0.0, 0.0, 0.0
+    sims = []
+    for tok in short:
+        best = process.extractOne(tok, long_, scorer=JaroWinkler.normalized_similarity)
+        sims.append(float(best[1]) if best is not None else 0.0)
+    return sum(sims) / len(sims), min(sims), max(sims)
+
+
+def compare_people(
+    q: Prepared,
+    c: Prepared,
+    name_weight: Callable[[str], float],
+    address_weight: Callable[[str], float],
+) -> dict[str, float]:
+    """Comparison features of two person records (name + address), :data:`PERSON_FEATURES`.
+
+    People are not sites: a register of people has no sister sites, and a house
+    number, postcode or given name that differs in one place among otherwise
+    agreeing fields is mostly a typing error. So no look-alike flags here, each name
+    and address word is compared with its best counterpart (Jaro-Winkler, as person
+    linkage does), and address numbers count by the share that agree.
+    """
+    f: dict[str, float] = {}
+    qn, cn = list(q.name), list(c.name)
+    f["name_token_sort"] = fuzz.token_sort_ratio(q.name_text, c.name_text) / 100.0
+    f["name_weighted"] = _soft_overlap(qn, cn, q.name_compact, c.name_compact, name_weight)[0]
+    # The least similar part matters on its own (a given name replaced), and so does
+    # the most similar one: whether the names have anything in common at all (it also
+    # decides ``matcher.person_confirmed``).
+    f["name_parts"], f["name_parts_min"], f["name_parts_best"] = _parts_similarity(qn, cn)
+    f["name_part_missing"] = 1.0 if len(set(qn)) != len(set(cn)) and min(len(qn), len(cn)) <= 1 else 0.0
+    f["country_differs"] = 1.0 if q.country and c.country and q.country != c.country else 0.0
+    id_match = 0.0
+    id_conflict = 0.0
+    for scheme, value in q.identifiers.items():
+        other = c.identifiers.get(scheme)
+        if other is None:
+            continue
+        if other == value:
+            id_match = 1.0
+            f["same_" + scheme] = 1.0
+        else:
+            id_conflict = 1.0
+            f["different_" + scheme] = 1.0
+    f["identifier_match"] = id_match
+    f["identifier_conflict"] = id_conflict
+    qa = [t for t in q.address if not t.isdigit()]
+    ca = [t for t in c.address if not t.isdigit()]
+    if q.address and c.address:
+        f["address_weighted"] = _soft_overlap(
+            q.address, c.address, q.address_core.replace(" ", ""), c.address_core.replace(" ", ""), address_weight
+        )[0]
+        f["address_token_set"] = fuzz.token_set_ratio(q.address_core, c.address_core) / 100.0
+        f["address_parts"] = _parts_similarity(qa, ca)[0] if qa and ca else 0.0
+        f["address_missing"] = 0.0
+    else:
+        f["address_weighted"] = f["address_token_set"] = f["address_parts"] = 0.0
+        f["address_missing"] = 1.0
+    # All numbers of the address (house number, postcode, unit): a share, since a
+    # typo in one of them is common and says little when the others agree.
+    qnum = {t for t in q.address if t.isdigit()}
+    cnum = {t for t in c.address if t.isdigit()}
+    f["number_share"] = len(qnum & cnum) / len(qnum | cnum) if qnum and cnum else 0.0
+    f["number_conflict"] = 1.0 if qnum and cnum and qnum.isdisjoint(cnum) else 0.0
+    f["name_x_address"] = f["name_weighted"] * f["address_weighted"]
+    if q.coords is not None and c.coords is not None:
+        d = _haversine_km(q.coords, c.coords)
+        f["distance_km"] = round(d, 3)
+        f["geo_near"] = math.exp(-d / 2.0)
+        f["geo_far"] = 1.0 if d > 50.0 else 0.0
+    else:
+        f["geo_near"] = f["geo_far"] = 0.0
     return f

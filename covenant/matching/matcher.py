@@ -7,7 +7,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 
-from .features import FEATURES, NAME_FEATURES, Prepared, compare, prepare, prepare_tokens
+from .features import (
+    FEATURES,
+    NAME_FEATURES,
+    PERSON_FEATURES,
+    Prepared,
+    compare,
+    compare_people,
+    prepare,
+    prepare_tokens,
+)
 from .index import MatchIndex
 from .model import LogisticModel
 from .normalize import name_tokens
@@ -16,6 +25,7 @@ from .records import Record, identifier_keys, normalize_country
 
 __all__ = [
     "DECISIONS",
+    "KINDS",
     "Candidate",
     "Feedback",
     "MatchResult",
@@ -25,6 +35,12 @@ __all__ = [
 
 #: The three decisions, in order of confidence.
 DECISIONS: tuple[str, str, str] = ("match", "review", "new")
+#: Kinds of record a register may hold. ``facilities`` (the default): sites, where a
+#: name word or a house number that differs is often another site of the same company
+#: (the look-alike rules of :func:`site_confirmed` apply). ``people``: persons with
+#: addresses, where the same differences are mostly typing errors; they are scored by
+#: a model of their own (:data:`.features.PERSON_FEATURES`) without those rules.
+KINDS: tuple[str, str] = ("facilities", "people")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +116,8 @@ class Candidate:
             out.append("country differs")
         if "distance_km" in f:
             out.append(f"{f['distance_km']:.1f} km apart")
+        if f.get("far_site"):
+            out.append("too far apart to be this site: not matched, not reviewed")
         return out
 
 
@@ -164,6 +182,27 @@ def site_confirmed(features: Mapping[str, float], score: float = 1.0) -> bool:
     return True
 
 
+#: Jaro-Winkler similarity that at least one part of a person's name (given name or
+#: surname, to its best counterpart) must reach for an automatic match.
+PERSON_NAME_MIN = 0.85
+
+
+def person_confirmed(features: Mapping[str, float]) -> bool:
+    """Whether a high-scoring person may be matched without anyone checking.
+
+    A shared identifier suffices. Otherwise at least one part of the name must
+    agree, if only with a typo ("sarha" / "sarah"): someone else at the same
+    address shares nothing but the address, and where addresses are nearly unique
+    (as in most registers of people) the score alone would take the address for
+    the person. A given name *or* a surname that differs entirely is left to the
+    score: typed lists replace one as often as a household member differs in one
+    (another member registered at the address takes the margin: review).
+    """
+    if features.get("identifier_match"):
+        return True
+    return features.get("name_parts_best", 0.0) >= PERSON_NAME_MIN
+
+
 def row_key(record: Record) -> str:
     """Key under which reviewer decisions about a row are remembered."""
     p = prepare(record)
@@ -173,16 +212,26 @@ def row_key(record: Record) -> str:
 class Matcher:
     """Matches records against a :class:`MatchIndex` and learns from reviews."""
 
-    def __init__(self, index: MatchIndex, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, index: MatchIndex, thresholds: Thresholds | None = None, *, kind: str = "facilities") -> None:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         self.index = index
         self.thresholds = thresholds or Thresholds()
+        self.kind = kind
         self._load_models()
 
+    @property
+    def people(self) -> bool:
+        return self.kind == "people"
+
     def _load_models(self) -> None:
-        full = LogisticModel.default()
+        full = LogisticModel.default(people=self.people)
         name = LogisticModel.default(name_only=True)
         stored = self.index.weights
-        if "full" in stored:
+        if self.people:
+            if "people" in stored:
+                full = LogisticModel(PERSON_FEATURES, dict(stored["people"]))
+        elif "full" in stored:
             full = LogisticModel(FEATURES, dict(stored["full"]))
         if "name" in stored:
             name = LogisticModel(NAME_FEATURES, dict(stored["name"]))
@@ -196,8 +245,15 @@ class Matcher:
         best_score = -1.0
         best_features: dict[str, float] = {}
         best_slot: Prepared | None = None
+        people = self.people and not name_only
         for slot in index.facility_slots(facility_id):
             prepared = index.prepared_slot(slot)
+            if people:
+                features = compare_people(query, prepared, index.name_weight, index.address_weight)
+                score = model.score(features)
+                if score > best_score:
+                    best_score, best_features = score, features
+                continue
             features = compare(
                 query,
                 prepared,
@@ -205,14 +261,17 @@ class Matcher:
                 index.address_weight,
                 name_only=name_only,
                 lookalike=False,
+                generic=index.generic_name_word,
             )
             score = model.score(features)
             if score > best_score:
                 best_score, best_features, best_slot = score, features, prepared
-        if best_slot is not None and not name_only and best_score >= self.thresholds.review:
+        if best_slot is not None and not name_only and not people and best_score >= self.thresholds.review:
             # The look-alike flags (site_confirmed) cost as much as the rest of
             # the comparison and matter only where a match or a review is possible.
-            best_features = compare(query, best_slot, index.name_weight, index.address_weight)
+            best_features = compare(
+                query, best_slot, index.name_weight, index.address_weight, generic=index.generic_name_word
+            )
         return Candidate(facility_id, max(best_score, 0.0), best_features)
 
     def _candidates(
@@ -245,13 +304,26 @@ class Matcher:
 
     def _decide(self, cands: list[Candidate]) -> MatchResult:
         t = self.thresholds
-        if not cands:
-            return MatchResult("new", None, 0.0, [])
-        best = cands[0]
+        if not self.people:
+            # A candidate far from the row (``far_site``: coordinates on both sides
+            # more than OTHER_SITE_KM apart, no shared identifier, addresses not
+            # the same) is another site: it neither decides nor takes the margin,
+            # and is listed after the others so that a reviewer searching the
+            # register still sees it. A person moves; a person register keeps all.
+            near = [c for c in cands if not c.features.get("far_site")]
+            if len(near) < len(cands):
+                cands = near + [c for c in cands if c.features.get("far_site")]
+        else:
+            near = cands
+        if not near:
+            return MatchResult("new", None, 0.0, cands)
+        best = near[0]
         if best.score < t.review:
             return MatchResult("new", None, best.score, cands)
-        runner_up = cands[1].score if len(cands) > 1 else 0.0
-        if best.score >= t.match and best.score - runner_up >= t.margin and site_confirmed(best.features, best.score):
+        runner_up = near[1].score if len(near) > 1 else 0.0
+        # The look-alike rules are about sites; a person register has no sister sites.
+        confirmed = person_confirmed(best.features) if self.people else site_confirmed(best.features, best.score)
+        if best.score >= t.match and best.score - runner_up >= t.margin and confirmed:
             return MatchResult("match", best.registry_id, best.score, cands)
         return MatchResult("review", best.registry_id, best.score, cands)
 
@@ -377,11 +449,14 @@ class Matcher:
         labels = {y for _, y in fb.examples}
         if len(fb.examples) < min_examples or len(labels) < 2:
             return False
-        prior_full = LogisticModel.default()
+        prior_full = LogisticModel.default(people=self.people)
         prior_name = LogisticModel.default(name_only=True)
         full = prior_full.fit([x for x, _ in fb.examples], [y for _, y in fb.examples], l2=l2)
         name = prior_name.fit([x for x, _ in fb.name_examples], [y for _, y in fb.name_examples], l2=l2)
-        self.index.weights = {"full": full.weights, "name": name.weights}
+        weights = dict(self.index.weights)
+        weights["people" if self.people else "full"] = full.weights
+        weights["name"] = name.weights
+        self.index.weights = weights
         self._load_models()
         return True
 

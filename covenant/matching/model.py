@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .features import FEATURES, NAME_FEATURES
+from .features import FEATURES, NAME_FEATURES, PERSON_FEATURES
 
-__all__ = ["DEFAULT_NAME_WEIGHTS", "DEFAULT_WEIGHTS", "LogisticModel"]
+__all__ = ["DEFAULT_NAME_WEIGHTS", "DEFAULT_PERSON_WEIGHTS", "DEFAULT_WEIGHTS", "PERSON_PRIOR", "LogisticModel"]
 
 # Fitted by benchmarks/matching/fit_defaults.py on labelled pairs generated
 # from the development half of the real facility lists (never the half the
@@ -51,6 +51,57 @@ DEFAULT_NAME_WEIGHTS: dict[str, float] = {
     "identifier_conflict": -6.000,
 }
 
+#: Hand-set starting point of the person model (benchmarks/matching/fit_people.py
+#: pulls the fit toward it): names and addresses agreeing part by part.
+PERSON_PRIOR: dict[str, float] = {
+    "bias": -14.0,
+    "name_token_sort": 3.0,
+    "name_weighted": 3.0,
+    "name_parts": 4.0,
+    "name_parts_min": 2.0,
+    "name_parts_best": 2.0,
+    "name_part_missing": 1.0,
+    "address_weighted": 3.0,
+    "address_token_set": 2.0,
+    "address_parts": 3.0,
+    "address_missing": 4.0,
+    "number_share": 2.0,
+    "number_conflict": -1.0,
+    "name_x_address": 1.0,
+    "country_differs": -3.0,
+    "identifier_match": 6.0,
+    "identifier_conflict": -2.0,
+    "geo_near": 1.7,
+    "geo_far": -1.6,
+}
+#: Person model (``Matcher(kind="people")``), fitted by benchmarks/matching/fit_people.py
+#: on FEBRL dataset 3 (103,178 candidate pairs, 4,726 true; the people benchmark scores
+#: FEBRL 4). Features no pair exercises (country, coordinates) keep their priors. FEBRL
+#: has one person per address, so the score trusts an agreeing address: the decision
+#: rule ``matcher.person_confirmed`` keeps a row whose name shares nothing out of
+#: automatic matches.
+DEFAULT_PERSON_WEIGHTS: dict[str, float] = {
+    "bias": -19.679,
+    "name_token_sort": 2.710,
+    "name_weighted": 2.959,
+    "name_parts": 2.682,
+    "name_parts_min": 0.810,
+    "name_parts_best": 0.554,
+    "name_part_missing": 0.446,
+    "address_weighted": 7.785,
+    "address_token_set": 5.802,
+    "address_parts": 5.472,
+    "address_missing": 4.000,
+    "number_share": 3.207,
+    "number_conflict": -1.746,
+    "name_x_address": 2.662,
+    "country_differs": -3.000,
+    "identifier_match": 6.070,
+    "identifier_conflict": -2.518,
+    "geo_near": 1.700,
+    "geo_far": -1.600,
+}
+
 
 def _sigmoid(z: float) -> float:
     if z >= 0:
@@ -67,7 +118,9 @@ class LogisticModel:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     @classmethod
-    def default(cls, *, name_only: bool = False) -> LogisticModel:
+    def default(cls, *, name_only: bool = False, people: bool = False) -> LogisticModel:
+        if people:
+            return cls(PERSON_FEATURES, dict(DEFAULT_PERSON_WEIGHTS))
         if name_only:
             return cls(NAME_FEATURES, dict(DEFAULT_NAME_WEIGHTS))
         return cls(FEATURES, dict(DEFAULT_WEIGHTS))

@@ -57,6 +57,7 @@ from .index import (
     address_idf,
     name_idf,
     rank_slots,
+    register_generic,
 )
 from .records import Record
 
@@ -553,6 +554,14 @@ class SharedIndex:
             df = self._base.df("addr_df", token) - self._minus_addr[token] + self._layer._addr_df.get(token, 0)
             w = self._remember(("a", token), address_idf(token, df, self.slot_count))
         return w
+
+    def generic_name_word(self, token: str) -> bool:
+        g = self._weights.get(("g", token))
+        if g is None:
+            name_df = self._base.df("name_df", token) - self._minus_name[token] + self._layer._name_df.get(token, 0)
+            addr_df = self._base.df("addr_df", token) - self._minus_addr[token] + self._layer._addr_df.get(token, 0)
+            g = self._remember(("g", token), float(register_generic(name_df, addr_df, self.slot_count)))
+        return bool(g)
 
     def _remember(self, key: tuple[str, str], weight: float) -> float:
         if len(self._weights) >= _WEIGHTS_KEPT:
