@@ -13,14 +13,20 @@ from ninja.openapi.schema import OpenAPISchema
 
 from covenant.accounts.api import router as accounts_router
 from covenant.accounts.apiauth import TokenAuth
+from covenant.assessments.api import router as assessments_router
 from covenant.audits.api import router as audits_router
 from covenant.capability.api import router as capability_router
 from covenant.core.api import router as core_router
 from covenant.core.apiutils import BrowserSessionAuth, document_problems, install_error_handlers
 from covenant.grievances.api import router as grievances_router
+from covenant.joint.api import router as joint_router
+from covenant.learning.api import router as learning_router
 from covenant.orgs.api import router as orgs_router
+from covenant.partners.api import router as partners_router
+from covenant.plans.api import router as plans_router
 from covenant.registry.api import router as registry_router
 from covenant.risk.api import router as risk_router
+from covenant.saq.api import router as saq_router
 
 
 class CovenantAPI(NinjaAPI):
@@ -57,3 +63,9 @@ api.add_router("", audits_router)
 api.add_router("", risk_router)
 api.add_router("", grievances_router)
 api.add_router("", capability_router)
+api.add_router("", learning_router)
+api.add_router("", saq_router)
+api.add_router("", partners_router)
+api.add_router("", joint_router)
+api.add_router("", plans_router)
+api.add_router("", assessments_router)

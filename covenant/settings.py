@@ -89,6 +89,12 @@ INSTALLED_APPS = [
     "covenant.audits",
     "covenant.grievances",
     "covenant.capability",
+    "covenant.learning",
+    "covenant.saq",
+    "covenant.partners",
+    "covenant.joint",
+    "covenant.plans",
+    "covenant.assessments",
     "covenant.demo",
 ]
 
@@ -432,6 +438,9 @@ AUDIT_CAP_DUE_DAYS = {
 
 # The public URL printed in e-mails (invitations, alerts).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Self-assessment (docs/assessments.md): may the secretariat read each member's scores and answers?
+# Off by default: it sees statuses and aggregates (never from fewer than 5 members) only.
+COVENANT_SELF_ASSESSMENT_PER_MEMBER = env_bool("COVENANT_SELF_ASSESSMENT_PER_MEMBER", False)
 
 # The joint grievance mechanism (docs/grievances.md, docs/grievance-protocol.md).
 # GRIEVANCE_SECRET salts receipt hashes and keys conversation and replay hashes; set it

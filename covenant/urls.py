@@ -20,6 +20,12 @@ urlpatterns = [
     path("", include("covenant.risk.urls")),
     path("", include("covenant.grievances.urls")),
     path("", include("covenant.capability.urls")),
+    path("", include("covenant.learning.urls")),
+    path("", include("covenant.saq.urls")),
+    path("", include("covenant.partners.urls")),
+    path("", include("covenant.joint.urls")),
+    path("", include("covenant.plans.urls")),
+    path("", include("covenant.assessments.urls")),
 ]
 
 handler400 = "covenant.core.views.error_400"

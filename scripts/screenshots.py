@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -37,11 +38,43 @@ def shoot(page: Page, url: str, path: str, out: Path, name: str, full: bool = Tr
     print("saved", out / f"{name}.png")
 
 
+def first_link(page: Page, url: str, path: str, selector: str) -> str:
+    """The first link matching ``selector`` on ``path`` (or ``path`` itself if there is none)."""
+    page.goto(f"{url}{path}")
+    links = page.locator(selector)
+    return (links.first.get_attribute("href") or path) if links.count() else path
+
+
+def capability_shots(browser: Any, url: str, out: Path) -> None:
+    """Capability building and joint action: the member's self-assessment result, action plan,
+    joint action, partners and learning; the supplier's SAQ gap report."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, url, MEMBER)
+    result = first_link(page, url, "/self-assessment/", "a[href$='/result/']")
+    shoot(page, url, result, out, "self-assessment", full=False)
+    shoot(page, url, "/action-plan/", out, "action-plan", full=False)
+    joint = first_link(page, url, "/joint-actions/", "main a[href^='/joint-actions/'][href$='/']:not([href$='new/'])")
+    shoot(page, url, joint, out, "joint-action", full=False)
+    shoot(page, url, "/partners/", out, "partners", full=False)
+    shoot(page, url, "/learning/", out, "learning", full=False)
+    context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, url, SUPPLIER)
+    gaps = first_link(page, url, "/saq/", "a[href$='/gaps/']")
+    shoot(page, url, gaps, out, "saq-gaps", full=False)
+    context.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", type=Path, default=Path("docs/img"))
     parser.add_argument("--mechanism", default="fair-consumer-goods-covenant", help="the grievance mechanism's slug")
+    parser.add_argument(
+        "--only", choices=("all", "capability"), default="all", help="all, or capability and joint action"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -49,6 +82,10 @@ def main() -> None:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
+        capability_shots(browser, args.url, args.out)
+        if args.only == "capability":
+            browser.close()
+            return
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         page = context.new_page()
         sign_in(page, args.url, MEMBER)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-READERS = ("risk", "audits", "grievances", "capability")
+READERS = ("risk", "audits", "grievances", "capability", "learning", "partners", "saq", "joint", "plans", "assessments")
 ALLOWED = {"covenant.registry.interface"}
 
 

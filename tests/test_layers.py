@@ -4,7 +4,10 @@ From the top (each line may import the lines under it, never those above):
 
     project    covenant/api.py, urls.py, settings.py, cli.py, wsgi.py, gunicorn_conf.py: wire everything together
     demo       the demo sector: seeds every app through its services
-    audits, grievances, capability    (none imports another)
+    assessments    the member self-assessment cycle: reads every app below for its pre-filled figures
+    plans      the member's action plan and exit decisions: links joint actions
+    saq, joint     the supplier questionnaire (recommends learning); joint actions (attach audits, cases)
+    audits, grievances, capability, learning, partners    (none imports another)
     risk       scores sites; reads the register
     registry   the shared facility register
     orgs       organisations, memberships, the session's actor, switching organisation
@@ -41,11 +44,29 @@ LAYERS: list[set[str]] = [
     {"orgs"},
     {"registry"},
     {"risk"},
-    {"audits", "grievances", "capability"},
+    {"audits", "grievances", "capability", "learning", "partners"},
+    {"saq", "joint"},
+    {"plans"},
+    {"assessments"},
     {"demo"},
     {PROJECT},
 ]
-ABOVE_CORE = {"accounts", "orgs", "registry", "risk", "audits", "grievances", "capability", "demo"}
+ABOVE_CORE = {
+    "accounts",
+    "orgs",
+    "registry",
+    "risk",
+    "audits",
+    "grievances",
+    "capability",
+    "learning",
+    "partners",
+    "saq",
+    "joint",
+    "plans",
+    "assessments",
+    "demo",
+}
 
 # (importing module, imported module): type names for annotations, never imported at run time.
 TYPE_ONLY = {

@@ -63,7 +63,6 @@ from covenant.audits.models import (
     Verification,
     ZeroToleranceAlert,
 )
-from covenant.audits.pdf import PdfProblem, pdf_problem
 from covenant.audits.protocol import clause_codes
 from covenant.audits.selectors import (
     effective_policy,
@@ -77,6 +76,7 @@ from covenant.core import mail
 from covenant.core.actors import Actor
 from covenant.core.errors import Conflict
 from covenant.core.mail import Recipient
+from covenant.core.pdfcheck import PdfProblem, pdf_problem
 from covenant.orgs.models import ApscaFirmStatus, Organisation, OrgKind
 from covenant.orgs.selectors import people_to_tell
 from covenant.registry.interface import Facility, FacilityStatus, active_links, file_error_text
@@ -160,7 +160,7 @@ def scheme_version_by_code(code: str) -> SchemeVersion:
 
 def check_pdf(name: str, data: bytes, limit: int | None = None) -> None:
     """Not larger than the limit, and a PDF that opens (judged by pypdf, not by its name),
-    neither encrypted nor carrying JavaScript or launch actions (``audits/pdf.py``)."""
+    neither encrypted nor carrying JavaScript or launch actions (``core/pdfcheck.py``)."""
     limit = limit or max_report_bytes()
     if len(data) > limit:
         raise ValidationError(_("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)})

@@ -1,9 +1,11 @@
 """Is an uploaded file a PDF we are willing to keep and hand to readers?
 
-Reports are downloaded by suppliers' customers: a file that merely starts with ``%PDF-`` could be
-anything, and a PDF that runs JavaScript or launches a program when opened is not something we
-pass on. So the file is opened with pypdf and every object reachable from its trailer is looked
-at (dictionary keys only; streams are not decoded). No Django here: the caller words the refusal.
+One rule for every PDF others download (audit reports, CAP evidence, learning tools,
+self-assessment evidence, joint-action documents). Reports are downloaded by suppliers' customers: a
+file that merely starts with ``%PDF-`` could be anything, and a PDF that runs JavaScript or
+launches a program when opened is not something we pass on. So the file is opened with pypdf and
+every object reachable from its trailer is looked at (dictionary keys only; streams are not
+decoded). No Django here: the caller words the refusal.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ class OrgKind(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
     AUDIT_FIRM = "audit_firm", _("Audit firm")
     CSO = "cso", _("Civil-society organisation")
+    # Groups member companies (as in a Dutch sector agreement); sees aggregates of its members only.
+    BRANCH_ASSOCIATION = "branch_association", _("Branch association")
+    TRADE_UNION = "trade_union", _("Trade union")
 
 
 ALL_KINDS: tuple[str, ...] = tuple(OrgKind.values)
@@ -41,6 +44,8 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
     OrgKind.AUDIT_FIRM: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
     # Unions and NGOs may handle grievances jointly with the secretariat.
     OrgKind.CSO: (Role.ADMIN, Role.EDITOR, Role.VIEWER, Role.GRIEVANCE_HANDLER),
+    OrgKind.BRANCH_ASSOCIATION: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
+    OrgKind.TRADE_UNION: (Role.ADMIN, Role.EDITOR, Role.VIEWER),
 }
 ADMIN_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 EDIT_ROLES = ADMIN_ROLES | {Role.EDITOR, Role.OFFICER}

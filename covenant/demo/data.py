@@ -70,7 +70,7 @@ DEMO_TOTP_CODE = "000000"  # accepted only by demo processes with DEBUG on (see 
 @dataclass(frozen=True)
 class DemoOrg:
     key: str
-    kind: str  # "secretariat" | "member" | "supplier" | "audit_firm" | "cso"
+    kind: str  # "secretariat" | "member" | "supplier" | "audit_firm" | "cso" | "branch_association" | "trade_union"
     name: str
     country: str  # ISO 3166-1 alpha-2
     domain: str  # fictional, under .example
@@ -78,6 +78,7 @@ class DemoOrg:
     name_local: str = ""
     description: str = ""
     site_keys: tuple[str, ...] = ()  # suppliers: the sites they own
+    branch_members: tuple[str, ...] = ()  # branch associations: the member companies' keys
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ class DemoSector:
     links: tuple[DemoLink, ...]
     site_edges: tuple[DemoSiteEdge, ...]
     users: tuple[DemoUser, ...]
+    branch_associations: tuple[DemoOrg, ...] = ()
+    unions: tuple[DemoOrg, ...] = ()
 
     def site(self, key: str) -> DemoSite:
         return next(s for s in self.sites if s.key == key)
@@ -690,7 +693,10 @@ def generate_sector(seed: int = 2026, n_sites: int = 2000) -> DemoSector:
     slots = _plan(rng, n_sites)
     n_groups = _group(rng, slots)
     sites, suppliers = _build_sites(rng, slots, n_groups)
-    orgs = [DemoOrg(o.key, o.kind, o.name, o.country, o.domain, description=o.description) for o in ORGS]
+    orgs = [
+        DemoOrg(o.key, o.kind, o.name, o.country, o.domain, description=o.description, branch_members=tuple(o.members))
+        for o in ORGS
+    ]
     secretariat = next(o for o in orgs if o.kind == "secretariat")
     members = [
         DemoOrg(m.key, "member", m.name, m.country, m.domain, m.size, description=m.description) for m in MEMBERS
@@ -698,7 +704,9 @@ def generate_sector(seed: int = 2026, n_sites: int = 2000) -> DemoSector:
     links, edges = _build_links(rng, members, sites)
     audit_firms = [o for o in orgs if o.kind == "audit_firm"]
     csos = [o for o in orgs if o.kind == "cso"]
-    users = _build_users(rng, secretariat, members, suppliers, audit_firms + csos)
+    branches = [o for o in orgs if o.kind == "branch_association"]
+    unions = [o for o in orgs if o.kind == "trade_union"]
+    users = _build_users(rng, secretariat, members, suppliers, audit_firms + csos + branches + unions)
     return DemoSector(
         seed=seed,
         secretariat=secretariat,
@@ -710,6 +718,8 @@ def generate_sector(seed: int = 2026, n_sites: int = 2000) -> DemoSector:
         links=tuple(links),
         site_edges=tuple(edges),
         users=tuple(users),
+        branch_associations=tuple(branches),
+        unions=tuple(unions),
     )
 
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from covenant.accounts.models import User
+from covenant.assessments.demo import seed_assessments
 from covenant.audits.demo import seed as seed_audits
 from covenant.core.actors import Actor
 from covenant.demo.data import (
@@ -38,8 +39,12 @@ from covenant.demo.data import (
     member_supplier_list,
 )
 from covenant.grievances.demo import seed as seed_grievances
+from covenant.joint.demo import seed_joint
+from covenant.learning.demo import seed_learning
 from covenant.orgs import services as org_services
 from covenant.orgs.models import Membership, Organisation, role_requires_mfa
+from covenant.partners.demo import seed_partners
+from covenant.plans.demo import seed_plans
 from covenant.registry import services as registry_services
 from covenant.registry.ids import new_facility_id
 from covenant.registry.models import (
@@ -52,6 +57,7 @@ from covenant.registry.models import (
     SupplyLink,
 )
 from covenant.risk.demo import seed as seed_risk
+from covenant.saq.demo import seed_saq
 
 SYSTEM = Actor.system(via="cli")
 LIST_NAME = "Supplier list 2026"
@@ -256,11 +262,18 @@ def seed(seed: int = 2026, n_sites: int = 2000, log: Log = print) -> SeedResult:
             *sector.members,
             *sector.audit_firms,
             *sector.csos,
+            *sector.branch_associations,
+            *sector.unions,
             *(s for s in sector.suppliers if s.key in people_orgs),
         ]
         orgs = {o.key: _org(o) for o in demo_orgs}
         for user in sector.users:
             _user(user, orgs[user.org_key])
+        for branch in sector.branch_associations:
+            for key in branch.branch_members:
+                org_services.set_branch_associations(
+                    SYSTEM, orgs[key], [*orgs[key].branch_associations.all(), orgs[branch.key]]
+                )
         log(f"  {len(orgs)} organisations, {len(sector.users)} people")
     registered = _registered(sector)
     _seed_register(sector, registered, orgs, log)
@@ -291,13 +304,27 @@ def seed(seed: int = 2026, n_sites: int = 2000, log: Log = print) -> SeedResult:
         log=log,
     )
     seed_grievances(secretariat=secretariat, members=[orgs[m.key] for m in sector.members], log=log)
+    seed_learning(secretariat=secretariat, member=orgs[sector.members[0].key], log=log)
+    seed_joint(orgs=orgs, log=log)
+    seed_plans(orgs=orgs, log=log)
+    seed_saq(orgs=orgs, log=log)
+    seed_partners(orgs=orgs, log=log)
+    seed_assessments(orgs=orgs, log=log)  # last: its pre-filled figures read the other seeds' data
     return SeedResult(sector=sector, orgs=orgs, logins=_logins(sector))
 
 
 def _logins(sector: DemoSector) -> list[DemoLogin]:
     names = {
         o.key: o.name
-        for o in (sector.secretariat, *sector.members, *sector.suppliers, *sector.audit_firms, *sector.csos)
+        for o in (
+            sector.secretariat,
+            *sector.members,
+            *sector.suppliers,
+            *sector.audit_firms,
+            *sector.csos,
+            *sector.branch_associations,
+            *sector.unions,
+        )
     }
     seen: set[tuple[str, str]] = set()
     logins = []
@@ -318,4 +345,12 @@ def _logins(sector: DemoSector) -> list[DemoLogin]:
     return logins
 
 
-_KIND_LABELS = {"sec": "secretariat", "mem": "member", "sup": "supplier", "aud": "audit firm", "cso": "civil society"}
+_KIND_LABELS = {
+    "sec": "secretariat",
+    "mem": "member",
+    "sup": "supplier",
+    "aud": "audit firm",
+    "cso": "civil society",
+    "bra": "branch association",
+    "uni": "trade union",
+}

@@ -62,6 +62,22 @@ class ApscaStatusForm(forms.Form):
     )
 
 
+class BranchAssociationsForm(forms.Form):
+    """The secretariat records which branch associations a member company belongs to."""
+
+    branch_associations = forms.ModelMultipleChoiceField(
+        label=_("Branch associations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["branch_associations"]
+        field.queryset = Organisation.objects.filter(kind=OrgKind.BRANCH_ASSOCIATION, is_active=True).order_by("name")  # type: ignore[attr-defined]
+
+
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     password = forms.CharField(

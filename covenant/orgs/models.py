@@ -52,6 +52,11 @@ class Organisation(models.Model):
     # Audit firms only: their APSCA membership (blank: not recorded, or not an audit firm).
     apsca_status = models.CharField(_("APSCA firm status"), max_length=12, choices=ApscaFirmStatus.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Members only: the branch associations they belong to (organisations of kind
+    # branch_association), which see aggregates of their members and nothing of one member.
+    branch_associations = models.ManyToManyField(
+        "self", symmetrical=False, related_name="branch_members", blank=True, verbose_name=_("branch associations")
+    )
 
     class Meta:
         ordering = ["name"]

@@ -150,6 +150,32 @@ def set_apsca_status(actor: Actor, org: Organisation, status: str) -> Organisati
     return org
 
 
+@transaction.atomic
+def set_branch_associations(actor: Actor, member: Organisation, branches: list[Organisation]) -> Organisation:
+    """The secretariat records which branch associations a member company belongs to. A branch
+    association then sees aggregates that include the member (never the member's own figures)."""
+    if not actor.is_system:
+        actor.require_kind(OrgKind.SECRETARIAT)
+        actor.require_admin()
+    if member.kind != OrgKind.MEMBER:
+        raise ValidationError(_("Only member companies belong to branch associations."))
+    if any(b.kind != OrgKind.BRANCH_ASSOCIATION for b in branches):
+        raise ValidationError(_("Only a branch association can group member companies."))
+    member = Organisation.objects.select_for_update().get(pk=member.pk)
+    old = sorted(member.branch_associations.values_list("slug", flat=True))
+    new = sorted({b.slug for b in branches})
+    if old != new:
+        member.branch_associations.set(branches)
+        audit.record(
+            actor,
+            "orgs.organisation.branch_associations",
+            obj=member,
+            org_id=member.pk,
+            summary={"from": old, "to": new},
+        )
+    return member
+
+
 def add_member(actor: Actor, org: Organisation, user: User, role: str) -> Membership:
     """Give a person a role in an organisation (used by invitation acceptance and the seeder)."""
     _check_role(org, role)

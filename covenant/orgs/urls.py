@@ -15,6 +15,11 @@ urlpatterns = [
     path("organisations/new/", views.new_organisation, name="new_organisation"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/apsca-status/", views.set_apsca_status, name="set_apsca_status"),
+    path(
+        "organisations/<slug:slug>/branch-associations/",
+        views.set_branch_associations,
+        name="set_branch_associations",
+    ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
 ]

@@ -9,15 +9,17 @@ from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from covenant.core.decorators import org_required
-from covenant.core.web import actor_of, flash_errors
+from covenant.core.web import actor_of, flash_errors, form_action
 from covenant.orgs import selectors, services
 from covenant.orgs.forms import (
     AcceptInvitationForm,
     ApscaStatusForm,
+    BranchAssociationsForm,
     InviteForm,
     NewOrganisationForm,
     OrganisationProfileForm,
@@ -151,7 +153,17 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     apsca_form = None
     if org.kind == OrgKind.AUDIT_FIRM and actor.is_secretariat and actor.can_admin:
         apsca_form = ApscaStatusForm(initial={"apsca_status": org.apsca_status})
-    context = {"org": org, "members": members, "apsca_form": apsca_form}
+    branch_form = None
+    if org.kind == OrgKind.MEMBER and actor.is_secretariat and actor.can_admin:
+        branch_form = BranchAssociationsForm(initial={"branch_associations": list(org.branch_associations.all())})
+    context = {
+        "org": org,
+        "members": members,
+        "apsca_form": apsca_form,
+        "branch_form": branch_form,
+        # Which branch associations group a member is the member's and the secretariat's to know.
+        "branches": org.branch_associations.all() if (actor.org == org or actor.is_secretariat) else None,
+    }
     return render(request, "orgs/organisation_detail.html", context)
 
 
@@ -172,6 +184,23 @@ def set_apsca_status(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The APSCA firm status is saved."))
     return redirect("orgs:organisation_detail", slug=org.slug)
+
+
+@org_required
+@require_POST
+def set_branch_associations(request: HttpRequest, slug: str) -> HttpResponse:
+    """The secretariat records the branch associations a member belongs to (others: 404)."""
+    actor = actor_of(request)
+    if not actor.is_secretariat:
+        raise Http404
+    org = selectors.get_organisation(actor, slug)
+    return form_action(
+        request,
+        BranchAssociationsForm,
+        lambda form: services.set_branch_associations(actor, org, list(form.cleaned_data["branch_associations"])),
+        success_message=_("The branch associations are saved."),
+        redirect_to=reverse("orgs:organisation_detail", args=[org.slug]),
+    )
 
 
 @org_required

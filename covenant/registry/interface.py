@@ -25,6 +25,7 @@ register stay strings (``"registry.Facility"``).
 - **Counting a member's sites**, the same number on every page: :func:`linked_site_ids`
   (active links only: "Linked sites") and :func:`chain_site_ids` (those and the sites
   mapped beyond tier 1: "Sites in your chain"). Ended links count in neither.
+  :func:`review_queue`: the actor's list rows waiting for a person (the "Review" page).
 - **Changes to react to**: the signals :data:`facility_merged`, :data:`claim_verified` and
   :data:`facilities_changed` (see ``registry/signals.py``).
 - **Adding to the supply chain page** from above: :func:`register_chain_provider` with a
@@ -59,6 +60,7 @@ from covenant.registry.selectors import (
     own_link,
     own_links,
     resolve_merged,
+    review_queue,
     search_facilities,
 )
 from covenant.registry.signals import claim_verified, facilities_changed, facility_merged
@@ -94,6 +96,7 @@ __all__ = [
     "own_links",
     "register_chain_provider",
     "resolve_merged",
+    "review_queue",
     "search_facilities",
 ]
 

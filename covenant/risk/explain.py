@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 # Raw values as the shipped sources publish them (reference.builtin_values).
@@ -138,6 +138,17 @@ def render_signal(code: str, params: dict[str, Any], fallback: str) -> str:
             ) % {"date": p.get("date", ""), "closed": p.get("closed", ""), "until": p.get("until", "")}
         case "event":
             return _("Risk event: %(title)s") % {"title": p.get("title", "")}
+        case "saq_answers":
+            n = int(p.get("n", 0) or 0)
+            return ngettext(
+                "Supplier self-assessment of %(date)s: %(n)s answer points to risk (self-declared, until %(until)s)",
+                "Supplier self-assessment of %(date)s: %(n)s answers point to risk (self-declared, until %(until)s)",
+                n,
+            ) % {"date": p.get("date", ""), "n": n, "until": p.get("until", "")}
+        case "saq_refugee_event":
+            return _(
+                "Supplier self-assessment of %(date)s: the site employs refugee workers; risk event: %(title)s"
+            ) % {"date": p.get("date", ""), "title": p.get("title", "")}
     return fallback
 
 

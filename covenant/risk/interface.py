@@ -15,7 +15,7 @@ participant reads:
   move the shared, stored risk (``SiteRisk``): its score and band, ``risk_bands``,
   the coverage counters, members' overviews and exports. Their explanations are
   shown to everyone who sees the site.
-- **Restricted** sources (``audit``, ``grievance``; ``self_assessment`` later) are
+- **Restricted** sources (``audit``, ``grievance``, ``self_assessment``) are
   kept as signals but never enter the stored picture. They are applied per reader:
   a site's risk page and API show a reader only the restricted signals whose source
   object that reader may read (:func:`readable_signals`), with the score and band
@@ -190,6 +190,15 @@ def readable_signals(actor: Actor, signals: Iterable[SiteSignal]) -> list[SiteSi
 def topic_codes() -> set[str]:
     """The codes of the salient topics (data: the secretariat may add more)."""
     return set(Topic.objects.values_list("code", flat=True))
+
+
+def topic_labels() -> dict[str, str]:
+    """Each salient topic's name in the active language (Dutch from ``name_nl``), by code, in topic order."""
+    from django.utils.translation import get_language
+
+    dutch = (get_language() or "").startswith("nl")
+    rows = Topic.objects.order_by("position", "code").values_list("code", "name", "name_nl")
+    return {code: (nl if dutch and nl else en) for code, en, nl in rows}
 
 
 BAND_NAMES = ("low", "medium", "high", "very_high")
@@ -370,3 +379,113 @@ def explain_line(line: Any) -> tuple[str, float, bool]:
     from covenant.risk.explain import render
 
     return render(line)
+
+
+# --- Risk events and restricted evidence about a site's workforce ---------------------------
+#
+# An event raises the public picture of the sites inside its regions (risk.services). Some apps
+# know, from evidence not everyone may read, that a site outside those regions is exposed too
+# (a supplier's self-assessment says the site employs refugees, so a refugee-influx event
+# concerns it wherever it is). Such an app registers two things in its ``AppConfig.ready()``:
+#
+# - :func:`register_event_hook`: called with the event's facts whenever risk (re)states an
+#   event's signals (declared, changed, the nightly sync) and when it ends; the app then writes
+#   or clears its own *restricted* signals (``replace_signals``/``clear_signals``), never public ones.
+# - :func:`register_event_sites`: ``(actor, event id) -> facility ids`` outside the area that
+#   the actor may know to be exposed (by the app's reader rule); risk adds them to that actor's
+#   list of its sites affected by the event (``selectors.affected_sites``), and to nobody else's.
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What an event hook needs to know of a declared risk event."""
+
+    pk: int
+    kind: str  # risk.models.EventKind
+    title: str
+    topics: tuple[str, ...]  # topic codes it raises
+    raise_by: float
+    starts_on: date
+    ends_on: date | None
+    active: bool  # not ended, and not past its end date (it may start later: signals carry the dates)
+
+
+EventHook = Callable[[EventFacts], None]
+EventSites = Callable[[Actor, int], QuerySet[Any]]
+_EVENT_HOOKS: list[EventHook] = []
+_EVENT_SITES: list[EventSites] = []
+
+
+def register_event_hook(hook: EventHook) -> None:
+    """``hook(facts)`` runs inside the transaction that states or ends an event's signals."""
+    if hook not in _EVENT_HOOKS:
+        _EVENT_HOOKS.append(hook)
+
+
+def register_event_sites(provider: EventSites) -> None:
+    """``provider(actor, event_id)``: a queryset of facility ids the actor may know to be exposed
+    to the event by the app's restricted evidence (outside the event's regions included)."""
+    if provider not in _EVENT_SITES:
+        _EVENT_SITES.append(provider)
+
+
+def event_facts(event: Any) -> EventFacts:
+    """The facts of a ``risk.models.RiskEvent`` as hooks receive them."""
+    from django.utils import timezone
+
+    running = event.ended_at is None and (event.ends_on is None or event.ends_on >= timezone.localdate())
+    return EventFacts(
+        pk=event.pk,
+        kind=event.kind,
+        title=event.title,
+        topics=tuple(sorted(event.topics.values_list("code", flat=True))),
+        raise_by=float(event.raise_by),
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
+        active=running,
+    )
+
+
+def run_event_hooks(event: Any) -> None:
+    """Called by ``risk.services`` after it stated or cleared an event's own signals."""
+    if not _EVENT_HOOKS:
+        return
+    facts = event_facts(event)
+    for hook in list(_EVENT_HOOKS):
+        hook(facts)
+
+
+def running_events(kind: str | None = None) -> list[EventFacts]:
+    """Events not ended and not past their end date (of one kind, if given): for an app that
+    learns something new about a site (a self-assessment submitted) and must state its signals."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from covenant.risk.models import RiskEvent
+
+    qs = RiskEvent.objects.filter(ended_at__isnull=True).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate())
+    )
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return [event_facts(e) for e in qs.prefetch_related("topics").order_by("pk")]
+
+
+def outside_event_area(event_id: int, facility_ids: Iterable[int]) -> set[int]:
+    """Which of these facilities lie outside the event's regions (inside, the public event
+    signal already raises them: restricted evidence must not count the event twice)."""
+    from covenant.registry.interface import Facility
+    from covenant.risk.models import RiskEvent
+    from covenant.risk.selectors import facilities_in
+
+    ids = set(facility_ids)
+    event = RiskEvent.objects.filter(pk=event_id).first()
+    if event is None or not ids:
+        return set()
+    inside = set(Facility.objects.filter(facilities_in(event.regions), pk__in=ids).values_list("pk", flat=True))
+    return ids - inside
+
+
+def extra_event_sites(actor: Actor, event_id: int) -> list[QuerySet[Any]]:
+    """The registered providers' facility-id querysets for this actor and event."""
+    return [provider(actor, event_id) for provider in list(_EVENT_SITES)]

@@ -803,13 +803,24 @@ def facilities_in(regions: Sequence[str]) -> Q:
     return Q(country__in=countries) | Q(subdivision__in=subdivisions)
 
 
+def event_area(actor: Actor, event: RiskEvent) -> QuerySet[Facility]:
+    """The sites the event concerns as this actor may know it: those in its regions, and those
+    outside that restricted evidence the actor may read places in it (``interface.register_event_sites``:
+    a self-assessment shared with the actor says the site employs refugees)."""
+    from covenant.risk.interface import extra_event_sites
+
+    condition = facilities_in(event.regions)
+    for extra in extra_event_sites(actor, event.pk):
+        condition |= Q(pk__in=extra)
+    return Facility.objects.filter(condition)
+
+
 def affected_sites(actor: Actor, event: RiskEvent) -> list[tuple[ChainSite, EventResponse | None]]:
     """The actor's own sites in the event's area (linked, then those mapped beyond tier 1
     through its edges), with its own response for each."""
     if actor.kind != OrgKind.MEMBER:
         return []
-    area = Facility.objects.filter(facilities_in(event.regions))
-    sites = chain_sites_in(actor, area)
+    sites = chain_sites_in(actor, event_area(actor, event))
     responses = {r.facility_id: r for r in scoped(actor, EventResponse.objects.all(), owner="org").filter(event=event)}
     return [(site, responses.get(site.facility.pk)) for site in sites]
 

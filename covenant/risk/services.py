@@ -30,7 +30,7 @@ from covenant.orgs.selectors import people_to_tell
 from covenant.registry import interface as registry
 from covenant.registry.interface import Facility, FacilityStatus
 from covenant.risk import engine, imports
-from covenant.risk.interface import Signal, clear_signals, replace_signals
+from covenant.risk.interface import Signal, clear_signals, replace_signals, run_event_hooks
 from covenant.risk.models import (
     OVERRIDE_DUE_DAYS,
     OVERRIDE_MAX_MONTHS,
@@ -55,7 +55,7 @@ from covenant.risk.models import (
 )
 from covenant.risk.reference import load_builtin
 from covenant.risk.screening import Entry, Screener
-from covenant.risk.selectors import facilities_in
+from covenant.risk.selectors import event_area, facilities_in
 
 MAX_POINTS = 6.0
 
@@ -495,6 +495,8 @@ def apply_event_signals(event: RiskEvent) -> int:
         )
         _add_event_signals(event, ids)
     engine.refresh_sites(set(old) | set(ids))
+    # Apps with restricted evidence of exposure outside the area state their own signals.
+    run_event_hooks(event)
     return len(ids)
 
 
@@ -594,6 +596,7 @@ def end_event(actor: Actor, event: RiskEvent) -> None:
         event.ended_at = timezone.now()
         event.save(update_fields=["ended_at"])
         clear_signals(source="event", source_ref=str(event.pk))
+        run_event_hooks(event)
         record(actor, "risk.event.ended", obj=event)
 
 
@@ -602,7 +605,7 @@ def record_response(
 ) -> EventResponse:
     org = actor.require_kind(OrgKind.MEMBER)
     actor.require_edit()
-    if not registry.chain_sites_in(actor, _area(event).filter(pk=facility.pk)):
+    if not registry.chain_sites_in(actor, event_area(actor, event).filter(pk=facility.pk)):
         raise PermissionDenied
     if status not in ResponseStatus.values:
         raise ValidationError(_("Choose a status."))

@@ -111,6 +111,12 @@ def _disclosure_fingerprint(w: World) -> str:
     return disclosure_preview(actor_of(w.coordinator)).fingerprint
 
 
+def _learning_resource(w: World) -> Any:
+    from tests.learning.builders import learning_world
+
+    return learning_world(w).extras["lib_sector"]
+
+
 @dataclass(frozen=True)
 class Write:
     owner: str  # the World attribute (or extras key) of an administrator of the owning organisation
@@ -216,12 +222,57 @@ WRITES: dict[str, Write] = {
         },
         body=lambda w: {"note": "probe"},
     ),
+    # Issue 17 item 1: finding partners.
+    "signal_partner_interest": Write(
+        "admin_a", body=lambda w: {"kind": "site", "key": w.extras["shared"].public_id, "note": "probe"}
+    ),
+    "withdraw_partner_interest": Write("admin_a", {"interest_id": lambda w: _partner_interest(w)}),
     "respond_to_event": Write(
         "admin_a",
         {"event_id": _x("event")},
         body=lambda w: {"facility": w.extras["cocoa"].public_id, "status": "done", "checklist_done": [0, 1]},
     ),
+    # Issue 16: the member's self-assessment (its 2026 draft, answered in full; tests/assessments/builders.py).
+    "save_self_assessment_answers": Write(
+        "admin_a", {"year": lambda w: _self_assessment_year(w)}, body=lambda w: {"answers": {"1.1.a": "no"}}
+    ),
+    "submit_self_assessment": Write("admin_a", {"year": lambda w: _self_assessment_year(w)}),
+    # Issue 17: member A's action plan and exit decisions (tests/plans/builders.py).
+    "add_plan_risk": Write("admin_a", body=lambda w: {"topic": "wages", "scope": "chain", "why": "probe"}),
+    "update_plan_risk": Write("admin_a", {"risk_id": lambda w: _plan(w, "plan_risk")}, body=lambda w: {"why": "probe"}),
+    "add_plan_action": Write(
+        "admin_a", {"risk_id": lambda w: _plan(w, "plan_risk")}, body=lambda w: {"kind": "own", "description": "probe"}
+    ),
+    "update_plan_action": Write(
+        "admin_a", {"action_id": lambda w: _plan(w, "plan_action")}, body=lambda w: {"status": "done"}
+    ),
+    "record_exit_decision": Write(
+        "admin_a",
+        body=lambda w: {"decision": "continue", "justification": "probe", "event_response": _plan(w, "response")},
+    ),
+    "set_learning_progress": Write(
+        "admin_a", {"resource_id": lambda w: _learning_resource(w).pk}, body=lambda w: {"status": "completed"}
+    ),
 }
+
+
+def _plan(w: World, key: str) -> Any:
+    """The pk of a row of member A's action plan world, built on first use."""
+    from tests.plans.builders import plans_world
+
+    return plans_world(w).extras[key].pk
+
+
+def _self_assessment_year(w: World) -> int:
+    from tests.assessments.builders import tenancy_world
+
+    return int(tenancy_world(w).extras["sa_cycle"].year)
+
+
+def _partner_interest(w: World) -> object:
+    from covenant.partners import services
+
+    return services.signal_interest(actor_of(w.admin_a), "site", w.extras["shared"].public_id).pk
 
 
 def _remediation(w: World, key: str) -> Any:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from covenant.accounts import services as account_services
 from covenant.audits import services, staging
 from covenant.audits.models import Audit, SchemeVersion
-from covenant.audits.pdf import PdfProblem, pdf_problem
+from covenant.core.pdfcheck import PdfProblem, pdf_problem
 from covenant.registry.models import Confirmation, Facility, FacilityAlias, FacilityStatus
 from tests.conftest import World, actor_of, client_for, make_org, make_user
 from tests.factories import PDF_BYTES, make_facility, make_pdf

@@ -10,9 +10,16 @@ from django.urls import reverse
 from covenant.core import dashboard
 from tests.conftest import World, actor_of, client_for
 
-# The cards' headings per kind, as they were when core built every dashboard itself.
+# The cards' headings per kind, as they were when core built every dashboard itself (and the
+# member's self-assessment card since).
 HEADINGS = {
-    "member": ["Start your due diligence", "Audits and corrective actions", "Risk", "Your organisation"],
+    "member": [
+        "Start your due diligence",
+        "Audits and corrective actions",
+        "Risk",
+        "Self-assessment",
+        "Your organisation",
+    ],
     "secretariat": ["Participants", "Your organisation"],
     "supplier": ["What you can do here", "Audits and corrective actions", "Your organisation"],
     "audit_firm": ["What you can do here", "Your organisation"],

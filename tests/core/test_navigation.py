@@ -11,7 +11,7 @@ from covenant.core import navigation
 from covenant.core.actors import Actor
 from covenant.core.navigation import NavItem, menu_for
 from covenant.core.roles import ADMIN_ROLES, ROLES_BY_KIND, OrgKind
-from tests.conftest import World, actor_of, client_for
+from tests.conftest import World, actor_of, client_for, make_org
 
 
 def _labels(items: list[dict[str, object]]) -> list[str]:
@@ -48,26 +48,37 @@ def test_the_page_marks_the_current_entry(world: World) -> None:
 # and the audience of each entry must not change unnoticed.
 MAIN_MENU_BY_KIND = {
     "secretariat": [
-        "Dashboard", "Risk events", "Risk indicators", "Sanctions", "Register", "Audits", "Claims", "New sites",
-        "Duplicates", "Disclosure", "Grievances", "Organisations",
+        "Dashboard", "Risk events", "Risk indicators", "Sanctions", "Register", "Supplier SAQs", "Joint actions",
+        "Audits",
+        "Exit decisions", "Partners", "Claims", "New sites", "Duplicates", "Disclosure", "Self-assessment",
+        "Grievances",
+        "Learning", "Organisations",
     ],
     "member": [
-        "Dashboard", "Supply chain", "Lists", "Review", "Risk", "Risk events", "Register", "Audits", "Audit coverage",
-        "Joint audits", "Corrective actions", "Grievances", "Quick scan", "Organisations",
+        "Dashboard", "Supply chain", "Lists", "Review", "Risk", "Action plan", "Risk events", "Register", "Audits",
+        "Supplier SAQs", "Audit coverage", "Joint audits", "Joint actions", "Corrective actions", "Partners",
+        "Self-assessment", "Grievances",
+        "Quick scan", "Learning", "Organisations",
     ],
     "supplier": [
-        "Dashboard", "Risk events", "Register", "Audits", "Joint audits", "Corrective actions", "Claims",
-        "Grievances", "Organisations",
+        "Dashboard", "Risk events", "Register", "Audits", "Self-assessments (SAQ)", "Joint audits", "Joint actions",
+        "Corrective actions", "Claims", "Grievances", "Learning", "Organisations",
     ],
     "audit_firm": [
         "Dashboard", "Risk events", "Register", "Audits", "Joint audits", "Corrective actions", "Organisations",
     ],
-    "cso": ["Dashboard", "Risk events", "Register", "Grievances", "Organisations"],
+    "cso": ["Dashboard", "Risk events", "Register", "Joint actions", "Grievances", "Learning", "Organisations"],
+    "branch_association": ["Dashboard", "Risk events", "Register", "Self-assessment", "Learning", "Organisations"],
+    "trade_union": ["Dashboard", "Risk events", "Register", "Joint actions", "Learning", "Organisations"],
 }  # fmt: skip
 
 
 def test_each_kind_and_role_gets_the_same_menus_as_before(world: World) -> None:
-    orgs = {org.kind: org for org in (world.secretariat, world.member_a, world.supplier, world.audit_firm, world.cso)}
+    branch, union = make_org("Branche Voeding", "branch_association"), make_org("Plantation Workers", "trade_union")
+    orgs = {
+        org.kind: org
+        for org in (world.secretariat, world.member_a, world.supplier, world.audit_firm, world.cso, branch, union)
+    }
     assert set(orgs) == set(OrgKind.values) == set(MAIN_MENU_BY_KIND)
     for kind, org in orgs.items():
         for role in ROLES_BY_KIND[kind]:

@@ -568,6 +568,61 @@ CASES: dict[str, Case] = {
         data=lambda w: {"audit": str(_joint_link(w, "audit").pk)},
     ),
     "audits:sector": Case("own", url=lambda w: _audits(w, reverse("audits:sector"))),
+    # --- Supplier self-assessments (tests/saq/world.py): a supplier none of the probes acts for
+    # submitted a SAQ of its site, shared with member A only; member B is linked to the site too
+    # and asked for it; the supplier has a draft open.
+    "saq:list": Case("own", url=lambda w: _saq(w, reverse("saq:list"))),
+    "saq:shared": Case("own", url=lambda w: _saq(w, reverse("saq:shared"))),
+    "saq:sector": Case("own", url=lambda w: _saq(w, reverse("saq:sector"))),
+    "saq:sharing": Case("own", methods=("POST",), data=lambda w: {"share_with_linked": "on"}),
+    "saq:ask": Case("own", url=lambda w: reverse("saq:ask", args=[_sq(w, "saq_site").public_id]), methods=("POST",)),
+    "saq:detail": Case("object", url=lambda w: reverse("saq:detail", args=[_sq(w, "saq").pk])),
+    "api:facility_saq": Case("object", url=lambda w: reverse("api:facility_saq", args=[_sq(w, "saq_site").public_id])),
+    "api:list_saqs": Case("own", url=lambda w: _saq(w, reverse("api:list_saqs"))),
+    # The supplier's own: its draft, gap report, sharing and requests.
+    "saq:start": Case("object", url=lambda w: _saq_start(w), methods=("POST",), by="saq_supplier_admin"),
+    "saq:section": Case(
+        "object",
+        url=lambda w: reverse("saq:section", args=[_sq(w, "saq_draft").pk, "forced_labour"]),
+        methods=("GET", "POST"),
+        by="saq_supplier_admin",
+        data=lambda w: {"FL-07": "no"},
+    ),
+    "saq:workforce": Case(
+        "object",
+        url=lambda w: reverse("saq:workforce", args=[_sq(w, "saq_draft").pk]),
+        methods=("GET", "POST"),
+        by="saq_supplier_admin",
+        data=lambda w: {"workers_women": "5", "workers_men": "5"},
+    ),
+    "saq:submit": Case(
+        "object",
+        url=lambda w: reverse("saq:submit", args=[_sq(w, "saq_draft").pk]),
+        methods=("POST",),
+        by="saq_supplier_admin",
+        data=lambda w: {"confirm": "on"},
+    ),
+    "saq:gaps": Case("object", url=lambda w: reverse("saq:gaps", args=[_sq(w, "saq").pk]), by="saq_supplier_admin"),
+    "saq:share": Case(
+        "object",
+        url=lambda w: reverse("saq:share", args=[_sq(w, "saq_site").public_id]),
+        methods=("GET", "POST"),
+        by="saq_supplier_admin",
+        data=lambda w: {"member": w.member_b.pk},
+    ),
+    "saq:withdraw": Case(
+        "object",
+        url=lambda w: reverse("saq:withdraw", args=[_sq(w, "saq_site").public_id, w.member_a.pk]),
+        methods=("POST",),
+        by="saq_supplier_admin",
+    ),
+    "saq:decide": Case(
+        "object",
+        url=lambda w: reverse("saq:decide", args=[_sq(w, "saq_request").pk]),
+        methods=("POST",),
+        by="saq_supplier_admin",
+        data=lambda w: {"grant": "1"},
+    ),
     "audits:schemes": Case(
         "own",
         methods=("GET", "POST"),
@@ -1173,6 +1228,330 @@ CASES: dict[str, Case] = {
         "object", url=lambda w: reverse("capability:draft_delete", args=[_scan_draft(w).pk]), methods=("POST",)
     ),
     "api:quick_scan_api": Case("public", url=lambda w: reverse("api:quick_scan_api") + "?country=CI&product=cocoa"),
+    # --- Finding partners (issue 17 item 1): a member's counts and interests are its own; names only where
+    # mutual (tests/partners); the secretariat's page holds numbers only. Signalling needs sharing the
+    # subject: another member posting member A's site is refused and learns nothing.
+    "partners:home": Case("own"),
+    "partners:overview": Case("own"),
+    "partners:signal": Case(
+        "own", methods=("POST",), data=lambda w: {"kind": "site", "key": _x(w, "shared").public_id, "note": CANARY}
+    ),
+    "partners:withdraw": Case(
+        "object", url=lambda w: reverse("partners:withdraw", args=[_partner_interest(w).pk]), methods=("POST",)
+    ),
+    "api:partners_shared": Case("own"),
+    "api:signal_partner_interest": Case(
+        "own", methods=("POST",), data=lambda w: {"kind": "site", "key": _x(w, "shared").public_id, "note": CANARY}
+    ),
+    "api:withdraw_partner_interest": Case(
+        "object",
+        url=lambda w: reverse("api:withdraw_partner_interest", args=[_partner_interest(w).pk]),
+        methods=("DELETE",),
+    ),
+    # --- Self-assessment: a member's assessment and its evidence are its own (the secretariat reads them
+    # only where the deployment allows it: off here); the secretariat runs cycles and reopens; aggregates only.
+    "assessments:home": Case("own"),
+    "assessments:start": Case("own", methods=("POST",)),
+    "assessments:cycles": Case(
+        "own", methods=("GET", "POST"), writer="secretariat", data=lambda w: {"year": 2031, "deadline": "2099-12-31"}
+    ),
+    "assessments:cycle": Case(
+        "object", url=lambda w: reverse("assessments:cycle", args=[_sa(w).cycle.year]), owner="secretariat"
+    ),
+    "assessments:cycle_close": Case(
+        "object",
+        url=lambda w: reverse("assessments:cycle_close", args=[_sa(w).cycle.year]),
+        methods=("POST",),
+        owner="secretariat",
+    ),
+    "assessments:aggregates": Case("own"),
+    "assessments:assessment": Case("object", url=lambda w: reverse("assessments:assessment", args=[_sa(w).pk])),
+    "assessments:step": Case(
+        "object",
+        url=lambda w: reverse("assessments:step", args=[_sa(w).pk, 2]),
+        methods=("GET", "POST"),
+        data=lambda w: {"2.2.a": "partly"},
+    ),
+    "assessments:evidence_add": Case(
+        "object",
+        url=lambda w: reverse("assessments:evidence_add", args=[_sa(w).pk]),
+        methods=("POST",),
+        data=lambda w: {"question": "1.2", "link": "https://example.org/probe"},
+    ),
+    "assessments:evidence": Case(
+        "object", url=lambda w: reverse("assessments:evidence", args=[_sa(w, "sa_evidence").pk])
+    ),
+    "assessments:evidence_remove": Case(
+        "object",
+        url=lambda w: reverse("assessments:evidence_remove", args=[_sa(w, "sa_evidence").pk]),
+        methods=("POST",),
+    ),
+    "assessments:submit": Case(
+        "object", url=lambda w: reverse("assessments:submit", args=[_sa(w).pk]), methods=("GET", "POST")
+    ),
+    "assessments:result": Case("object", url=lambda w: reverse("assessments:result", args=[_sa(w).pk])),
+    "assessments:reopen": Case(
+        "object",
+        url=lambda w: reverse("assessments:reopen", args=[_sa_submitted(w).cycle.year]),
+        methods=("POST",),
+        owner="secretariat",
+        data=lambda w: {"member": w.member_a.pk, "reason": "probe"},
+    ),
+    "api:list_self_assessments": Case("own", url=lambda w: _sa(w) and reverse("api:list_self_assessments")),
+    "api:self_assessment_aggregates": Case(
+        "own", url=lambda w: _sa(w) and "/api/v1/self-assessments/aggregates?year=2026"
+    ),
+    "api:get_self_assessment": Case("own", url=lambda w: _sa(w) and "/api/v1/self-assessments/2026"),
+    "api:save_self_assessment_answers": Case(
+        "own",
+        url=lambda w: _sa(w) and "/api/v1/self-assessments/2026/answers",
+        methods=("PATCH",),
+        data=lambda w: {"answers": {"2.2.a": "partly"}},
+    ),
+    "api:submit_self_assessment": Case(
+        "own", url=lambda w: _sa(w) and "/api/v1/self-assessments/2026/submit", methods=("POST",)
+    ),
+    "orgs:set_branch_associations": Case(
+        "object",
+        url=lambda w: _branch_url(w),
+        methods=("POST",),
+        owner="secretariat",
+        data=lambda w: {"branch_associations": [w.extras["branch"].pk]},
+    ),
+    # --- Learning library: what is published is everyone's; a participant's tool is its own until the
+    # secretariat approves it (the secretariat sees it once submitted, never a draft); progress is the person's.
+    "learning:library": Case("own"),
+    "learning:my_progress": Case("own"),
+    "learning:contribute": Case(
+        "own",
+        methods=("GET", "POST"),
+        data=lambda w: {
+            "kind": "tool",
+            "title": "Probe tool",
+            "steps": ["2"],
+            "language": "en",
+            "url": "https://tools.example/probe",
+            "licence": "CC BY 4.0",
+        },
+    ),
+    "learning:review": Case("object", url=lambda w: reverse("learning:review"), owner="secretariat"),
+    "learning:resource": Case("object", url=lambda w: _learning_url(w, "learning:resource"), secretariat_sees=True),
+    "learning:file": Case("object", url=lambda w: _learning_url(w, "learning:file"), secretariat_sees=True),
+    "learning:progress": Case(
+        "own",
+        url=lambda w: _learning_url(w, "learning:progress", "lib_sector"),
+        methods=("POST",),
+        data=lambda w: {"status": "started"},
+    ),
+    "learning:submit": Case(
+        "object", url=lambda w: _learning_url(w, "learning:submit", "lib_draft"), methods=("POST",)
+    ),
+    "learning:withdraw": Case("object", url=lambda w: _learning_url(w, "learning:withdraw"), methods=("POST",)),
+    "learning:decide": Case(
+        "object",
+        url=lambda w: _learning_url(w, "learning:decide"),
+        methods=("POST",),
+        secretariat_sees=True,
+        by="coordinator",  # member A's tool, decided by the secretariat
+        data=lambda w: {"decision": "approve"},
+    ),
+    "api:list_learning_resources": Case("own"),
+    "api:get_learning_resource": Case(
+        "object", url=lambda w: f"/api/v1/learning/resources/{_learning(w, 'lib_submitted').pk}", secretariat_sees=True
+    ),
+    "api:set_learning_progress": Case(
+        "own",
+        url=lambda w: f"/api/v1/learning/resources/{_learning(w, 'lib_sector').pk}/progress",
+        methods=("POST",),
+        data=lambda w: {"status": "completed"},
+    ),
+    # --- Joint actions: only accepted participants see one (member A leads, with the world's CSO and a
+    # trade union); an invited organisation sees the invitation only; everyone else gets 404.
+    "joint:list": Case("own"),
+    "joint:new": Case("own", methods=("GET", "POST"), data=lambda w: {"title": "probe", "aim": "probe"}),
+    "joint:published": Case("public"),
+    "joint:detail": Case("object", url=lambda w: _ja(w, "joint:detail")),
+    "joint:edit": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:edit"),
+        methods=("GET", "POST"),
+        data=lambda w: {"title": "probe", "aim": "probe", "topics": ["wages"], "countries": "KE"},
+    ),
+    "joint:invitation": Case("object", url=lambda w: _ja(w, "joint:invitation", "invited_action")),
+    "joint:accept": Case("object", url=lambda w: _ja(w, "joint:accept", "invited_action"), methods=("POST",)),
+    "joint:decline": Case("object", url=lambda w: _ja(w, "joint:decline", "invited_action"), methods=("POST",)),
+    # The lead may not leave (it is the last one): the CSO taking part leaves.
+    "joint:leave": Case("object", url=lambda w: _ja(w, "joint:leave"), methods=("POST",), by="cso_admin"),
+    "joint:invite": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:invite"),
+        methods=("POST",),
+        data=lambda w: {"org": str(w.member_b.pk), "role": "observer"},
+    ),
+    "joint:role": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:role"),
+        methods=("POST",),
+        data=lambda w: {"participant": str(_ja_part(w, w.cso)), "role": "observer"},
+    ),
+    "joint:named": Case(
+        "object", url=lambda w: _ja(w, "joint:named"), methods=("POST",), data=lambda w: {"named": "on"}
+    ),
+    "joint:milestone": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:milestone"),
+        methods=("POST",),
+        data=lambda w: {"title": "probe", "due_on": "2030-01-01", "owner": str(w.member_a.pk)},
+    ),
+    "joint:milestone_done": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:milestone_done", first=lambda: _ja_item(w, "milestone")),
+        methods=("POST",),
+        data=lambda w: {"milestone": str(_ja_item(w, "milestone")), "done_on": "2020-01-01"},
+    ),
+    "joint:budget": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:budget"),
+        methods=("POST",),
+        data=lambda w: {"org": str(w.member_a.pk), "amount": "100", "currency": "EUR"},
+    ),
+    "joint:document": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:document"),
+        methods=("POST",),
+        data=lambda w: {"title": "probe"},
+        files=lambda w: {"file": _file("plan.pdf", PDF_BYTES)},
+    ),
+    "joint:document_file": Case(
+        "object",
+        url=lambda w: reverse("joint:document_file", args=[_ja_action(w).public_id, _ja_item(w, "document")]),
+    ),
+    "joint:gender": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:gender"),
+        methods=("POST",),
+        data=lambda w: {
+            "indicator": "probe",
+            "target_women": "5",
+            "target_men": "5",
+            "actual_women": "0",
+            "actual_men": "0",
+        },
+    ),
+    "joint:gender_actuals": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:gender_actuals", first=lambda: _ja_item(w, "gender_target")),
+        methods=("POST",),
+        data=lambda w: {"target": str(_ja_item(w, "gender_target")), "actual_women": "3", "actual_men": "2"},
+    ),
+    "joint:progress": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:progress"),
+        methods=("POST",),
+        data=lambda w: {"text": "probe", "progress": "20"},
+    ),
+    "joint:attach_finding": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:attach_finding", first=lambda: _ax(w, "audit")),
+        methods=("POST",),
+        data=lambda w: {"finding": str(_ax(w, "audit").findings.get(collaborative=True).pk)},
+    ),
+    "joint:attach_case": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:attach_case", first=lambda: _g(w, "case")),
+        methods=("POST",),
+        data=lambda w: {"reference": _g(w, "case").reference},
+    ),
+    "joint:attach_event": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:attach_event", first=lambda: _ja_item(w, "event")),
+        methods=("POST",),
+        data=lambda w: {"event": str(_ja_item(w, "event"))},
+    ),
+    "joint:status": Case(
+        "object", url=lambda w: _ja(w, "joint:status"), methods=("GET", "POST"), data=lambda w: {"status": "active"}
+    ),
+    "joint:publish": Case(
+        "object",
+        url=lambda w: _ja(w, "joint:publish"),
+        methods=("GET", "POST"),
+        data=lambda w: {"confirm": _ja_fingerprint(w)},
+    ),
+    "joint:unpublish": Case("object", url=lambda w: _ja(w, "joint:unpublish", publish=True), methods=("POST",)),
+    "api:list_joint_actions": Case("own"),
+    "api:get_joint_action": Case(
+        "object", url=lambda w: reverse("api:get_joint_action", args=[_ja_action(w).public_id])
+    ),
+    # --- Action plans (covenant/plans): member A's plan and exit decisions (canary-a), private to it;
+    # the secretariat's page counts decisions only; other members add to their own plan.
+    "plans:plan": Case("own"),
+    "plans:export": Case("own"),
+    "plans:add_risk": Case(
+        "own", methods=("POST",), data=lambda w: {"topic": "wages", "scope": "chain", "why": "probe"}
+    ),
+    "plans:risk": Case(
+        "object",
+        url=lambda w: reverse("plans:risk", args=[_pl(w, "plan_risk").pk]),
+        methods=("GET", "POST"),
+        data=lambda w: {"rank": "1", "why": "probe", "status": "open"},
+    ),
+    "plans:add_action": Case(
+        "object",
+        url=lambda w: reverse("plans:add_action", args=[_pl(w, "plan_risk").pk]),
+        methods=("POST",),
+        data=lambda w: {"kind": "own", "description": "probe", "status": "planned"},
+    ),
+    "plans:action": Case(
+        "object",
+        url=lambda w: reverse("plans:action", args=[_pl(w, "plan_action").pk]),
+        methods=("GET", "POST"),
+        data=lambda w: {"kind": "own", "description": "probe", "status": "done"},
+    ),
+    "plans:exits": Case(
+        "own",
+        methods=("GET", "POST"),
+        data=lambda w: {
+            "event_response": str(_pl(w, "response").pk),
+            "decision": "continue",
+            "justification": "probe",
+        },
+    ),
+    "plans:exit": Case(
+        "object",
+        url=lambda w: reverse("plans:exit", args=[_pl(w, "exit_decision").pk]),
+        methods=("GET", "POST"),
+        data=lambda w: {"status": "in_progress", "timeline": "probe"},
+    ),
+    "plans:exit_summary": Case("own"),
+    "api:get_action_plan": Case("own"),
+    "api:add_plan_risk": Case(
+        "own", methods=("POST",), data=lambda w: {"topic": "wages", "scope": "chain", "why": "probe"}
+    ),
+    "api:update_plan_risk": Case(
+        "object",
+        url=lambda w: reverse("api:update_plan_risk", args=[_pl(w, "plan_risk").pk]),
+        methods=("PATCH",),
+        data=lambda w: {"why": "probe"},
+    ),
+    "api:add_plan_action": Case(
+        "object",
+        url=lambda w: reverse("api:add_plan_action", args=[_pl(w, "plan_risk").pk]),
+        methods=("POST",),
+        data=lambda w: {"kind": "own", "description": "probe"},
+        ok={"POST": 201},
+    ),
+    "api:update_plan_action": Case(
+        "object",
+        url=lambda w: reverse("api:update_plan_action", args=[_pl(w, "plan_action").pk]),
+        methods=("PATCH",),
+        data=lambda w: {"status": "done"},
+    ),
+    "api:list_exit_decisions": Case("own"),
+    "api:record_exit_decision": Case(
+        "own",
+        methods=("POST",),
+        data=lambda w: {"decision": "continue", "justification": "probe", "event_response": _pl(w, "response").pk},
+    ),
 }
 
 
@@ -1256,6 +1635,25 @@ def _gm(w: World) -> str:
     return str(_g(w, "mechanism").slug)
 
 
+def _saq(w: World, url: str) -> str:
+    """Build the SAQ world once per test (tests/saq/world.py), then answer ``url``."""
+    from tests.saq.world import saq_world
+
+    saq_world(w)
+    return url
+
+
+def _sq(w: World, key: str):  # type: ignore[no-untyped-def]
+    _saq(w, "")
+    return w.extras[key]
+
+
+def _saq_start(w: World) -> str:
+    """Starting a SAQ of the site: its open draft is removed first, so the owner's start writes one."""
+    _sq(w, "saq_draft").delete()
+    return reverse("saq:start", args=[_sq(w, "saq_site").public_id])
+
+
 def _audits(w: World, url: str) -> str:
     """Build the audits world once per test, then answer ``url``."""
     from tests.factories import audits_world
@@ -1312,6 +1710,13 @@ def _old_report(w: World) -> int:
             audit_services.attach_report(actor_of(w.auditor), audit, filename=name, data=PDF_BYTES, reason="probe")
         w.extras["old_report_version"] = audit.version - 1
     return int(w.extras["old_report_version"])
+
+
+def _pl(w: World, key: str):  # type: ignore[no-untyped-def]
+    """Member A's action plan and exit decisions, built on first use on top of the risk world."""
+    from tests.plans.builders import plans_world
+
+    return plans_world(w).extras[key]
 
 
 def _r(w: World, key: str):  # type: ignore[no-untyped-def]
@@ -1400,6 +1805,50 @@ def _x(w: World, key: str):  # type: ignore[no-untyped-def]
     return w.extras[key]
 
 
+def _learning(w: World, key: str):  # type: ignore[no-untyped-def]
+    """The learning library and member A's tools (submitted, draft: canary-a; published: not)."""
+    from tests.learning.builders import learning_world
+
+    return learning_world(w).extras[key]
+
+
+def _learning_url(w: World, name: str, key: str = "lib_submitted") -> str:
+    return reverse(name, args=[_learning(w, key).pk])
+
+
+def _sa(w: World, key: str = "sa_draft"):  # type: ignore[no-untyped-def]
+    """Member A's self-assessment (answered, a canary-a text answer, not submitted) and its evidence."""
+    from tests.assessments.builders import tenancy_world
+
+    return tenancy_world(w).extras[key]
+
+
+def _sa_submitted(w: World):  # type: ignore[no-untyped-def]
+    from tests.assessments.builders import tenancy_submitted
+
+    return tenancy_submitted(w)
+
+
+def _branch_url(w: World) -> str:
+    """The secretariat's form for member A's branch associations, with one branch association to choose."""
+    from tests.conftest import make_org
+
+    if "branch" not in w.extras:
+        w.extras["branch"] = make_org("Branche Probe", "branch_association")
+    return reverse("orgs:set_branch_associations", args=[w.member_a.slug])
+
+
+def _partner_interest(w: World):  # type: ignore[no-untyped-def]
+    """Member A's interest in acting together on the site it sources from, its note marked with the canary."""
+    from covenant.partners import services
+
+    if "partner_interest" not in w.extras:
+        w.extras["partner_interest"] = services.signal_interest(
+            actor_of(w.admin_a), "site", w.extras["shared"].public_id, note=f"{CANARY} living wage project"
+        )
+    return w.extras["partner_interest"]
+
+
 def _scan_draft(w: World):  # type: ignore[no-untyped-def]
     """Member A's draft supply chain from a quick scan, named with the canary."""
     from covenant.capability import library, services
@@ -1450,6 +1899,67 @@ def _published(w: World) -> str:
 
     publish_disclosure(actor_of(w.coordinator))
     return reverse("registry:disclosed", args=["csv"])
+
+
+def _ja_action(w: World, key: str = "joint_action"):  # type: ignore[no-untyped-def]
+    """Member A's joint action (tests/joint/worlds.py), or the CSO's that invited member A."""
+    from tests.joint.worlds import action_of
+
+    return action_of(w, key)
+
+
+def _ja(
+    w: World, name: str, key: str = "joint_action", publish: bool = False, first: Callable[[], object] | None = None
+) -> str:
+    """The URL of a route of the joint action; ``first`` builds what the probe's body names before any snapshot."""
+    from covenant.joint import services as joint_services
+
+    if first is not None:
+        first()
+    action = _ja_action(w, key)
+    if publish:
+        summary = joint_services.publish_preview(action)
+        joint_services.publish_summary(actor_of(w.admin_a), action, confirm=joint_services.summary_fingerprint(summary))
+    return reverse(name, args=[action.public_id])
+
+
+def _ja_part(w: World, org: Any) -> int:
+    return int(_ja_action(w).participants.get(org=org).pk)
+
+
+def _ja_fingerprint(w: World) -> str:
+    from covenant.joint import services as joint_services
+
+    return joint_services.summary_fingerprint(joint_services.publish_preview(_ja_action(w)))
+
+
+def _ja_item(w: World, kind: str) -> int:
+    """A milestone, document, gender target or risk event of member A's joint action, made once."""
+    from datetime import date
+
+    from covenant.joint import services as joint_services
+
+    key = f"joint_{kind}"
+    if key not in w.extras:
+        action, actor = _ja_action(w), actor_of(w.admin_a)
+        if kind == "milestone":
+            item = joint_services.add_milestone(
+                actor, action, title="canary-a milestone", due_on=date(2030, 1, 1), owner=w.member_a
+            )
+        elif kind == "document":
+            item = joint_services.add_document(
+                actor, action, title="canary-a plan", filename="plan.pdf", data=PDF_BYTES
+            )
+        elif kind == "gender_target":
+            item = joint_services.add_gender_target(
+                actor, action, indicator="canary-a reached", target_women=10, target_men=5
+            )
+        else:
+            from tests.factories import declare_flood
+
+            item = declare_flood(w.coordinator, "Probe flood", ["KE"], date(2020, 1, 1))
+        w.extras[key] = item
+    return int(w.extras[key].pk)
 
 
 def _route_patterns(

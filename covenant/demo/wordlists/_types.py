@@ -88,11 +88,12 @@ class MemberSpec:
 @dataclass(frozen=True)
 class OrgSpec:
     key: str
-    kind: str  # "secretariat" | "audit_firm" | "cso"
+    kind: str  # "secretariat" | "audit_firm" | "cso" | "branch_association" | "trade_union"
     name: str
     country: str
     domain: str
     description: str
+    members: tuple[str, ...] = ()  # branch associations: the member companies' keys
 
 
 @dataclass(frozen=True)
