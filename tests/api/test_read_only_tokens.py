@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -23,6 +22,7 @@ from covenant.accounts import services as account_services
 from covenant.api import api
 from covenant.core.models import AuditEvent
 from tests.conftest import World, actor_of
+from tests.dbstate import snapshot
 from tests.factories import PDF_BYTES, audits_world, registry_world, risk_world
 
 Value = Callable[[World], object]
@@ -305,10 +305,6 @@ def test_every_write_route_is_walked() -> None:
     assert {m for m, _p, _o in OPERATIONS.values()} == {"post", "put", "patch", "delete"}
 
 
-def _row_counts() -> dict[str, int]:
-    return {m._meta.label: m._base_manager.count() for m in apps.get_models()}
-
-
 @pytest.fixture
 def sector(world: World) -> World:
     registry_world(world)
@@ -360,15 +356,18 @@ def test_a_read_only_token_changes_nothing(sector: World) -> None:
         owner = _owner(sector, spec.owner)
         _t, token = account_services.create_token(actor_of(owner), name="reader", read_only=True)
         method, url, kwargs = _request(sector, name, token)
-        before_rows, last_event = _row_counts(), AuditEvent.objects.order_by("-seq").values_list("seq", flat=True)[0]
+        before = snapshot(project_only=False)
         response = getattr(Client(), method)(url, **kwargs)
         expected = 200 if spec.reads else 403
         if response.status_code != expected:
             failures.append(f"{name}: {method.upper()} {url} gave {response.status_code}, not {expected}")
-        new_events = list(AuditEvent.objects.filter(seq__gt=last_event).values_list("action", flat=True))
+        new_events = list(
+            AuditEvent.objects.filter(seq__gt=before["last audit event"]).values_list("action", flat=True)
+        )
         if new_events:
             failures.append(f"{name}: recorded {new_events}")
-        changed = {k: (v, n) for k, v in before_rows.items() if (n := _row_counts()[k]) != v}
+        after = snapshot(project_only=False)
+        changed = {k: (v, after[k]) for k, v in before.items() if after[k] != v}
         if changed:
             failures.append(f"{name}: changed row counts {changed}")
     assert not failures, "A read-only token got through:\n" + "\n".join(failures)

@@ -33,15 +33,13 @@ from functools import cache
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from covenant.accounts import services as account_services
-from covenant.core.models import AuditEvent
 from covenant.orgs import services as org_services
 from tests.conftest import PASSWORD, World, actor_of, client_for
+from tests.dbstate import snapshot
 from tests.factories import PDF_BYTES, registry_world, risk_world
 
 CANARY = "canary-a"
@@ -2121,37 +2119,15 @@ def _body(case: Case, world: World) -> tuple[dict[str, object] | None, dict[str,
     return (case.data(world) if case.data else None), (case.files(world) if case.files else None)
 
 
-@cache
-def _tenant_tables() -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (m._meta.label, m._meta.db_table)
-        for m in apps.get_models()
-        if m.__module__.startswith("covenant.") and m._meta.managed and not m._meta.proxy
-    )
-
-
-def _snapshot() -> dict[str, int]:
-    """Row counts of every table of the project's apps, and the last audit event's number, in one query."""
-    q = connection.ops.quote_name
-    tables = _tenant_tables()
-    seq = AuditEvent._meta.get_field("seq").column or "seq"
-    columns = [f"(SELECT COUNT(*) FROM {q(table)})" for _label, table in tables]
-    columns.append(f"(SELECT COALESCE(MAX({q(seq)}), 0) FROM {q(AuditEvent._meta.db_table)})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
-        row = cursor.fetchone()
-    return dict(zip([label for label, _t in tables] + ["last audit event"], row, strict=True))
-
-
 def _changes(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:
     return {key: (before[key], after[key]) for key in before if before[key] != after[key]}
 
 
 def test_the_snapshot_sees_a_change(sector: World) -> None:
-    before = _snapshot()
+    before = snapshot()
     assert set(before) >= {"registry.Facility", "audits.Audit", "grievances.Case", "last audit event"}
     _a_invitation(sector)
-    assert set(_changes(before, _snapshot())) == {"orgs.Invitation", "core.AuditEvent", "last audit event"}
+    assert set(_changes(before, snapshot())) == {"orgs.Invitation", "core.AuditEvent", "last audit event"}
 
 
 def _everyone(world: World) -> list[tuple[str, Any]]:
@@ -2238,7 +2214,7 @@ def _check_outsiders(world: World, case: Case, name: str, url: str) -> None:
             guarded = method != "GET" and (
                 case.kind == "object" or (bool(case.writer) and not _is_writer(world, case, user))
             )
-            before = _snapshot() if guarded else {}
+            before = snapshot() if guarded else {}
             status, body, location = _request(client, method, url, token, *_body(case, world))
             who = f"{label} {method} {url}"
             assert status < 500, f"{who} crashed with {status}"
@@ -2250,7 +2226,7 @@ def _check_outsiders(world: World, case: Case, name: str, url: str) -> None:
             elif case.kind == "object" or guarded:
                 assert status in {403, 404}, f"{who} gave {status}, expected 403/404"
             if guarded:
-                changed = _changes(before, _snapshot())
+                changed = _changes(before, snapshot())
                 assert not changed, f"{who} changed something: {changed}"
 
 
@@ -2262,13 +2238,13 @@ def _check_owner(world: World, case: Case, name: str, url: str) -> None:
     if case.session is not None:
         case.session(world, client)
     for method in case.methods if case.kind == "object" else [m for m in case.methods if m != "GET"]:
-        before = _snapshot()
+        before = snapshot()
         status, body, location = _request(client, method, url, token, *_body(case, world))
         who = f"the owner ({user.email}) {method} {url}"
         expected = _expected(case, method, api)
         assert status == expected, f"{who} gave {status}, expected {expected}: {location or body[:300]}"
         if method != "GET":
-            after = _snapshot()
+            after = snapshot()
             assert after["last audit event"] > before["last audit event"], f"{who} wrote nothing: {body[:300]}"
 
 
@@ -2290,10 +2266,10 @@ def _check_refused_method(world: World, case: Case, name: str, url: str) -> None
         # allauth's views turn a request away (to the login, to reauthenticate, "invalid link")
         # before they look at its method: then any method gets what GET gets.
         allowed.add(_request(client, "GET", url, token)[0])
-    before = _snapshot()
+    before = snapshot()
     status, _body_text, _location = _request(client, method, url, token, *_body(case, world))
     assert status in allowed, f"{method} {url} gave {status}, expected 405 (the route accepts {sorted(case.methods)})"
-    assert not _changes(before, _snapshot()), f"{method} {url} changed something"
+    assert not _changes(before, snapshot()), f"{method} {url} changed something"
 
 
 # --- Account routes (allauth) -------------------------------------------------------------
