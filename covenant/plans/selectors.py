@@ -40,7 +40,7 @@ from covenant.plans.models import (
     PlanScope,
     RiskStatus,
 )
-from covenant.registry.interface import Facility, SupplyLink, chain_site_ids, own_link
+from covenant.registry.interface import Facility, SupplyLink, beyond_tier_one, linked_site_ids, own_link
 from covenant.risk import selectors as risk_selectors
 from covenant.risk.models import EventResponse, RiskEvent, Topic
 from covenant.risk.scoring import band
@@ -226,7 +226,11 @@ def readable_action(actor: Actor, action_id: int) -> CorrectiveAction:
 
 
 def in_chain(actor: Actor, facility: Facility) -> bool:
-    return facility.pk in set(chain_site_ids(actor))
+    """Whether the site is in the member's chain (the site page asks this: one or two small
+    queries, not the ids of a whole chain)."""
+    if linked_site_ids(actor).filter(facility_id=facility.pk).exists():
+        return True
+    return beyond_tier_one(actor).filter(pk=facility.pk).exists()
 
 
 @dataclass(frozen=True)
